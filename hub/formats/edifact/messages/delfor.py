@@ -1,0 +1,270 @@
+"""DELFOR (delivery schedule) D.96A/D.97A/D.04A and the Odette/VDA 4984 subset.
+
+Reads the header (BGM, DTM+137, RFF+AIF, NAD), the consignee group (NAD+ST/CN, LOC+11)
+and the line groups (LIN, PIA, IMD, LOC, RFF+ON, QTY/SCC/DTM) into a canonical
+delivery schedule. Schedule quantities may be written QTY-SCC-DTM (D.96A) or with
+SCC first (later directories); both are read.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hub.formats import codes
+from hub.formats.canonical import (
+    CumulativeQuantity,
+    DeliverySchedule,
+    Document,
+    Party,
+    PartyId,
+    Receipt,
+    ScheduleLine,
+    ScheduleQuantity,
+    Source,
+)
+from hub.formats.edifact.envelope import Message
+from hub.formats.edifact.messages.common import date, missing, number, party
+from hub.formats.edifact.syntax import Separators
+from hub.formats.edifact.tokenizer import escape
+from hub.formats.errors import Envelope, FormatError
+
+BUYER_ROLES = ("BY", "MI")
+SUPPLIER_ROLES = ("SE", "SU")
+SHIP_TO_ROLES = ("ST", "CN")
+BUYER_PART_TYPES = ("IN", "BP", "")
+SUPPLIER_PART_TYPES = ("SA",)
+
+
+def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
+    """Map one DELFOR message to a delivery schedule; raises FormatError with positions."""
+    ref = msg.ref
+    doc = DeliverySchedule(
+        kind="standard",
+        sender=PartyId(scheme=env.sender.get("scheme", ""), id=env.sender.get("id", "")),
+        receiver=PartyId(scheme=env.receiver.get("scheme", ""), id=env.receiver.get("id", "")),
+        source=Source(format="EDIFACT", version=f"DELFOR {msg.directory}", message_ref=ref, interchange_ref=env.control_ref),
+    )
+    line: ScheduleLine | None = None
+    item: ScheduleQuantity | None = None
+    receipt: Receipt | None = None
+    cumulative: CumulativeQuantity | None = None
+    context = ""  # which QTY the following DTM/RFF belong to: schedule | cumulative | receipt
+    commitment = "firm"
+    last_tag = ""
+    ship_to_seg = None
+
+    for seg in msg.segments:
+        tag = seg.tag
+        if tag == "BGM":
+            doc.number = seg.get(2, 1) or seg.get(1, 2)
+        elif tag == "DTM":
+            qualifier, day, start, end = date(seg, ref)
+            if line is None:
+                if qualifier == codes.DTM_ISSUED:
+                    doc.issued = day or start
+            elif context == "schedule" and item is not None:
+                if qualifier in codes.DTM_DELIVERY:
+                    item.date, item.from_, item.to = day, start, end
+                elif qualifier in codes.DTM_PERIOD_START:
+                    item.from_ = day or start
+                elif qualifier in codes.DTM_PERIOD_END:
+                    item.to = day or end
+            elif context == "cumulative" and cumulative is not None:
+                if qualifier in (codes.DTM_CUMULATIVE_START, codes.DTM_CUMULATIVE_END):
+                    cumulative.date = day or start
+            elif context == "receipt" and receipt is not None and qualifier in codes.DTM_RECEIPT:
+                receipt.date = day or start
+        elif tag == "RFF":
+            qualifier, value = seg.get(1, 1), seg.get(1, 2)
+            if qualifier == "AIF":
+                doc.previous_number = value
+            elif qualifier == "ON" and line is not None:
+                line.order_number = value
+            elif qualifier in ("AAU", "AAK", "DQ") and receipt is not None:
+                receipt.delivery_note = value
+        elif tag == "NAD":
+            role = seg.get(1)
+            if role in BUYER_ROLES and (role == "BY" or not doc.buyer.id):
+                doc.buyer = party(seg)
+            elif role in SUPPLIER_ROLES:
+                doc.supplier = party(seg)
+            elif role in SHIP_TO_ROLES:
+                found = party(seg)
+                if ship_to_seg is not None and doc.ship_to.id and found.id != doc.ship_to.id:
+                    raise seg.error(
+                        f"a second ship-to party '{found.id}' (the first, '{doc.ship_to.id}', is in segment "
+                        f"{ship_to_seg}); the hub carries one ship-to per call-off: send one message per plant",
+                        2, 1, ref,
+                    )
+                ship_to_seg = seg.number
+                doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
+                line = None
+        elif tag == "LOC":
+            if seg.get(1) in ("11", "159"):
+                if line is None:
+                    doc.ship_to.unloading_point = doc.ship_to.unloading_point or seg.get(2, 1)
+                else:
+                    line.unloading_point = line.unloading_point or seg.get(2, 1)
+        elif tag == "LIN":
+            line = ScheduleLine()
+            doc.lines.append(line)
+            item = receipt = cumulative = None
+            context = ""
+            commitment = "firm"
+            part, kind = seg.get(3, 1), seg.get(3, 2)
+            if kind in SUPPLIER_PART_TYPES:
+                line.supplier_part = part
+            else:
+                line.buyer_part = part
+        elif tag == "PIA" and line is not None:
+            for e in range(2, len(seg.elements)):
+                part, kind = seg.get(e, 1), seg.get(e, 2)
+                if not part:
+                    continue
+                if kind in SUPPLIER_PART_TYPES:
+                    line.supplier_part = line.supplier_part or part
+                elif kind in BUYER_PART_TYPES:
+                    line.buyer_part = line.buyer_part or part
+        elif tag == "IMD" and line is not None:
+            line.description = line.description or seg.get(3, 4) or seg.get(3, 1)
+        elif tag == "QTY":
+            if line is None:
+                continue  # summary or header quantities carry no part
+            qualifier = seg.get(1, 1)
+            quantity = number(seg, 1, 2, decimal_mark, ref)
+            unit = seg.get(1, 3)
+            if qualifier in codes.QTY_SCHEDULE:
+                item = ScheduleQuantity(quantity=quantity, commitment=commitment)
+                line.schedule.append(item)
+                context = "schedule"
+                if unit:
+                    line.unit = codes.unit_to_rec20(unit)
+            elif qualifier == codes.QTY_CUMULATIVE_RECEIVED:
+                cumulative = CumulativeQuantity(quantity=quantity)
+                line.cumulative_received = cumulative
+                context = "cumulative"
+            elif qualifier == codes.QTY_RECEIVED:
+                receipt = Receipt(quantity=quantity)
+                line.last_receipts.append(receipt)
+                context = "receipt"
+            else:
+                context = ""
+        elif tag == "SCC":
+            code = seg.get(1)
+            level = codes.SCC_TO_COMMITMENT.get(code)
+            if level is None:
+                raise seg.error(f"'{code}' is not a delivery plan commitment level (1, 2, 3, 4 or 10)", 1, 1, ref)
+            commitment = level
+            if last_tag == "QTY" and context == "schedule" and item is not None:
+                item.commitment = level
+        elif tag == "UNS" and seg.get(1) == "S":
+            line = None
+            context = ""
+        last_tag = tag
+
+    _check(doc, msg)
+    return [doc]
+
+
+def _check(doc: DeliverySchedule, msg: Message) -> None:
+    ref = msg.ref
+    if not doc.number:
+        raise missing("BGM document number (C106/1004) is missing", ref, "BGM")
+    if not doc.lines:
+        raise missing("the call-off has no LIN line", ref, "LIN")
+    for index, line in enumerate(doc.lines, 1):
+        if not (line.buyer_part or line.supplier_part):
+            raise missing(f"line {index} names no part (LIN C212 or PIA)", ref, "LIN")
+        for entry in line.schedule:
+            if not (entry.date or entry.from_ or entry.to):
+                raise missing(
+                    f"line {index} (part {line.buyer_part or line.supplier_part}): a schedule quantity "
+                    f"{entry.quantity} has no date (DTM+2/10/158/159/63/64 after its QTY)",
+                    ref,
+                    "QTY",
+                )
+
+
+def _seg(seps: Separators, *elements: str | list[str]) -> str:
+    out = []
+    for element in elements:
+        if isinstance(element, list):
+            out.append(seps.component.join(escape(c, seps) for c in element).rstrip(seps.component))
+        else:
+            out.append(escape(element, seps))
+    while out and out[-1] == "":
+        out.pop()
+    return seps.element.join(out) + seps.segment
+
+
+def _dtm(seps: Separators, qualifier: str, iso: str) -> str:
+    value, fmt = codes.iso_to_edifact(iso)
+    return _seg(seps, "DTM", [qualifier, value, fmt])
+
+
+def _qty(value: Decimal, seps: Separators) -> str:
+    text = codes_decimal(value)
+    return text.replace(".", seps.decimal) if seps.decimal != "." else text
+
+
+def codes_decimal(value: Decimal) -> str:
+    """A quantity as EDIFACT writes it: no exponent, no trailing zeros."""
+    from hub.formats.canonical import decimal_text
+
+    return decimal_text(value)
+
+
+def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN") -> list[str]:
+    """Render a delivery schedule as the segments of one DELFOR message (UNH..UNT)."""
+    if not isinstance(doc, DeliverySchedule):
+        raise FormatError(f"DELFOR carries delivery schedules, not {doc.type}")
+    segs = [_seg(seps, "UNH", ref, ["DELFOR", *directory.split(":"), "A01051"] if directory == "D:96A:UN" else ["DELFOR", *directory.split(":")])]
+    segs.append(_seg(seps, "BGM", "241", [doc.number], "5"))
+    if doc.issued:
+        segs.append(_dtm(seps, "137", doc.issued))
+    if doc.previous_number:
+        segs.append(_seg(seps, "RFF", ["AIF", doc.previous_number]))
+    if doc.buyer.id or doc.buyer.name:
+        segs.append(_seg(seps, "NAD", "BY", [doc.buyer.id, "", "92"], "", doc.buyer.name))
+    if doc.supplier.id or doc.supplier.name:
+        segs.append(_seg(seps, "NAD", "SE", [doc.supplier.id, "", "92"], "", doc.supplier.name))
+    segs.append(_seg(seps, "UNS", "D"))
+    segs.append(_seg(seps, "NAD", "ST", [doc.ship_to.id or doc.ship_to.plant, "", "92"], "", doc.ship_to.name))
+    if doc.ship_to.unloading_point:
+        segs.append(_seg(seps, "LOC", "11", [doc.ship_to.unloading_point]))
+    for line in doc.lines:
+        if line.buyer_part:
+            segs.append(_seg(seps, "LIN", "", "", [line.buyer_part, "IN"]))
+            if line.supplier_part:
+                segs.append(_seg(seps, "PIA", "1", [line.supplier_part, "SA"]))
+        else:
+            segs.append(_seg(seps, "LIN", "", "", [line.supplier_part, "SA"]))
+        if line.description:
+            segs.append(_seg(seps, "IMD", "F", "", ["", "", "", line.description]))
+        if line.unloading_point:
+            segs.append(_seg(seps, "LOC", "11", [line.unloading_point]))
+        if line.order_number:
+            segs.append(_seg(seps, "RFF", ["ON", line.order_number]))
+        unit = codes.unit_from_rec20(line.unit, "edifact")
+        if line.cumulative_received is not None:
+            segs.append(_seg(seps, "QTY", ["70", _qty(line.cumulative_received.quantity, seps), unit]))
+            if line.cumulative_received.date:
+                segs.append(_dtm(seps, "51", line.cumulative_received.date))
+        for receipt in line.last_receipts:
+            segs.append(_seg(seps, "QTY", ["48", _qty(receipt.quantity, seps), unit]))
+            if receipt.date:
+                segs.append(_dtm(seps, "50", receipt.date))
+            if receipt.delivery_note:
+                segs.append(_seg(seps, "RFF", ["AAU", receipt.delivery_note]))
+        for entry in line.schedule:
+            segs.append(_seg(seps, "QTY", ["1", _qty(entry.quantity, seps), unit]))
+            segs.append(_seg(seps, "SCC", codes.COMMITMENT_TO_SCC.get(entry.commitment, "4")))
+            if entry.date:
+                segs.append(_dtm(seps, "2", entry.date))
+            if entry.from_:
+                segs.append(_dtm(seps, "158", entry.from_))
+            if entry.to:
+                segs.append(_dtm(seps, "159", entry.to))
+    segs.append(_seg(seps, "UNS", "S"))
+    segs.append(_seg(seps, "UNT", str(len(segs) + 1), ref))
+    return segs

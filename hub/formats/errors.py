@@ -1,0 +1,124 @@
+"""Errors with positions, and the result of parsing one file.
+
+A codec never lets a bare exception escape for bad input: it raises or collects a
+``FormatError`` that says what is wrong and where (segment number and tag, element,
+component; or record number and column), in words a supplier's EDI clerk can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.formats.canonical import Document
+
+
+@dataclass
+class Position:
+    """Where in a file something is: segment/record number, tag, element, component."""
+
+    segment: int | None = None  # 1-based segment (EDIFACT/X12) or record (VDA) number
+    tag: str = ""
+    element: int | None = None
+    component: int | None = None
+    line: int | None = None  # 1-based line, for text formats without segments
+    column: int | None = None
+    message_ref: str = ""
+
+    def describe(self) -> str:
+        """Say the position in words: ``segment 14 (QTY), element 1, component 2``."""
+        parts: list[str] = []
+        if self.segment is not None:
+            parts.append(f"segment {self.segment}" + (f" ({self.tag})" if self.tag else ""))
+        elif self.tag:
+            parts.append(self.tag)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.element is not None:
+            parts.append(f"element {self.element}")
+        if self.component is not None:
+            parts.append(f"component {self.component}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The position as JSON (keys with no value left out)."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+class FormatError(Exception):
+    """Bad input at a known position. ``str()`` gives the one line users see."""
+
+    def __init__(self, text: str, position: Position | None = None, *, code: str = "syntax") -> None:
+        super().__init__(text)
+        self.text = text
+        self.position = position or Position()
+        self.code = code
+
+    def __str__(self) -> str:
+        where = self.position.describe()
+        ref = f" [message {self.position.message_ref}]" if self.position.message_ref else ""
+        return f"{where}: {self.text}{ref}" if where else f"{self.text}{ref}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The error as JSON: ``position`` (words), ``code``, ``text`` and the raw position fields."""
+        return {"position": self.position.describe(), "code": self.code, "text": self.text, **self.position.as_dict()}
+
+
+class UnsupportedFormat(FormatError):
+    """The bytes are no format the hub knows, or a message type it does not carry."""
+
+    def __init__(self, text: str, position: Position | None = None) -> None:
+        super().__init__(text, position, code="unsupported")
+
+
+@dataclass
+class Envelope:
+    """What the interchange envelope said: who sent it to whom, with which reference."""
+
+    format: str = ""
+    version: str = ""
+    sender: dict[str, str] = field(default_factory=dict)  # {"scheme", "id"}
+    receiver: dict[str, str] = field(default_factory=dict)
+    control_ref: str = ""
+    syntax: str = ""  # e.g. UNOB:3 or ISA version 00401
+    separators: dict[str, str] = field(default_factory=dict)
+    test: bool = False
+
+
+@dataclass
+class MessageResult:
+    """One message (UNH..UNT, ST..SE, one call-off record) and what became of it."""
+
+    ref: str
+    type: str
+    documents: list[Document] = field(default_factory=list)
+    errors: list[FormatError] = field(default_factory=list)
+    group_ref: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the message produced documents and no errors."""
+        return not self.errors
+
+
+@dataclass
+class ParseResult:
+    """Everything one file yielded: envelopes, messages with documents or errors, warnings."""
+
+    format: str
+    envelopes: list[Envelope] = field(default_factory=list)
+    messages: list[MessageResult] = field(default_factory=list)
+    errors: list[FormatError] = field(default_factory=list)  # interchange-level (envelope) errors
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[Document]:
+        """The documents of the messages that parsed cleanly, in file order."""
+        return [d for m in self.messages if m.ok for d in m.documents]
+
+    @property
+    def all_errors(self) -> list[FormatError]:
+        """Envelope errors first, then every message's errors, in file order."""
+        return self.errors + [e for m in self.messages for e in m.errors]

@@ -1,0 +1,54 @@
+"""The registry of codecs: detect a file's format and hand it to its codec.
+
+Adding a format means writing its package and adding its codec to ``CODECS``; nothing
+outside ``hub/formats`` changes.
+"""
+
+from __future__ import annotations
+
+from hub.formats.base import Codec, Detection, FormatInfo
+from hub.formats.edifact import EdifactCodec
+from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+
+CODECS: dict[str, Codec] = {"edifact": EdifactCodec()}
+HEAD_BYTES = 8192
+
+
+def get(name: str) -> Codec:
+    """Return the codec called ``name`` (case-insensitive); UnsupportedFormat if unknown."""
+    codec = CODECS.get(name.lower())
+    if codec is None:
+        raise UnsupportedFormat(f"unknown format '{name}'; known: {', '.join(sorted(CODECS))}")
+    return codec
+
+
+def detect(data: bytes) -> Detection:
+    """Ask each codec whether ``data`` is its format; UnsupportedFormat when none claims it."""
+    head = data[:HEAD_BYTES]
+    if not head.strip():
+        raise UnsupportedFormat("the file is empty", Position(line=1))
+    for codec in CODECS.values():
+        found = codec.detect(head)
+        if found is not None:
+            return found
+    shown = head[:30].decode("latin-1").replace("\n", "\\n").replace("\r", "\\r")
+    raise UnsupportedFormat(
+        f"the format is not recognised (file starts with '{shown}'); the hub reads {', '.join(sorted(CODECS))}",
+        Position(line=1, column=1),
+    )
+
+
+def parse(data: bytes, fmt: str | None = None) -> tuple[Detection, ParseResult]:
+    """Detect (unless ``fmt`` is given) and parse ``data``; never raises for bad input."""
+    try:
+        detection = detect(data) if not fmt else Detection(codec=get(fmt).name, family=fmt.upper())
+    except FormatError as exc:
+        result = ParseResult(format="unknown")
+        result.errors.append(exc)
+        return Detection(codec="", family="unknown"), result
+    return detection, CODECS[detection.codec].parse(data)
+
+
+def formats() -> list[FormatInfo]:
+    """Every supported format, version and message type, codec by codec."""
+    return [info for codec in CODECS.values() for info in codec.describe()]
