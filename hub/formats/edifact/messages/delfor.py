@@ -189,7 +189,10 @@ def _seg(seps: Separators, *elements: str | list[str]) -> str:
     out = []
     for element in elements:
         if isinstance(element, list):
-            out.append(seps.component.join(escape(c, seps) for c in element).rstrip(seps.component))
+            comps = list(element)
+            while comps and comps[-1] == "":
+                comps.pop()  # trailing empty components are left out, never escaped text
+            out.append(seps.component.join(escape(c, seps) for c in comps))
         else:
             out.append(escape(element, seps))
     while out and out[-1] == "":

@@ -1,0 +1,20 @@
+"""URLs of the REST API, version 1."""
+
+from django.urls import path
+
+from hub.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("interchanges/", views.InterchangeListCreate.as_view(), name="interchange-list"),
+    path("interchanges/<uuid:pk>/", views.InterchangeDetail.as_view(), name="interchange-detail"),
+    path("interchanges/<uuid:pk>/raw", views.InterchangeRaw.as_view(), name="interchange-raw"),
+    path("call-offs/", views.CallOffList.as_view(), name="call-off-list"),
+    path("call-offs/<uuid:pk>/", views.CallOffDetail.as_view(), name="call-off-detail"),
+    path("deliveries/", views.DeliveryList.as_view(), name="delivery-list"),
+    path("deliveries/<int:pk>/", views.DeliveryDetail.as_view(), name="delivery-detail"),
+    path("plants/", views.PlantList.as_view(), name="plant-list"),
+    path("suppliers/", views.SupplierList.as_view(), name="supplier-list"),
+    path("formats/", views.FormatList.as_view(), name="format-list"),
+]

@@ -1,0 +1,145 @@
+"""REST API v1: interchanges in, call-offs and deliveries out, every read scoped to the caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api import pagination, serializers
+from hub.formats import registry
+from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.models import Delivery, Interchange, Plant
+from hub.scope import can_write, scoped
+from orders.models import DeliverySchedule
+from suppliers.models import Supplier
+
+
+class ScopedMixin:
+    """Every queryset goes through ``hub.scope.scoped``; objects outside it answer 404."""
+
+    base_queryset: Any = None
+
+    def get_queryset(self) -> Any:
+        return scoped(self.base_queryset.all(), self.request.user)
+
+
+class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
+    """List the caller's interchanges, or upload a file (raw body, or multipart field ``file``)."""
+
+    base_queryset = Interchange.objects.select_related("duplicate_of")
+    serializer_class = serializers.InterchangeSerializer
+    pagination_class = pagination.ReceivedCursorPagination
+    filterset_fields = ["status", "format"]
+
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY, "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        responses={201: serializers.InterchangeCreatedSerializer, 400: OpenApiResponse(description="empty upload"), 413: OpenApiResponse(description="too large")},
+        description="Upload an EDI/XML/CSV file. The format is detected from the bytes, whatever the Content-Type. "
+        "A file sent twice gets status `duplicate` (never 409).",
+    )
+    def post(self, request: Request) -> Response:
+        if not can_write(request.user):
+            raise PermissionDenied(_("Headquarters accounts are read-only."))
+        content_type = request.META.get("CONTENT_TYPE", "")
+        filename = ""
+        if content_type.startswith("multipart/form-data"):
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError({"file": _("A multipart upload needs the file in the field 'file'.")})
+            stream: Any = upload
+            filename = upload.name or ""
+        else:
+            stream = request._request  # the raw body, read in chunks (no size-limited request.body)
+            filename = request.headers.get("X-Filename", "")
+        try:
+            interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, user=request.user, filename=filename, content_type=content_type)
+        except TooLarge as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        except EmptyUpload as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        body = serializers.InterchangeCreatedSerializer(interchange).data
+        headers = {"Location": request.build_absolute_uri(f"/api/v1/interchanges/{interchange.pk}/")}
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class InterchangeDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One interchange: its status, documents and positioned errors."""
+
+    base_queryset = Interchange.objects.all()
+    serializer_class = serializers.InterchangeSerializer
+
+
+class InterchangeRaw(ScopedMixin, generics.GenericAPIView):
+    """The raw bytes exactly as received."""
+
+    base_queryset = Interchange.objects.all()
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: Any) -> FileResponse:
+        interchange = self.get_object()
+        name = interchange.filename or f"{interchange.pk}.edi"
+        return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream")
+
+
+class CallOffList(ScopedMixin, generics.ListAPIView):
+    """Delivery schedules (call-offs) the caller may see, newest first."""
+
+    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
+    serializer_class = serializers.CallOffListSerializer
+    filterset_fields = ["status", "kind", "number", "plant__code", "supplier__number"]
+
+
+class CallOffDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One call-off with its canonical document."""
+
+    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
+    serializer_class = serializers.CallOffSerializer
+
+
+class DeliveryList(ScopedMixin, generics.ListAPIView):
+    """Outbound deliveries and where each stands."""
+
+    base_queryset = Delivery.objects.select_related("plant", "supplier")
+    serializer_class = serializers.DeliverySerializer
+    filterset_fields = ["status", "document_type", "plant__code"]
+
+
+class DeliveryDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One delivery."""
+
+    base_queryset = Delivery.objects.select_related("plant", "supplier")
+    serializer_class = serializers.DeliverySerializer
+
+
+class PlantList(ScopedMixin, generics.ListAPIView):
+    """The plants the caller works with."""
+
+    base_queryset = Plant.objects.all()
+    serializer_class = serializers.PlantSerializer
+    pagination_class = pagination.CodeCursorPagination
+
+
+class SupplierList(ScopedMixin, generics.ListAPIView):
+    """Suppliers the caller may see (a supplier sees itself)."""
+
+    base_queryset = Supplier.objects.prefetch_related("plants")
+    serializer_class = serializers.SupplierSerializer
+    pagination_class = pagination.NumberCursorPagination
+
+
+class FormatList(APIView):
+    """The formats, versions and message types the hub reads and writes."""
+
+    @extend_schema(responses=serializers.FormatSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        data = [info.__dict__ for info in registry.formats()]
+        return Response({"next": None, "previous": None, "results": serializers.FormatSerializer(data, many=True).data})

@@ -1,0 +1,148 @@
+"""Demo data through the real services: plants, suppliers with profiles, logins, call-offs.
+
+Used by ``manage.py seed_demo``; idempotent, so it can run on every ``make run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.db import transaction
+
+from hub.formats.base import RenderOptions
+from hub.formats.canonical import DeliverySchedule, Party, ScheduleLine, ScheduleQuantity
+from hub.formats.edifact import EdifactCodec
+from hub.ingest.services import interchange_process, interchange_receive
+from hub.models import Interchange, Plant
+from suppliers.models import PartnerIdentifier, PartnerProfile, Supplier, User
+
+PLANTS = [
+    ("PLANT01", "Wolfsburg Body Shop", "Europe/Berlin"),
+    ("PLANT02", "Zwickau Assembly", "Europe/Berlin"),
+    ("PLANT03", "Mlada Boleslav Engines", "Europe/Prague"),
+    ("PLANT04", "Martorell Assembly", "Europe/Madrid"),
+    ("PLANT05", "Bratislava Assembly", "Europe/Bratislava"),
+    ("PLANT06", "Gyor Engines", "Europe/Budapest"),
+    ("PLANT07", "Poznan Vans", "Europe/Warsaw"),
+    ("PLANT08", "Palmela Assembly", "Europe/Lisbon"),
+    ("PLANT09", "Puebla Assembly", "America/Mexico_City"),
+    ("PLANT10", "Emden Assembly", "Europe/Berlin"),
+    ("PLANT11", "Kassel Components", "Europe/Berlin"),
+    ("PLANT12", "Salzgitter Engines", "Europe/Berlin"),
+]
+SUPPLIER_COUNT = 300
+COUNTRIES = ["DE", "CZ", "PL", "ES", "SK", "HU", "PT", "MX", "IT", "FR"]
+INBOUND = ["EDIFACT:DELFOR", "EDIFACT:DESADV", "X12:830", "X12:856"]
+
+
+def supplier_number(n: int) -> str:
+    """The demo supplier number for 1-based ``n``: SUP00001..SUP00300."""
+    return f"SUP{n:05d}"
+
+
+@transaction.atomic
+def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str, int]:
+    """Create or update plants, suppliers with partner profiles, and the demo logins."""
+    plants = {}
+    for code, name, tz in PLANTS:
+        plant, _ = Plant.objects.update_or_create(
+            code=code, defaults={"name": name, "timezone": tz, **({"endpoint_url": plant_url.replace("{plant}", code)} if plant_url else {})}
+        )
+        plants[code] = plant
+    existing = set(Supplier.objects.filter(number__startswith="SUP").values_list("number", flat=True))
+    new = [
+        Supplier(
+            number=supplier_number(n),
+            name=f"Demo Supplier {n} GmbH",
+            country=COUNTRIES[n % len(COUNTRIES)],
+            duns=f"{300000000 + n:09d}",
+            city="Wolfsburg",
+            email=f"edi@supplier{n}.example",
+            status=Supplier.Status.LIVE,
+        )
+        for n in range(1, SUPPLIER_COUNT + 1)
+        if supplier_number(n) not in existing
+    ]
+    Supplier.objects.bulk_create(new)
+    suppliers = {s.number: s for s in Supplier.objects.filter(number__startswith="SUP")}
+    through = Supplier.plants.through
+    have = set(through.objects.values_list("supplier_id", "plant_id"))
+    links = []
+    for n in range(1, SUPPLIER_COUNT + 1):
+        s = suppliers[supplier_number(n)]
+        for k in range(2):
+            p = plants[PLANTS[(n + k) % len(PLANTS)][0]]
+            if (s.pk, p.pk) not in have:
+                links.append(through(supplier_id=s.pk, plant_id=p.pk))
+                have.add((s.pk, p.pk))
+    through.objects.bulk_create(links)
+    with_profile = set(PartnerProfile.objects.values_list("supplier_id", flat=True))
+    PartnerProfile.objects.bulk_create(
+        [PartnerProfile(supplier=s, inbound_formats=INBOUND, outbound_format="EDIFACT:DELFOR") for s in suppliers.values() if s.pk not in with_profile]
+    )
+    profiles = {p.supplier_id: p for p in PartnerProfile.objects.filter(supplier__in=suppliers.values())}
+    have_ids = set(PartnerIdentifier.objects.values_list("scheme", "qualifier", "value"))
+    idents = []
+    for s in suppliers.values():
+        for scheme, qualifier in (("edifact", "ZZ"), ("edifact", "92"), ("x12", "ZZ")):
+            if (scheme, qualifier, s.number) not in have_ids:
+                idents.append(PartnerIdentifier(profile=profiles[s.pk], scheme=scheme, qualifier=qualifier, value=s.number))
+    PartnerIdentifier.objects.bulk_create(idents)
+    _user("admin", password, role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    _user("hq", password, role=User.Role.HQ, is_staff=True)
+    buyer = _user("buyer", password, role=User.Role.BUYER, is_staff=True)
+    buyer.plants.set([plants["PLANT01"]])
+    _user("supplier", password, role=User.Role.SUPPLIER, supplier=suppliers[supplier_number(1)])
+    _user("supplier2", password, role=User.Role.SUPPLIER, supplier=suppliers[supplier_number(2)])
+    return {"plants": len(plants), "suppliers": len(suppliers), "new_suppliers": len(new)}
+
+
+def _user(username: str, password: str, **fields: object) -> User:
+    user, _ = User.objects.update_or_create(username=username, defaults={"email": f"{username}@hub.example", **fields})
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def demo_call_offs(today: dt.date | None = None) -> list[DeliverySchedule]:
+    """A handful of call-offs from the plants for the demo suppliers 1 and 2."""
+    today = today or dt.date.today()
+    docs = []
+    for n, (supplier, plant) in enumerate([(1, "PLANT01"), (1, "PLANT02"), (2, "PLANT01"), (2, "PLANT03"), (3, "PLANT01")], 1):
+        lines = []
+        for p in range(2):
+            schedule = [
+                ScheduleQuantity(
+                    quantity=Decimal(200 * (k + 1) + 10 * n + p),
+                    commitment="firm" if k < 2 else "forecast",
+                    date=(today + dt.timedelta(days=7 * k)).isoformat(),
+                )
+                for k in range(6)
+            ]
+            lines.append(ScheduleLine(buyer_part=f"5Q0{n}{p}827", supplier_part=f"S-{n}{p}-4711", description=f"Bracket {n}{p}", order_number=f"PO{4500000 + n}", schedule=schedule))
+        docs.append(
+            DeliverySchedule(
+                number=f"DEMO{today:%y%m%d}{n:02d}",
+                issued=today.isoformat(),
+                buyer=Party(id="OEM", name="OEM Group"),
+                supplier=Party(id=supplier_number(supplier), name=f"Demo Supplier {supplier} GmbH"),
+                ship_to=Party(id=plant, plant=plant),
+                lines=lines,
+            )
+        )
+    return docs
+
+
+def seed_interchanges(*, user: User) -> Interchange | None:
+    """Send today's demo call-offs through the real flow once (skipped when already there)."""
+    docs = demo_call_offs()
+    reference = f"DEMO{dt.date.today():%y%m%d}"
+    if Interchange.objects.filter(channel=Interchange.Channel.DEMO, control_ref=reference).exists():
+        return None
+    data = EdifactCodec().render(docs, RenderOptions(sender_id="OEMPLANTS", receiver_id="SUPPLIERHUB", control_ref=reference))
+    interchange = interchange_receive(stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, user=user, filename=f"{reference}.edi")
+    interchange_process(interchange_id=interchange.pk)
+    interchange.refresh_from_db()
+    return interchange

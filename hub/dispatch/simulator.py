@@ -1,0 +1,103 @@
+"""A plant's HTTP receiver for demos and tests: records deliveries, can misbehave on purpose.
+
+Each accepted POST is written as one JSON line: ``idempotency_key``, ``sha256`` of the
+body, ``applied`` (false when the key was seen before: the plant applies each key
+once), the path, the document numbers and the time. ``--fail-rate`` answers that share
+of requests with 503 before recording anything; ``--latency`` delays every answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+class PlantSimulator(ThreadingHTTPServer):
+    """The server: its handler shares the seen keys and the record file through it."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, *, record: Path | None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "", host: str = "127.0.0.1") -> None:
+        super().__init__((host, port), _Handler)
+        self.record = record
+        self.fail_rate = fail_rate
+        self.latency = latency_ms / 1000
+        self.secret = secret
+        self.seen: set[str] = set()
+        self.lock = threading.Lock()
+        self.random = random.Random()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a sender that vanished mid-request (killed worker) is expected here
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PlantSimulator
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _answer(self, code: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self) -> None:
+        self._answer(200, {"status": "ok", "deliveries": len(self.server.seen)})
+
+    def do_POST(self) -> None:
+        server = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        if server.latency:
+            time.sleep(server.latency)
+        if server.fail_rate and server.random.random() < server.fail_rate:
+            self._answer(503, {"error": "simulated failure"})
+            return
+        if server.secret:
+            stamp = self.headers.get("X-Hub-Timestamp", "")
+            want = "sha256=" + hmac.new(server.secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(want, self.headers.get("X-Hub-Signature", "")):
+                self._answer(401, {"error": "bad signature"})
+                return
+        key = self.headers.get("Idempotency-Key") or ""
+        if not key:
+            self._answer(400, {"error": "Idempotency-Key header missing"})
+            return
+        try:
+            number = json.loads(body).get("number", "")
+        except (ValueError, AttributeError):
+            self._answer(400, {"error": "body is not a JSON object"})
+            return
+        with server.lock:
+            applied = key not in server.seen
+            server.seen.add(key)
+            if server.record is not None:
+                line = {"idempotency_key": key, "sha256": hashlib.sha256(body).hexdigest(), "applied": applied, "path": self.path, "number": number, "at": time.time()}
+                with server.record.open("a") as fh:
+                    fh.write(json.dumps(line) + "\n")
+        self._answer(200, {"applied": applied})
+
+
+def serve(port: int, *, record: Path | None = None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "") -> None:
+    """Run a simulator on 127.0.0.1:``port`` until interrupted."""
+    server = PlantSimulator(port, record=record, fail_rate=fail_rate, latency_ms=latency_ms, secret=secret)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

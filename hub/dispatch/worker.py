@@ -1,0 +1,46 @@
+"""A worker bootstep that schedules the outbox sweeper inside every worker.
+
+DESIGN.md promises that ``celery -A hub worker`` alone, with no beat process, gets an
+interrupted delivery out within two minutes. Each worker therefore sends a ``sweep``
+task to the maintenance queue every HUB_SWEEP_INTERVAL_SECONDS (and once at start);
+the sweep is idempotent, so several workers sweeping is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import bootsteps
+
+log = logging.getLogger(__name__)
+
+
+class OutboxSweeperStep(bootsteps.StartStopStep):
+    """Schedule ``hub.dispatch.tasks.sweep`` periodically on the worker's own timer."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker: Any) -> None:
+        from django.conf import settings
+
+        interval = float(settings.HUB_SWEEP_INTERVAL_SECONDS)
+        if interval <= 0:
+            return
+        worker.timer.call_after(1.0, self._send, args=(worker,))
+        self.tref = worker.timer.call_repeatedly(interval, self._send, args=(worker,))
+
+    def _send(self, worker: Any) -> None:
+        try:
+            worker.app.send_task("hub.dispatch.tasks.sweep", queue="maintenance", expires=60)
+        except Exception:  # the broker may be down for a moment; the next tick retries
+            log.warning("could not schedule the outbox sweep", exc_info=True)
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None

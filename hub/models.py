@@ -1,0 +1,162 @@
+"""Engine state: plants, received interchanges, the outbox of deliveries and their attempts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plant(models.Model):
+    """A plant of the group, with the endpoint its ERP/MES receives deliveries on."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True)
+    endpoint_secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header"))
+    paused = models.BooleanField(_("dispatch paused"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("plant")
+        verbose_name_plural = _("plants")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def raw_upload_path(instance: Interchange, filename: str) -> str:
+    """Store raw files by day and id, never by the sender's file name."""
+    return f"interchanges/{instance.received_at:%Y/%m/%d}/{instance.id}.bin"
+
+
+class Interchange(models.Model):
+    """A received file, stored before it is parsed: the raw bytes are the record of truth."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSING = "processing", _("processing")
+        PROCESSED = "processed", _("processed")
+        FAILED = "failed", _("failed")
+        DUPLICATE = "duplicate", _("duplicate")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("portal upload")
+        API = "api", _("REST API")
+        DEMO = "demo", _("demo data")
+        COMMAND = "command", _("command line")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sender_supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="interchanges")
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    raw = models.FileField(_("raw file"), upload_to=raw_upload_path, max_length=300)
+    size = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    format = models.CharField(_("format"), max_length=40, blank=True)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    message_types = models.CharField(max_length=200, blank=True)
+    sender_id = models.CharField(_("envelope sender"), max_length=80, blank=True)
+    receiver_id = models.CharField(_("envelope receiver"), max_length=80, blank=True)
+    control_ref = models.CharField(_("control reference"), max_length=40, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    document_count = models.IntegerField(default=0)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("interchange")
+        verbose_name_plural = _("interchanges")
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.id} ({self.status})"
+
+    @property
+    def created_at(self):  # the API's cursor pagination orders every list by created_at
+        return self.received_at
+
+
+class ControlReference(models.Model):
+    """An envelope control reference seen from a sender; the unique key catches resends."""
+
+    sender = models.CharField(max_length=80)
+    reference = models.CharField(max_length=40)
+    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sender", "reference"], name="unique_control_reference_per_sender")]
+
+
+class Delivery(models.Model):
+    """One document to one recipient: the outbox row, and the truth about where it stands."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        DELIVERED = "delivered", _("delivered")
+        DEAD = "dead", _("dead-lettered")
+        SUPERSEDED = "superseded", _("superseded")
+        HELD = "held", _("held")
+
+    class Recipient(models.TextChoices):
+        PLANT = "plant", _("plant")
+        SUPPLIER = "supplier", _("supplier")
+
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    document_type = models.CharField(max_length=40)
+    document_id = models.UUIDField(db_index=True)
+    document_number = models.CharField(max_length=80, blank=True)
+    recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.PLANT)
+    plant = models.ForeignKey(Plant, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    connector = models.CharField(max_length=20, default="http")
+    payload = models.TextField()
+    content_type = models.CharField(max_length=100, default="application/json")
+    sequence_key = models.CharField(max_length=200, db_index=True, help_text=_("deliveries with the same key go out in creation order"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["sequence_key", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_type} {self.document_number} -> {self.plant or self.supplier} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try to hand a delivery to its recipient, with what came back."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    url = models.CharField(max_length=500, blank=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20)  # delivered | retry | dead
+    response_excerpt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]

@@ -1,0 +1,80 @@
+"""Who may see what: the one place that scopes every read for a user.
+
+A supplier's users see their supplier's data; plant purchasing staff (``buyer``) see
+what concerns their plants; headquarters and hub admins see everything (headquarters
+read-only). Admin, pages and API all filter through ``scoped``; anything outside a
+user's scope simply does not exist for them (404, never 403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+# model label -> how to reach (supplier, plant) from it
+SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "orders.deliveryschedule": ("supplier", "plant"),
+    "hub.delivery": ("supplier", "plant"),
+    "suppliers.supplier": ("pk", "plants"),
+    "hub.plant": (None, "pk"),
+    "suppliers.partnerprofile": ("supplier", "supplier__plants"),
+    "orders.scheduleline": ("schedule__supplier", "schedule__plant"),
+}
+
+
+def role_of(user: Any) -> str:
+    """The user's role: supplier, buyer, hq, admin; '' for anonymous users."""
+    if user is None or not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return "admin"
+    return user.role
+
+
+def can_write(user: Any) -> bool:
+    """Headquarters is read-only; every other signed-in role may act within its scope."""
+    return role_of(user) in ("supplier", "buyer", "admin")
+
+
+def plant_ids(user: Any) -> list[int]:
+    """The ids of the plants a buyer works for."""
+    return list(user.plants.values_list("pk", flat=True))
+
+
+def scoped(qs: QuerySet, user: Any) -> QuerySet:
+    """Filter ``qs`` to what ``user`` may see; empty for unknown roles and anonymous users."""
+    role = role_of(user)
+    if role in ("admin", "hq"):
+        return qs
+    if not role:
+        return qs.none()
+    label = qs.model._meta.label_lower
+    if label == "hub.interchange":
+        return _interchanges(qs, user, role)
+    supplier_field, plant_field = SCOPE_FIELDS.get(label, (None, None))
+    if role == "supplier":
+        if supplier_field is None or user.supplier_id is None:
+            return qs.none()
+        return qs.filter(**{supplier_field: user.supplier_id})
+    if role == "buyer":
+        if plant_field is None:
+            return qs.none()
+        return qs.filter(**{f"{plant_field}__in": plant_ids(user)}).distinct()
+    return qs.none()
+
+
+def _interchanges(qs: QuerySet, user: Any, role: str) -> QuerySet:
+    # A plant interchange may carry call-offs for many suppliers: a supplier sees the
+    # files its own users or systems sent, never the plants' multi-supplier files.
+    if role == "supplier":
+        if user.supplier_id is None:
+            return qs.filter(uploaded_by=user)
+        return qs.filter(Q(sender_supplier_id=user.supplier_id) | Q(uploaded_by__supplier_id=user.supplier_id))
+    ids = plant_ids(user)
+    return qs.filter(Q(uploaded_by=user) | Q(call_offs__plant__in=ids) | Q(sender_supplier__plants__in=ids)).distinct()
+
+
+def get_scoped(qs: QuerySet, user: Any, **lookup: Any) -> Model:
+    """Fetch one object inside the user's scope; raises ``DoesNotExist`` (-> 404) otherwise."""
+    return scoped(qs, user).get(**lookup)

@@ -1,0 +1,20 @@
+"""Top-level URLs: portal, staff admin, API, health, login."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hub.health import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("suppliers.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("hub.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,9 @@
+"""Persisted canonical documents: call-offs and what belongs to them."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    verbose_name = _("Orders and call-offs")

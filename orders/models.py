@@ -1,0 +1,72 @@
+"""Persisted canonical documents: delivery schedules (call-offs), lines and quantities."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliverySchedule(models.Model):
+    """A call-off (Lieferabruf) as the hub stores it; ``document`` keeps its canonical JSON."""
+
+    class Status(models.TextChoices):
+        CURRENT = "current", _("current")
+        SUPERSEDED = "superseded", _("superseded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="call_offs")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="call_offs")
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="call_offs")
+    number = models.CharField(_("call-off number"), max_length=80, db_index=True)
+    kind = models.CharField(max_length=20, default="standard")
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    previous_number = models.CharField(max_length=80, blank=True)
+    message_ref = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CURRENT, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    document = models.JSONField(help_text=_("the canonical JSON of the call-off"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("call-off")
+        verbose_name_plural = _("call-offs")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
+
+
+class ScheduleLine(models.Model):
+    """One part of a call-off; superseded once a newer call-off covers the same part."""
+
+    schedule = models.ForeignKey(DeliverySchedule, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    buyer_part = models.CharField(_("buyer part"), max_length=80, db_index=True)
+    supplier_part = models.CharField(_("supplier part"), max_length=80, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    unit = models.CharField(max_length=8, default="C62")
+    order_number = models.CharField(max_length=80, blank=True)
+    unloading_point = models.CharField(max_length=40, blank=True)
+    cumulative_received = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    cumulative_received_date = models.DateField(null=True, blank=True)
+    superseded_by = models.ForeignKey(DeliverySchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["schedule", "position"]
+
+
+class ScheduleQuantity(models.Model):
+    """A quantity for a day or period with its commitment level."""
+
+    line = models.ForeignKey(ScheduleLine, on_delete=models.CASCADE, related_name="quantities")
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    commitment = models.CharField(max_length=20)
+    # The date part only; the canonical JSON keeps JIT times to the minute.
+    date = models.DateField(null=True, blank=True, db_index=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["line", "id"]

@@ -1,0 +1,139 @@
+"""Services for call-offs: store, supersede, and hand to the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from hub.formats.canonical import DeliverySchedule as CanonicalSchedule
+from hub.formats.canonical import to_json
+from orders.models import DeliverySchedule, ScheduleLine, ScheduleQuantity
+
+if TYPE_CHECKING:
+    from hub.ingest.services import Routed
+    from hub.models import Interchange
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    return dt.date.fromisoformat(value[:10])
+
+
+@transaction.atomic
+def schedules_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[DeliverySchedule]:
+    """Store routed call-offs, supersede older ones per supplier/plant/part, add outbox rows.
+
+    One transaction with the caller's: either every call-off of the interchange is
+    stored with its deliveries, or none is. A call-off older (by issue date) than the
+    current one for a part arrives already superseded for that part.
+    """
+    from hub.dispatch.services import deliveries_supersede, outbox_add
+
+    schedules: list[DeliverySchedule] = []
+    lines: list[ScheduleLine] = []
+    quantities: list[tuple[ScheduleLine, list[ScheduleQuantity]]] = []
+    for item in routed:
+        doc = item.document
+        assert isinstance(doc, CanonicalSchedule)
+        schedule = DeliverySchedule(
+            interchange=interchange,
+            supplier=item.supplier,
+            plant=item.plant,
+            number=doc.number[:80],
+            kind=doc.kind,
+            issued=_date(doc.issued),
+            previous_number=doc.previous_number[:80],
+            message_ref=item.message_ref[:40],
+            document=to_json(doc),
+        )
+        schedules.append(schedule)
+        for position, line in enumerate(doc.lines, 1):
+            row = ScheduleLine(
+                schedule=schedule,
+                position=position,
+                buyer_part=(line.buyer_part or line.supplier_part)[:80],
+                supplier_part=line.supplier_part[:80],
+                description=line.description[:200],
+                unit=line.unit[:8],
+                order_number=line.order_number[:80],
+                unloading_point=line.unloading_point[:40],
+                cumulative_received=line.cumulative_received.quantity if line.cumulative_received else None,
+                cumulative_received_date=_date(line.cumulative_received.date) if line.cumulative_received else None,
+            )
+            lines.append(row)
+            quantities.append(
+                (
+                    row,
+                    [
+                        ScheduleQuantity(
+                            quantity=q.quantity, commitment=q.commitment, date=_date(q.date), date_from=_date(q.from_), date_to=_date(q.to)
+                        )
+                        for q in line.schedule
+                    ],
+                )
+            )
+    DeliverySchedule.objects.bulk_create(schedules)
+    ScheduleLine.objects.bulk_create(lines)
+    batch: list[ScheduleQuantity] = []
+    for row, items in quantities:
+        for q in items:
+            q.line = row
+            batch.append(q)
+    ScheduleQuantity.objects.bulk_create(batch, batch_size=2000)
+    parts: dict = {}
+    for row in lines:
+        parts.setdefault(row.schedule.pk, []).append(row.buyer_part)
+    superseded = _supersede(schedules, parts)
+    outbox_add(documents=[s for s in schedules if s.pk not in superseded])
+    if superseded:
+        deliveries_supersede(document_ids=superseded)
+    return schedules
+
+
+def _supersede(new: list[DeliverySchedule], parts_of: dict) -> set:
+    """Mark older lines for the same supplier/plant/part superseded; return fully superseded schedule ids."""
+    touched: set = set()
+    new_ids = {s.pk for s in new}
+    for schedule in sorted(new, key=lambda s: (s.issued or dt.date.min, s.created_at or timezone.now())):
+        parts = parts_of.get(schedule.pk, [])
+        older = (
+            ScheduleLine.objects.filter(
+                schedule__supplier=schedule.supplier,
+                schedule__plant=schedule.plant,
+                buyer_part__in=parts,
+                superseded_by__isnull=True,
+            )
+            .exclude(schedule=schedule)
+            .select_related("schedule")
+        )
+        for line in older:
+            other = line.schedule
+            newer_other = (other.issued or dt.date.min) > (schedule.issued or dt.date.min)
+            if newer_other and other.pk not in new_ids:
+                # The one we hold is newer: the arriving line is the stale one.
+                ScheduleLine.objects.filter(schedule=schedule, buyer_part=line.buyer_part).update(superseded_by=other)
+                touched.add(schedule.pk)
+            else:
+                ScheduleLine.objects.filter(pk=line.pk).update(superseded_by=schedule)
+                touched.add(other.pk)
+    done = set()
+    for pk in touched:
+        if not ScheduleLine.objects.filter(schedule_id=pk, superseded_by__isnull=True).exists():
+            done.add(pk)
+    if done:
+        DeliverySchedule.objects.filter(pk__in=done).update(status=DeliverySchedule.Status.SUPERSEDED)
+    return done
+
+
+@transaction.atomic
+def schedule_acknowledge(*, schedule: DeliverySchedule) -> DeliverySchedule:
+    """Record that the supplier acknowledged a call-off (first acknowledgement wins)."""
+    if schedule.acknowledged_at is None:
+        schedule.acknowledged_at = timezone.now()
+        schedule.save(update_fields=["acknowledged_at"])
+    return schedule

@@ -1,0 +1,31 @@
+"""API authentication: ``Authorization: Bearer TOKEN``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+
+from suppliers.services import token_authenticate
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """Authenticate API calls by a bearer token issued with ``manage.py issue_token``."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Any) -> tuple[Any, None] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() not in ("bearer", "token"):
+            return None
+        user = token_authenticate(token=token.strip())
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
+        return user, None
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword

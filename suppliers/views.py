@@ -1,0 +1,94 @@
+"""The supplier portal: call-offs, uploads and their results (scoped to the signed-in user)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.models import Interchange
+from hub.scope import can_write, scoped
+from orders.models import DeliverySchedule
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("EDI, XML or CSV file"))
+
+
+def _get(qs: Any, user: Any, pk: Any) -> Any:
+    try:
+        return scoped(qs, user).get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404(_("Not found")) from None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The portal's start page is the list of call-offs."""
+    return redirect("portal:call-offs")
+
+
+@login_required
+def call_offs(request: HttpRequest) -> HttpResponse:
+    """Open call-offs first, newest first."""
+    qs = scoped(DeliverySchedule.objects.select_related("supplier", "plant"), request.user)
+    status = request.GET.get("status", "current")
+    if status in ("current", "superseded"):
+        qs = qs.filter(status=status)
+    return render(request, "portal/call_offs.html", {"call_offs": qs.order_by("-created_at")[:200], "status": status})
+
+
+@login_required
+def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One call-off with its lines and quantities."""
+    schedule = _get(DeliverySchedule.objects.select_related("supplier", "plant", "interchange"), request.user, pk)
+    lines = schedule.lines.prefetch_related("quantities").all()
+    return render(request, "portal/call_off_detail.html", {"schedule": schedule, "lines": lines})
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file; the result page shows at once whether it was accepted and why not."""
+    if not can_write(request.user):
+        raise PermissionDenied(_("Headquarters accounts are read-only."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            interchange = interchange_receive(stream=f, channel=Interchange.Channel.PORTAL, user=request.user, filename=f.name, content_type=f.content_type or "")
+        except (TooLarge, EmptyUpload) as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("File received; it is being processed."))
+            return redirect("portal:interchange", pk=interchange.pk)
+    return render(request, "portal/upload.html", {"form": form})
+
+
+@login_required
+def interchanges(request: HttpRequest) -> HttpResponse:
+    """The files this user's organisation sent, with their status."""
+    qs = scoped(Interchange.objects.all(), request.user).order_by("-received_at")[:200]
+    return render(request, "portal/interchanges.html", {"interchanges": qs})
+
+
+@login_required
+def interchange_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One received file: status, documents, positioned errors, raw download."""
+    interchange = _get(Interchange.objects.all(), request.user, pk)
+    documents = scoped(interchange.call_offs.select_related("plant"), request.user)
+    return render(request, "portal/interchange_detail.html", {"interchange": interchange, "documents": documents})
+
+
+@login_required
+def interchange_raw(request: HttpRequest, pk: Any) -> FileResponse:
+    """Download the raw bytes exactly as received."""
+    interchange = _get(Interchange.objects.all(), request.user, pk)
+    return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=interchange.filename or f"{interchange.pk}.edi")

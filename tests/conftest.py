@@ -1,0 +1,57 @@
+"""Shared fixtures: a small world of plants, suppliers and users of every role."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PlantFactory, SupplierFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Password hashing is deliberately slow; tests need no brute-force resistance.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    """Plants PLANT01-03, suppliers SUP00001-3, and one user per role."""
+    plants = [PlantFactory(code=f"PLANT{n:02d}", endpoint_url=f"http://127.0.0.1:9/plants/PLANT{n:02d}") for n in (1, 2, 3)]
+    suppliers = [SupplierFactory(number=f"SUP{n:05d}") for n in (1, 2, 3)]
+    users = {
+        "supplier": UserFactory(username="supplier", role="supplier", supplier=suppliers[0]),
+        "supplier2": UserFactory(username="supplier2", role="supplier", supplier=suppliers[1]),
+        "buyer": UserFactory(username="buyer", role="buyer", is_staff=True, plants=[plants[0]]),
+        "hq": UserFactory(username="hq", role="hq", is_staff=True),
+        "admin": UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True),
+    }
+    return {"plants": plants, "suppliers": suppliers, "users": users}
+
+
+@pytest.fixture
+def receive_and_process():
+    """Store bytes through the real receive service, then process them in this process."""
+    from hub.ingest.services import interchange_process, interchange_receive
+
+    def run(data: bytes, user, channel: str = "api"):
+        interchange = interchange_receive(stream=io.BytesIO(data), channel=channel, user=user, filename="test.edi")
+        if interchange.status == "received":
+            interchange_process(interchange_id=interchange.pk)
+        interchange.refresh_from_db()
+        return interchange
+
+    return run
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """The shared corpus of real files ($HUB_CORPUS_DIR); skips when it is absent."""
+    path = Path(os.environ.get("HUB_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+    if not path.is_dir():
+        pytest.skip(f"corpus not found at {path} (set HUB_CORPUS_DIR)")
+    return path
