@@ -99,6 +99,9 @@ class ControlReference(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sender", "reference"], name="unique_control_reference_per_sender")]
 
+    def __str__(self) -> str:
+        return f"{self.sender} {self.reference}"
+
 
 class Delivery(models.Model):
     """One document to one recipient: the outbox row, and the truth about where it stands."""
@@ -160,3 +163,6 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of delivery {self.delivery_id}: {self.outcome}"

@@ -56,6 +56,9 @@ class ScheduleLine(models.Model):
     class Meta:
         ordering = ["schedule", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.buyer_part} (line {self.position})"
+
 
 class ScheduleQuantity(models.Model):
     """A quantity for a day or period with its commitment level."""
@@ -70,3 +73,6 @@ class ScheduleQuantity(models.Model):
 
     class Meta:
         ordering = ["line", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.commitment} {self.date or self.date_from}"

@@ -22,7 +22,7 @@ def _allowed(host: str, address: str) -> bool:
         entry = entry.strip()
         if not entry:
             continue
-        if entry == host or entry == address:
+        if entry in (host, address):
             return True
         try:
             if ipaddress.ip_address(address) in ipaddress.ip_network(entry, strict=False):

@@ -32,4 +32,4 @@ class Command(BaseCommand):
             interchange = seed_interchanges(user=User.objects.get(username="admin"))
             if interchange is not None:
                 self.stdout.write(f"demo interchange {interchange.pk}: {interchange.status}, {interchange.document_count} call-offs")
-        self.stdout.write("logins (password: %s): admin, hq, buyer (PLANT01), supplier (SUP00001), supplier2 (SUP00002)" % options["password"])
+        self.stdout.write(f"logins (password: {options['password']}): admin, hq, buyer (PLANT01), supplier (SUP00001), supplier2 (SUP00002)")
