@@ -11,9 +11,19 @@ import pytest
 from tests.factories import PlantFactory, SupplierFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain HTTP to their own servers (set before the live server starts)."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False, HUB_OUTBOUND_ALLOWLIST=["127.0.0.1"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     # Password hashing is deliberately slow; tests need no brute-force resistance.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -55,3 +65,21 @@ def corpus_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"corpus not found at {path} (set HUB_CORPUS_DIR)")
     return path
+
+
+@pytest.fixture
+def plant_server(tmp_path):
+    """A real plant receiver (the hub's simulator) on a free 127.0.0.1 port, in a thread."""
+    import threading
+
+    from hub.dispatch.simulator import PlantSimulator
+
+    record = tmp_path / "plant.jsonl"
+    server = PlantSimulator(0, record=record)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.lines = lambda: [__import__("json").loads(x) for x in record.read_text().splitlines()] if record.exists() else []
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -204,7 +204,7 @@ def sweep(*, limit: int = 1000) -> dict[str, int]:
     due = list(
         Delivery.objects.filter(
             Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now, enqueued_at__lt=stale)
-            | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+            | Q(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
         )
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
