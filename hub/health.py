@@ -20,8 +20,12 @@ def _broker() -> str:
     from hub.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            # Virtual transports connect lazily: ask the server itself where there is one.
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()
     except Exception as exc:
         return f"broker unreachable: {type(exc).__name__}: {exc}"[:300]
     return ""

@@ -1,0 +1,58 @@
+"""``manage.py translate`` and ``formats``: no database, JSON out, exit 2 with one positioned line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.delfor_builder import delfor, message
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    # No DATABASE_URL that works: translate must not touch a database.
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_translate_prints_canonical_json(tmp_path):
+    path = tmp_path / "calloff.edi"
+    path.write_bytes(delfor([message("1", "CO1"), message("2", "CO2")]))
+    result = run("translate", str(path))
+    assert result.returncode == 0, result.stderr
+    docs = json.loads(result.stdout)
+    assert [d["number"] for d in docs] == ["CO1", "CO2"] and docs[0]["type"] == "delivery_schedule"
+
+
+def test_translate_renders_back_to_edifact(tmp_path):
+    path = tmp_path / "calloff.edi"
+    path.write_bytes(delfor([message("1", "CO1")]))
+    result = run("translate", str(path), "--to", "edifact")
+    assert result.returncode == 0 and "BGM+241+CO1+5'" in result.stdout and result.stdout.startswith("UNA")
+
+
+def test_bad_input_exits_2_with_one_positioned_line(tmp_path):
+    segs = message("1", "CO1")
+    segs[segs.index("QTY+1:100:PCE")] = "QTY+1:12,5x:PCE"
+    path = tmp_path / "bad.edi"
+    path.write_bytes(delfor([segs]))
+    result = run("translate", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"{path}: segment 14 (QTY), element 1, component 2: '12,5x' is not a number [message 1]"]
+
+
+def test_unknown_format_and_missing_file_exit_2_without_traceback(tmp_path):
+    path = tmp_path / "letter.txt"
+    path.write_text("Dear supplier,\nplease deliver.\n")
+    result = run("translate", str(path))
+    assert result.returncode == 2 and "format is not recognised" in result.stderr and "Traceback" not in result.stderr
+    missing = run("translate", str(tmp_path / "nope.edi"))
+    assert missing.returncode == 2 and "cannot read the file" in missing.stderr
+
+
+def test_formats_lists_delfor():
+    result = run("formats")
+    assert result.returncode == 0 and "DELFOR" in result.stdout and "D:96A" in result.stdout
