@@ -9,8 +9,9 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.vda import VdaCodec
 
-CODECS: dict[str, Codec] = {"edifact": EdifactCodec()}
+CODECS: dict[str, Codec] = {"edifact": EdifactCodec(), "vda": VdaCodec()}
 HEAD_BYTES = 8192
 
 
