@@ -43,7 +43,9 @@ VDA 4915, one ``delivery_schedule`` with ``kind='jit'`` per 552:
   the note date and status are not carried, and only three receipts are written.
 - 554: six slots of date + time HHMM + quantity -> schedule entries with an ISO datetime
   ``date`` (a blank time reads as 00:00, a date without time is written 0000), all
-  ``firm`` (a JIT call-off is a firm release). Special dates as in 4905.
+  ``firm`` (a JIT call-off is a firm release). A zero or blank date is an empty slot
+  (skipped: unlike 4905 it does not end the schedule, as every 554 has six slots and the
+  next 554 goes on). Other special dates as in 4905.
 - 555 and 556 have no canonical field: read, not carried. 557 (texts) is an ASSUMED layout
   ([U]'s table does not sum to 128): read into ``description``, never written.
 """
@@ -150,7 +152,9 @@ class CallOffReader(MessageReader):
             except ValueError as exc:
                 raise rec.error(str(exc), slot.date) from None
             if kind == "end":
-                break  # 000000: nothing follows in this call-off
+                if self.jit:
+                    continue  # 4915: an empty slot; a later 554 may hold more
+                break  # 4905: 000000 ends the call-off's schedule
             quantity = rec.decimal_of(slot.qty)
             time = self._time(rec, slot)
             if kind in ("none", "switch"):
