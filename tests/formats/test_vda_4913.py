@@ -62,7 +62,16 @@ def test_despatch_mapping_kg_fractions_and_same_part_twice() -> None:
 
 
 def test_two_notes_share_one_712() -> None:
-    body = [transport(), note(1), item("A", 1000), note(2), item("B", 2000), transport(carrier="DHL", transport_no=""), note(3), item("C", 3000)]
+    body = [
+        transport(),
+        note(1),
+        item("A", 1000),
+        note(2),
+        item("B", 2000),
+        transport(carrier="DHL", transport_no=""),
+        note(3),
+        item("C", 3000),
+    ]
     result = codec.parse(join(transmission(header("711"), body, "719")))
     assert result.all_errors == []
     assert [(d.number, d.carrier, d.transport_id) for d in result.documents] == [
@@ -81,7 +90,10 @@ def test_one_line_sample_file() -> None:
     result = codec.parse(data)
     assert result.all_errors == [], [str(e) for e in result.all_errors]
     [doc] = result.documents
-    assert [(ln.buyer_part, ln.quantity, ln.unit) for ln in doc.lines] == [("1K0 199 262 M", Decimal(1976), "C62"), ("1K0 199 262 N", Decimal(3), "C62")]
+    assert [(ln.buyer_part, ln.quantity, ln.unit) for ln in doc.lines] == [
+        ("1K0 199 262 M", Decimal(1976), "C62"),
+        ("1K0 199 262 N", Decimal(3), "C62"),
+    ]
 
 
 def test_717_718_are_counted_and_skipped() -> None:

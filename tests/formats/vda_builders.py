@@ -22,10 +22,7 @@ def rec(type_: str, version: str | None = None, **values: object) -> str:
     for name, value in values.items():
         f = layout.by_name[name]
         text = str(value)
-        if f.kind == "N" and isinstance(value, int):
-            text = text.zfill(f.length)
-        else:
-            text = text.ljust(f.length)
+        text = text.zfill(f.length) if f.kind == "N" and isinstance(value, int) else text.ljust(f.length)
         assert len(text) == f.length, (name, text)
         chars[f.start - 1 : f.end - 1] = text
     out = "".join(chars)
@@ -101,8 +98,12 @@ def calloff_4905(
     return out
 
 
-def header(type_: str = "511", customer: str = "10001", supplier: str = "SUP00001", old: int = 41, new: int = 42, date: str = "260105") -> str:
+def header(
+    type_: str = "511", customer: str = "10001", supplier: str = "SUP00001", old: int = 41, new: int = 42, date: str = "260105"
+) -> str:
     """A 511/551/711 transmission header."""
     if type_ == "711":
         return rec(type_, customer=customer, supplier=supplier, transmission_old=old, transmission_new=new, transmission_date=date)
-    return rec(type_, customer=customer, supplier=supplier, transmission_old=old, transmission_new=new, transmission_date=date, second_date=date)
+    return rec(
+        type_, customer=customer, supplier=supplier, transmission_old=old, transmission_new=new, transmission_date=date, second_date=date
+    )
