@@ -10,7 +10,8 @@ VDA 4905, one ``delivery_schedule`` per 512 record (one call-off = one part = on
   ... -> Rec 20) -> the line.
 - 513: last receipt (delivery note, receipt date, quantity) -> ``last_receipts``; the
   Eingangsfortschrittszahl -> ``cumulative_received``, dated with the last receipt's date
-  (the cumulative counts up to that receipt). The note's despatch date is not carried.
+  (the cumulative counts up to that receipt); a zero (or blank) cumulative is read as not
+  given. The note's despatch date is not carried.
   Then five date/quantity slots; each 514 adds eight.
 - Slot dates: YYMMDD a day; JJ00WW an ISO week (``from`` Monday .. ``to`` Sunday); JJMM00 a
   month (first .. last day); 444444 (immediate) and 333333 (backlog) are due at once and

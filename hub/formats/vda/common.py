@@ -107,7 +107,8 @@ def receipt_and_cumulative(
     """A receipt slot, and (when ``cumulative`` names the field) the cumulative quantity dated by that receipt.
 
     A receipt exists when it names a delivery note or a quantity; the cumulative quantity
-    exists when it is not zero or carries a date (a zero-filled field means "not given").
+    exists when it is not zero (a zero-filled field means "not given": a cumulative receipt
+    is never zero once anything was received).
     """
     day = read_date(rec, date)
     note_no = rec.text_of(note).strip()
@@ -116,7 +117,7 @@ def receipt_and_cumulative(
     total = None
     if cumulative is not None:
         value = rec.decimal_of(cumulative)
-        if value or day:
+        if value:
             total = CumulativeQuantity(quantity=value, date=day)
     return receipt, total
 
