@@ -11,7 +11,9 @@ from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
 from hub.formats.vda import VdaCodec
 
-CODECS: dict[str, Codec] = {"edifact": EdifactCodec(), "vda": VdaCodec()}
+# VDA first: its detector is anchored at the file's first record, while EDIFACT's finds UNA/UNB
+# anywhere in the head (a VDA text "BITTE UNBEDINGT BEACHTEN" would otherwise read as EDIFACT).
+CODECS: dict[str, Codec] = {"vda": VdaCodec(), "edifact": EdifactCodec()}
 HEAD_BYTES = 8192
 
 

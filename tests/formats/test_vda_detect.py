@@ -62,3 +62,10 @@ def test_describe() -> None:
     ]
     assert all(i.directions == ["parse", "render"] and i.family == "VDA" for i in infos)
     assert {i.name for i in registry.formats()} >= {"vda-4905", "vda-4915", "vda-4913"}
+
+
+def test_vda_text_with_unb_inside_is_still_vda() -> None:
+    """EDIFACT's detector finds UNB anywhere in the head; a VDA text must not be taken for EDIFACT."""
+    data = join(transmission(header(), calloff_4905(texts=["BITTE UNBEDINGT BEACHTEN", "UNA:+.? '"]), "519"))
+    assert registry.detect(data).codec == "vda"
+    assert len(registry.parse(data)[1].documents) == 1
