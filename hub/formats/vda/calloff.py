@@ -19,7 +19,8 @@ VDA 4905, one ``delivery_schedule`` per 512 record (one call-off = one part = on
   skipped; 999999 (remaining) becomes an open period from the day after the previous
   slot; 000000 or a blank date ends the schedule.
 - Commitment (decision): immediate/backlog slots are ``firm``. When a 515 gives a
-  production release (Fertigungsfreigabe) horizon, slots ending on or before its "to" date
+  production release (Fertigungsfreigabe) horizon (its "to" date may be a day, a week or
+  a month bucket: the bucket's last day counts), slots ending on or before its "to" date
   are ``firm``; slots beyond it but within the material release (Materialfreigabe) "to"
   date are ``material``; everything else is ``forecast``. Without 515 only immediate and
   backlog slots are firm. The release cumulative quantities of 515 (and its additional
@@ -35,7 +36,8 @@ last material one; ``production`` therefore reads back as ``firm``), 518 for the
 description. A period that is no ISO week or month, or a fractional quantity, cannot be
 written (FormatError); a period with no end is written 999999. Only the first receipt fits.
 
-VDA 4915, one ``delivery_schedule`` with ``kind='jit'`` per 552:
+VDA 4915, one ``delivery_schedule`` with ``kind='jit'`` per 552 (its layouts rest on one public
+source, [U] in the spec, and should be checked against the standard when a partner file comes):
 
 - 552 as 512 (plant, call-off, date, parts, unloading point, order number). 552 has no
   unit: the line's unit is pieces (``C62``); writing another unit is a FormatError.
@@ -65,6 +67,7 @@ from hub.formats.vda.common import (
     RecordWriter,
     join_texts,
     read_date,
+    read_horizon,
     receipt_and_cumulative,
     split_texts,
     texts,
@@ -140,6 +143,8 @@ class CallOffReader(MessageReader):
                 self._schedule(self.doc, self.line)
             except FormatError as exc:
                 self.fail(exc)
+            except Exception as exc:  # a mapping bug must not escape parse()
+                self.fail(FormatError(f"could not map the schedule ({type(exc).__name__}: {exc})", code="internal"))
             self.line.description = join_texts(self.texts)
         self.doc = self.line = None
         super().finish()
@@ -221,8 +226,8 @@ class Reader4905(CallOffReader):
         elif rec.type == "514":
             self.slots += [_Slot(rec, f"slot{n}_date", f"slot{n}_qty") for n in range(1, 9)]
         elif rec.type == "515":
-            self.production_to = read_date(rec, "production_to")
-            self.material_to = read_date(rec, "material_to")
+            self.production_to = read_horizon(rec, "production_to")
+            self.material_to = read_horizon(rec, "material_to")
             for name in ("production_from", "material_from"):
                 read_date(rec, name)
             for name in ("production_cumulative", "material_cumulative", "cumulative_before_reset"):
@@ -296,8 +301,10 @@ def _check_quantity(value: Decimal, what: str) -> Decimal:
 def write_4905(doc: DeliverySchedule) -> list[str]:
     """Render one delivery schedule as 4905 records 512..518 (one 512 group per line)."""
     what = _what(doc)
+    if not doc.lines:
+        raise FormatError(f"{what}: a VDA call-off needs a line (one part per 512)")
     out: list[str] = []
-    for line in doc.lines or [ScheduleLine()]:
+    for line in doc.lines:
         r512 = RecordWriter(L.R512, what)
         r512.set("plant", doc.ship_to.plant or doc.ship_to.id).set("calloff_new", doc.number).date("date_new", doc.issued)
         r512.set("calloff_old", doc.previous_number).set("customer_part", line.buyer_part).set("supplier_part", line.supplier_part)
@@ -361,8 +368,10 @@ def _texts(layout: L.Layout, description: str, what: str) -> list[str]:
 def write_4915(doc: DeliverySchedule) -> list[str]:
     """Render one JIT delivery schedule as 4915 records 552..554 (one 552 group per line)."""
     what = _what(doc)
+    if not doc.lines:
+        raise FormatError(f"{what}: a VDA JIT call-off needs a line (one part per 552)")
     out: list[str] = []
-    for line in doc.lines or [ScheduleLine()]:
+    for line in doc.lines:
         if line.unit not in ("C62", "H87", ""):
             raise FormatError(f"{what}: VDA 4915 carries pieces only (552 has no unit), not {line.unit}")
         r552 = RecordWriter(L.R552, what)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from hub.formats import codes
 from hub.formats.canonical import CumulativeQuantity, Receipt, Source
 from hub.formats.errors import FormatError, MessageResult, ParseResult
 from hub.formats.vda.records import RECORD_LENGTH, Layout, Record
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,6 +61,9 @@ class MessageReader:
             self.read(rec)
         except FormatError as exc:
             self.fail(exc)
+        except Exception as exc:  # a mapping bug must not cost the other messages, nor escape parse()
+            log.exception("VDA mapping failed at record %s", rec.number)
+            self.fail(rec.error(f"could not map the record ({type(exc).__name__}: {exc})", code="internal"))
 
     def read(self, rec: Record) -> None:  # pragma: no cover - every family overrides it
         """Map one record; raise FormatError for bad content."""
@@ -84,6 +90,20 @@ def read_date(rec: Record, name: str) -> str | None:
     if kind != "day":
         raise rec.error(f"'{raw}' is not a calendar date (YYMMDD)", name)
     return day
+
+
+def read_horizon(rec: Record, name: str) -> str | None:
+    """The end of a release horizon (515): a day, or the last day of a week or month bucket; zero gives None."""
+    raw = rec.raw(name)
+    try:
+        kind, day, _, end = codes.vda_date(raw)
+    except ValueError as exc:
+        raise rec.error(str(exc), name) from None
+    if kind == "end":
+        return None
+    if kind not in ("day", "week", "month"):
+        raise rec.error(f"'{raw}' is no horizon date (YYMMDD, JJ00WW or JJMM00)", name)
+    return day or end
 
 
 def read_datetime(rec: Record, date_name: str, time_name: str, *, midnight: bool) -> str | None:

@@ -1,6 +1,8 @@
 """VDA 4913 (delivery note and transport data) to and from canonical despatch advices.
 
-One ``despatch_advice`` per 713 delivery note, carrying the transport data of its 712:
+One ``despatch_advice`` per 713 delivery note, carrying the transport data of its 712.
+711-714 and 719 decode the public sample cleanly ([U][sample] in the spec); 715 and 716
+rest on [U] alone.
 
 - 711 header: supplier number -> ``sender`` and ``supplier.id``, customer number ->
   ``receiver`` and ``buyer.id`` (scheme ``VDA``; the supplier sends a 4913); transmission
@@ -188,6 +190,8 @@ def write_713(doc: DespatchAdvice) -> list[str]:
     what = f"delivery note {doc.number or '(no number)'}"
     if not (doc.number.isdigit() and doc.number.isascii() and len(doc.number) <= 8):
         raise FormatError(f"{what}: a VDA 4913 delivery note number is up to 8 digits, not '{doc.number}'")
+    if not doc.lines:
+        raise FormatError(f"{what}: a VDA 4913 delivery note needs at least one item (714)")
     orders = {line.order_number for line in doc.lines}
     if len(orders) > 1:
         raise FormatError(f"{what}: VDA 4913 carries one order number per delivery note, the lines have {sorted(orders)}")
