@@ -60,9 +60,10 @@ from decimal import Decimal
 
 from hub.formats import codes
 from hub.formats.canonical import DeliverySchedule, Document, Party, PartyId, ScheduleLine, ScheduleQuantity
-from hub.formats.errors import FormatError
+from hub.formats.errors import FormatError, ParseResult
 from hub.formats.vda import layouts as L
 from hub.formats.vda.common import (
+    Header,
     MessageReader,
     RecordWriter,
     join_texts,
@@ -90,8 +91,8 @@ class CallOffReader(MessageReader):
     family = ""
     jit = False
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, result: ParseResult, header: Header) -> None:
+        super().__init__(result, header)
         self.doc: DeliverySchedule | None = None
         self.line: ScheduleLine | None = None
         self.slots: list[_Slot] = []
@@ -102,7 +103,7 @@ class CallOffReader(MessageReader):
     def start(self, rec: Record, number: str, date_field: str) -> ScheduleLine:
         """Open the document of a 512/552 record: parties from the header, plant, number, date."""
         ref = number or f"record {rec.number}"
-        message = self.open(ref, f"VDA{self.family}")
+        message = self.open(ref, self.family)
         rec.ref = ref
         h = self.header
         self.doc = DeliverySchedule(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import DeliverySchedule, DespatchAdvice, Document
@@ -160,7 +160,7 @@ class VdaCodec:
         return current
 
     @staticmethod
-    def _order(current: _Transmission, rtype: str, fail) -> None:  # type: ignore[no-untyped-def]
+    def _order(current: _Transmission, rtype: str, fail: Callable[..., None]) -> None:
         """Check that ``rtype`` may follow the previous record; a fault is reported and reading goes on."""
         allowed = current.family.follows.get(current.last, frozenset())
         if rtype not in allowed:
@@ -301,7 +301,8 @@ def _transmission(docs: list[Document], number: int) -> list[str]:
     else:
         writer = write_4915 if family.name == "4915" else write_4905
         for doc in docs:
-            body.extend(writer(doc))  # type: ignore[arg-type]
+            if isinstance(doc, DeliverySchedule):  # always: the family was chosen from the type
+                body.extend(writer(doc))
     records = [head.text(), *body]
     counts = Counter(r[:3] for r in records)
     counts[family.trailer] = 1

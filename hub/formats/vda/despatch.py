@@ -36,17 +36,29 @@ and the sum of the packages into 712.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hub.formats import codes
 from hub.formats.canonical import DespatchAdvice, DespatchLine, Package, Party, PartyId, decimal_text
-from hub.formats.errors import FormatError
+from hub.formats.errors import FormatError, ParseResult
 from hub.formats.vda import layouts as L
-from hub.formats.vda.common import MessageReader, RecordWriter, read_date, read_datetime
+from hub.formats.vda.common import Header, MessageReader, RecordWriter, read_date, read_datetime
 from hub.formats.vda.records import Record
 
 QTY_PLACES = 3
 MAX_LABEL_RANGE = 10_000  # a wider from..to is kept as its two ends, not expanded
+
+
+@dataclass
+class Transport:
+    """What a 712 says, handed to each delivery note under it."""
+
+    carrier: str = ""
+    transport_id: str = ""
+    gross_weight: Decimal | None = None
+    handover: str | None = None  # ISO date or datetime
+    arrival_date: str | None = None
 
 
 class Reader4913(MessageReader):
@@ -54,9 +66,9 @@ class Reader4913(MessageReader):
 
     family = "4913"
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.transport: dict[str, object] = {}
+    def __init__(self, result: ParseResult, header: Header) -> None:
+        super().__init__(result, header)
+        self.transport = Transport()
         self.transport_errors: list[FormatError] = []
         self.transport_record: Record | None = None
         self.doc: DespatchAdvice | None = None
@@ -66,7 +78,7 @@ class Reader4913(MessageReader):
         """Map one 712/713/714/715/716 record."""
         if rec.type == "712":
             self.finish()
-            self.transport, self.transport_errors, self.transport_record = {}, [], rec
+            self.transport, self.transport_errors, self.transport_record = Transport(), [], rec
             try:
                 self._transport(rec)
             except FormatError as exc:
@@ -99,19 +111,20 @@ class Reader4913(MessageReader):
             self.doc.packages.append(Package(type=kind.strip(), count=count, label_ids=_labels(rec)))
 
     def _transport(self, rec: Record) -> None:
-        self.transport["carrier"] = rec.text_of("carrier").strip()
-        self.transport["transport_id"] = rec.text_of("transport_no").strip()
+        t = self.transport
+        t.carrier = rec.text_of("carrier").strip()
+        t.transport_id = rec.text_of("transport_no").strip()
         weight = rec.int_of("gross_weight")
-        self.transport["gross_weight"] = Decimal(weight) if weight else None
-        self.transport["handover"] = read_datetime(rec, "handover_date", "handover_time", midnight=False)
-        self.transport["arrival_date"] = read_datetime(rec, "arrival_date", "arrival_time", midnight=False)
+        t.gross_weight = Decimal(weight) if weight else None
+        t.handover = read_datetime(rec, "handover_date", "handover_time", midnight=False)
+        t.arrival_date = read_datetime(rec, "arrival_date", "arrival_time", midnight=False)
         for name in ("shipment", "net_weight", "packages", "loading_metres"):
             rec.int_of(name)
 
     def _note(self, rec: Record) -> None:
         number = rec.number_text("note") if rec.raw("note").strip().isdigit() else rec.text_of("note").strip()
         ref = number or f"record {rec.number}"
-        message = self.open(ref, "VDA4913")
+        message = self.open(ref, "4913")
         rec.ref = ref
         h = self.header
         plant = rec.text_of("plant").strip()
@@ -124,10 +137,10 @@ class Reader4913(MessageReader):
             supplier=Party(id=h.supplier),
             ship_to=Party(id=plant, plant=plant, unloading_point=rec.text_of("unloading_point").strip()),
             source=self.source(self.family, ref),
-            carrier=str(self.transport.get("carrier") or ""),
-            transport_id=str(self.transport.get("transport_id") or ""),
-            gross_weight=self.transport.get("gross_weight"),  # type: ignore[arg-type]
-            arrival_date=self.transport.get("arrival_date"),  # type: ignore[arg-type]
+            carrier=self.transport.carrier,
+            transport_id=self.transport.transport_id,
+            gross_weight=self.transport.gross_weight,
+            arrival_date=self.transport.arrival_date,
         )
         message.documents.append(self.doc)
         self.order_number = rec.text_of("order_number").strip()
@@ -137,8 +150,8 @@ class Reader4913(MessageReader):
             self.fail(FormatError(error.text, dataclasses.replace(error.position, message_ref=""), code=error.code))
         rec.int_of("note")  # a delivery note number is numeric (N 8)
         ship = read_date(rec, "despatch_date")
-        handover = self.transport.get("handover")
-        if isinstance(handover, str) and (ship is None or handover[:10] == ship):
+        handover = self.transport.handover
+        if handover and (ship is None or handover[:10] == ship):
             ship = handover
         self.doc.ship_date = ship
 
