@@ -122,3 +122,100 @@ def iso_to_edifact(value: str) -> tuple[str, str]:
         day, _, time = value.partition("T")
         return day.replace("-", "") + time.replace(":", "")[:4], "203"
     return value.replace("-", ""), "102"
+
+
+# VDA 4905/4915/4913 dates: YYMMDD, with special values in 4905 schedule slots.
+# The names follow the VDA 4905 recommendation (see /work/shared/specs/vda.md).
+VDA_END = "000000"  # end of the call-off's schedule: no further slots are read
+VDA_NO_REQUIREMENT = "222222"  # no requirement in this slot: skipped
+VDA_BACKLOG = "333333"  # backlog (Rückstand): due at once
+VDA_IMMEDIATE = "444444"  # immediate requirement (Sofortbedarf)
+VDA_SWITCH = "555555"  # marker: the following slots are week or month buckets
+VDA_REMAINING = "999999"  # the remaining requirement beyond the last bucket
+VDA_SPECIAL_DATES = {
+    VDA_END: "end",
+    VDA_NO_REQUIREMENT: "none",
+    VDA_BACKLOG: "backlog",
+    VDA_IMMEDIATE: "immediate",
+    VDA_SWITCH: "switch",
+    VDA_REMAINING: "remaining",
+}
+
+
+def vda_year(yy: int) -> int:
+    """The century VDA leaves out: every two-digit year is 20YY (no VDA file predates 2000 in use)."""
+    return 2000 + yy
+
+
+def vda_date(value: str) -> tuple[str, str | None, str | None, str | None]:
+    """Read a VDA date field: ``(kind, date, from, to)`` with ISO dates.
+
+    ``kind`` is ``day`` (``date`` set), ``week`` (``JJ00WW``: Monday to Sunday of ISO
+    week WW of 20JJ) or ``month`` (``JJMM00``: first to last day of the month), or one
+    of the special kinds ``end`` (also a blank field), ``none``, ``backlog``,
+    ``immediate``, ``switch``, ``remaining`` with no dates. Raises ValueError when the
+    value is no date.
+    """
+    text = value.strip()
+    if not text:
+        return "end", None, None, None
+    if len(text) != 6 or not text.isdigit():
+        raise ValueError(f"'{value}' is not a date (YYMMDD)")
+    special = VDA_SPECIAL_DATES.get(text)
+    if special:
+        return special, None, None, None
+    yy, mm, dd = int(text[:2]), int(text[2:4]), int(text[4:6])
+    year = vda_year(yy)
+    try:
+        if mm == 0 and dd:
+            start = dt.date.fromisocalendar(year, dd, 1)
+            return "week", None, start.isoformat(), (start + dt.timedelta(days=6)).isoformat()
+        if dd == 0 and mm:
+            start = dt.date(year, mm, 1)
+            return "month", None, start.isoformat(), _month_end(start).isoformat()
+        return "day", dt.date(year, mm, dd).isoformat(), None, None
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date (YYMMDD, JJ00WW or JJMM00)") from None
+
+
+def _month_end(start: dt.date) -> dt.date:
+    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def iso_to_vda(date: str | None = None, start: str | None = None, end: str | None = None) -> str:
+    """Write a day (``date``), an ISO week or a calendar month (``start``/``end``) as a VDA date.
+
+    A period that is neither one ISO week nor one calendar month has no VDA form: ValueError.
+    Years outside 2000..2099 have none either (VDA writes two digits).
+    """
+    if date:
+        day = dt.date.fromisoformat(date[:10])
+        _check_century(day)
+        return day.strftime("%y%m%d")
+    if not (start and end):
+        raise ValueError("a VDA date needs a day, or a period with both start and end")
+    first, last = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10])
+    if first.day == 1 and last == _month_end(first):
+        _check_century(first)
+        return f"{first:%y%m}00"
+    year, week, weekday = first.isocalendar()
+    if weekday == 1 and last == first + dt.timedelta(days=6):
+        if not 2000 <= year <= 2099:
+            raise ValueError(f"year {year} cannot be written in two digits")
+        return f"{year % 100:02d}00{week:02d}"
+    raise ValueError(f"the period {start}..{end} is neither an ISO week nor a calendar month")
+
+
+def _check_century(day: dt.date) -> None:
+    if not 2000 <= day.year <= 2099:
+        raise ValueError(f"year {day.year} cannot be written in two digits")
+
+
+def vda_time(value: str) -> str | None:
+    """Read a VDA time HHMM as ``HH:MM``; blank gives None; ValueError when it is no time."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        raise ValueError(f"'{value}' is not a time (HHMM)")
+    return f"{text[:2]}:{text[2:]}"

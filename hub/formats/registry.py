@@ -9,8 +9,11 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.vda import VdaCodec
 
-CODECS: dict[str, Codec] = {"edifact": EdifactCodec()}
+# VDA first: its detector is anchored at the file's first record, while EDIFACT's finds UNA/UNB
+# anywhere in the head (a VDA text "BITTE UNBEDINGT BEACHTEN" would otherwise read as EDIFACT).
+CODECS: dict[str, Codec] = {"vda": VdaCodec(), "edifact": EdifactCodec()}
 HEAD_BYTES = 8192
 
 
