@@ -7,6 +7,7 @@ dataclasses through ``model.fields_of`` so the XML stays the canonical JSON 1:1.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -168,13 +169,28 @@ def parse(data: bytes) -> ParseResult:
 
 
 def _parse_large(data: bytes, result: ParseResult) -> ParseResult:
-    """Stream a big file document by document, validating as it goes (first violation stops it)."""
-    tags = tuple(_Q + name for name in ELEMENT_TO_TYPE)
+    """Stream a big file document by document, validating each against the XSD with its lines.
+
+    Each document is validated inside a one-document ``<documents>`` wrapper (libxml2's
+    streaming validation loses line numbers). An invalid file yields no documents at
+    all, exactly as the in-memory path does.
+    """
+    xsd = schema()
     try:
-        for index, element in enumerate(safe.iterparse_bytes(data, tags, schema()), 1):
-            result.messages.append(_map(element, index))
+        for index, (root, element) in enumerate(safe.iter_children(data), 1):
+            if root.tag != _Q + "documents":
+                result.errors.append(
+                    FormatError(f'the root element must be <documents xmlns="{NS}">', Position(line=root.sourceline), code="schema")
+                )
+                break
+            wrapper = etree.Element(_Q + "documents", nsmap={None: NS})
+            wrapper.append(copy.deepcopy(element))
+            if not xsd.validate(wrapper):
+                result.errors.extend(_schema_errors(xsd.error_log))
+            elif not result.errors:
+                result.messages.append(_map(wrapper[0], index))
     except FormatError as exc:
-        if exc.code == "syntax" and "schema" not in exc.text:
-            exc.code = "schema" if "Schemas validity" in exc.text else exc.code
         result.errors.append(exc)
+    if result.errors:
+        result.messages.clear()
     return result

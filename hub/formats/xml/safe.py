@@ -107,9 +107,17 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> FormatError:
     """Turn libxml2's complaint into a FormatError with line and column, in plain words."""
     text = str(exc.msg if getattr(exc, "msg", None) else exc)
     line, column = exc.position if getattr(exc, "position", None) else (None, None)
+    if not line and getattr(exc, "error_log", None):
+        # iterparse with a schema reports validity errors without a position; the log has it
+        entry = exc.error_log.last_error
+        line, column = (entry.line, entry.column) if entry is not None else (None, None)
+    text = re.sub(r", line \d+, column \d+$", "", text)  # the position goes into Position, not the words
     low = text.lower()
-    if "depth" in low or "huge" in low:
-        text = f"the XML is nested too deeply or is too large for the hub's safe parser ({text})"
+    if "depth" in low:
+        text = "the XML nests elements deeper than the safe parser allows (256 levels); refused"
+        code = "forbidden"
+    elif "huge" in low:
+        text = f"the XML is larger than the safe parser allows ({text}); refused"
         code = "forbidden"
     elif "entity" in low:
         text = f"the XML refers to an entity the hub does not resolve ({text})"
@@ -140,22 +148,37 @@ def parse_bytes(data: bytes) -> tuple[etree._Element, str]:
     return root, cxml_version
 
 
-def iterparse_bytes(data: bytes, tags: tuple[str, ...], schema: etree.XMLSchema | None = None) -> Iterator[etree._Element]:
-    """Stream the elements named ``tags`` (Clark names) of a large document, freeing each after use.
+def iter_children(data: bytes) -> Iterator[tuple[etree._Element, etree._Element]]:
+    """Stream a large document: yield ``(root, child)`` for each child of the root, then free it.
 
-    ``schema`` validates while streaming; the first violation stops the stream with a
-    positioned FormatError.
+    Only one child subtree is held at a time, so a file of many documents needs the
+    memory of its largest document, not of the whole file.
     """
     clean, _ = screen(data)
-    kwargs = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False, "remove_comments": True}
+    kwargs = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "huge_tree": False,
+        "remove_comments": True,
+        "remove_pis": True,
+    }
+    depth = 0
+    root: etree._Element | None = None
     try:
-        for _event, element in etree.iterparse(io.BytesIO(clean), events=("end",), tag=tags, schema=schema, **kwargs):
-            yield element
-            # Free what has been handled: the element and the siblings before it.
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+        for event, element in etree.iterparse(io.BytesIO(clean), events=("start", "end"), **kwargs):
+            if event == "start":
+                depth += 1
+                if root is None:
+                    root = element
+                continue
+            depth -= 1
+            if depth == 1 and root is not None:
+                yield root, element
+                # free what has been handled: this child and its earlier siblings
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:
+                    del root[0]
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
 
