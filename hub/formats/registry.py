@@ -9,8 +9,18 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 
-CODECS: dict[str, Codec] = {"edifact": EdifactCodec()}
+# Detection asks codecs in this order. Formats with an unmistakable start (EDIFACT
+# UNA/UNB, X12 ISA, XML '<') come first; the XML codec claims any XML and names the
+# dialect (hub XML, UBL, cXML) in its Detection. CSV and XLSX must stay LAST: a
+# delimited text file is only recognised by its header row, the weakest evidence.
+CODECS: dict[str, Codec] = {
+    "edifact": EdifactCodec(),
+    "xml": XmlCodec(),
+    "ubl": UblCodec(),
+    "cxml": CxmlCodec(),
+}
 HEAD_BYTES = 8192
 
 

@@ -132,7 +132,7 @@ def read_ship_notice(root: etree._Element, version: str) -> DespatchAdvice:
         receiver=_credential(header, "To"),
         supplier=_address_party(contacts.get("shipFrom")),
         ship_to=_address_party(contacts.get("shipTo")),
-        buyer=_address_party(contacts.get("buyer") or contacts.get("soldTo")),
+        buyer=_address_party(contacts["buyer"] if "buyer" in contacts else contacts.get("soldTo")),
         source=_source(root, "ShipNoticeRequest", version),
         ship_date=join_time(head.get("shipmentDate", "")),
         arrival_date=join_time(head.get("deliveryDate", "")),
