@@ -95,7 +95,9 @@ def test_entity_declaration_without_doctype_is_refused():
 
 
 def test_undeclared_entity_reference_is_not_resolved():
-    error = _only_error(b'<documents xmlns="urn:supplierhub:canonical:1"><purchaseOrder><number>&secret;</number></purchaseOrder></documents>')
+    error = _only_error(
+        b'<documents xmlns="urn:supplierhub:canonical:1"><purchaseOrder><number>&secret;</number></purchaseOrder></documents>'
+    )
     assert "entity" in error.text
 
 

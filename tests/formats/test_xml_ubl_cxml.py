@@ -218,6 +218,8 @@ def test_response_line_without_quantity():
 
 
 def test_despatch_advice_from_ubl_keeps_transport_data():
-    doc = DespatchAdvice(number="DN1", issued="2026-01-01", carrier="Spedition Maier", transport_id="M-AB 123", gross_weight=Decimal("850.5"))
+    doc = DespatchAdvice(
+        number="DN1", issued="2026-01-01", carrier="Spedition Maier", transport_id="M-AB 123", gross_weight=Decimal("850.5")
+    )
     again = _round_trip(UBL, doc)
     assert (again.carrier, again.transport_id, again.gross_weight) == ("Spedition Maier", "M-AB 123", Decimal("850.5"))
