@@ -9,6 +9,7 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 
 # Detection asks codecs in this order. Formats with an unmistakable start (EDIFACT
@@ -20,6 +21,9 @@ CODECS: dict[str, Codec] = {
     "xml": XmlCodec(),
     "ubl": UblCodec(),
     "cxml": CxmlCodec(),
+    # (x12, vda: their codecs go here, before the tabular ones)
+    "xlsx": XlsxCodec(),
+    "csv": CsvCodec(),
 }
 HEAD_BYTES = 8192
 
