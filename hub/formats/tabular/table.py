@@ -177,6 +177,7 @@ def read_rows(
         )
         return
     headers = {index: to_text(header[index]) for index in columns}
+    header_of = {key: headers[index] for index, key in columns.items()}  # errors name the file's own headers
     kinds = mapping.kinds
     quantity_key = QUANTITY_FIELD[mapping.document_type]
     documents: dict[str, tuple[MessageResult, dict[str, Any], dict[str, int]]] = {}
@@ -196,7 +197,7 @@ def read_rows(
         number = values.get("number") or ""
         if not number and not errors:
             errors.append(
-                FormatError("the document number is missing", Position(line=line_no, column_name=mapping.columns["number"]), code="value")
+                FormatError("the document number is missing", Position(line=line_no, column_name=header_of["number"]), code="value")
             )
         entry = documents.get(number)
         if entry is None:
@@ -216,7 +217,7 @@ def read_rows(
                     FormatError(
                         f"{_show(value)!r} differs from {_show(header_values[key])!r} "
                         f"given in line {first_line[key]} for document {number}",
-                        Position(line=line_no, column_name=mapping.columns[key]),
+                        Position(line=line_no, column_name=header_of[key]),
                         code="value",
                     )
                 )
@@ -236,7 +237,7 @@ def read_rows(
         if mapping.document_type == "despatch_advice":
             if quantity is None:
                 outcome.errors.append(
-                    FormatError("a quantity is required", Position(line=line_no, column_name=mapping.columns[quantity_key]), code="value")
+                    FormatError("a quantity is required", Position(line=line_no, column_name=header_of[quantity_key]), code="value")
                 )
                 continue
             doc.lines.append(
