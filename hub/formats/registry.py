@@ -12,15 +12,17 @@ from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFo
 from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 
-# Detection asks codecs in this order. Formats with an unmistakable start (EDIFACT
-# UNA/UNB, X12 ISA, XML '<') come first; the XML codec claims any XML and names the
-# dialect (hub XML, UBL, cXML) in its Detection. CSV and XLSX must stay LAST: a
-# delimited text file is only recognised by its header row, the weakest evidence.
+# Detection asks codecs in this order. XML comes first because its test is anchored
+# (the first non-blank byte is '<' and a root element parses) while EDIFACT's looks for
+# UNA/UNB anywhere in the head, and finds it inside base64 attachments of UBL files.
+# The XML codec claims any XML and names the dialect (hub XML, UBL, cXML) in its
+# Detection. CSV and XLSX must stay LAST: a delimited text file is only recognised
+# by its header row, the weakest evidence.
 CODECS: dict[str, Codec] = {
-    "edifact": EdifactCodec(),
     "xml": XmlCodec(),
     "ubl": UblCodec(),
     "cxml": CxmlCodec(),
+    "edifact": EdifactCodec(),
     # (x12, vda: their codecs go here, before the tabular ones)
     "xlsx": XlsxCodec(),
     "csv": CsvCodec(),
