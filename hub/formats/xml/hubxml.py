@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -93,8 +94,13 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+@functools.cache
+def _by_element(cls: type) -> dict[str, model.FieldSpec]:
+    return {spec.element: spec for spec in model.fields_of(cls)}
+
+
 def _read(element: etree._Element, cls: type) -> Any:
-    specs = {spec.element: spec for spec in model.fields_of(cls)}
+    specs = _by_element(cls)
     kwargs: dict[str, Any] = {}
     for child in element:
         if not isinstance(child.tag, str):

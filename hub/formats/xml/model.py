@@ -20,6 +20,7 @@ Naming rules of the hub XML (documented here and in the XSD):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -100,8 +101,12 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
-def fields_of(cls: type) -> list[FieldSpec]:
-    """The FieldSpecs of a canonical dataclass, in declaration order (base class first)."""
+@functools.cache
+def fields_of(cls: type) -> tuple[FieldSpec, ...]:
+    """The FieldSpecs of a canonical dataclass, in declaration order (base class first).
+
+    Cached: reading type hints is slow and render/parse ask for every object.
+    """
     hints = typing.get_type_hints(cls, vars(canonical))
     out: list[FieldSpec] = []
     for f in dataclasses.fields(cls):
@@ -142,7 +147,7 @@ def fields_of(cls: type) -> list[FieldSpec]:
                 default=default,
             )
         )
-    return out
+    return tuple(out)
 
 
 def nested_classes() -> list[type]:
