@@ -7,9 +7,9 @@ so a round trip must give back exactly the same document.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import string
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
@@ -63,7 +63,6 @@ def documents() -> st.SearchStrategy[canonical.Document]:
 
 party_ids = st.builds(canonical.PartyId, scheme=ids, id=ids)
 parties = st.builds(canonical.Party, id=ids, name=words)
-maybe = st.one_of  # readability below
 
 
 def _str(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -154,7 +153,8 @@ ubl_despatch_advice = st.builds(
     lines=despatch_lines,
 )
 
-cxml_order = ubl_order.map(lambda d: _with(d, currency=d.currency or "EUR"))
+# cXML writes a currency on every Money element; an order without one would come back as EUR
+cxml_order = ubl_order.map(lambda d: dataclasses.replace(d, currency=d.currency or "EUR"))
 
 cxml_ship_notice = st.builds(
     canonical.DespatchAdvice,
@@ -171,14 +171,3 @@ cxml_ship_notice = st.builds(
     transport_id=_str(ids),
     lines=despatch_lines,
 )
-
-
-def _with(doc: Any, **changes: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(doc, **changes)
-
-
-def positive(value: Decimal) -> bool:
-    """True for quantities greater than zero."""
-    return value > 0

@@ -130,6 +130,14 @@ def test_parser_factory_options():
     assert "expanded" not in etree.tostring(root).decode()
 
 
+def test_docinfo_check_refuses_a_doctype_that_got_past_the_screen():
+    from lxml import etree
+
+    tree = etree.fromstring(b'<!DOCTYPE x SYSTEM "x.dtd"><x/>', safe.make_parser()).getroottree()
+    with pytest.raises(FormatError, match="DOCTYPE"):
+        safe._check_docinfo(tree)
+
+
 def test_no_xinclude_anywhere():
     from pathlib import Path
 

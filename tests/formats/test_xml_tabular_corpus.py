@@ -77,9 +77,7 @@ def test_csv_corpus(capsys):
         (error,) = result.all_errors
         assert "matches no column mapping" in error.text and error.position.line == 1, path.name
     with capsys.disabled():
-        print(
-            f"\nCSV corpus: {len(files)} files, none claimed by CSV detection (no header row of a known mapping), all refused at line 1"
-        )
+        print(f"\nCSV corpus: {len(files)} files, none claimed by CSV detection (no header row of a known mapping), all refused at line 1")
 
 
 def test_other_corpus_files_are_not_claimed_by_xml_or_tabular(capsys):
