@@ -285,7 +285,8 @@ def _load(cls: Any, data: Any) -> Any:
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         name = _RENAMES_BACK.get(key, key)
-        if name not in hints or name == "type":
+        # a document's "type" is a ClassVar, so not in hints; Package.type is a real field and must load
+        if name not in hints:
             continue
         kwargs[name] = _coerce(cls, name, value)
     return cls(**kwargs)

@@ -24,6 +24,7 @@ class Position:
     line: int | None = None  # 1-based line, for text formats without segments
     column: int | None = None
     message_ref: str = ""
+    column_name: str = ""  # a tabular file's column header, e.g. 'quantity'
 
     def describe(self) -> str:
         """Say the position in words: ``segment 14 (QTY), element 1, component 2``."""
@@ -40,6 +41,8 @@ class Position:
             parts.append(f"component {self.component}")
         if self.column is not None:
             parts.append(f"column {self.column}")
+        if self.column_name:
+            parts.append(f"column '{self.column_name}'")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

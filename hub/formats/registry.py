@@ -9,11 +9,25 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.vda import VdaCodec
+from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 
-# VDA first: its detector is anchored at the file's first record, while EDIFACT's finds UNA/UNB
-# anywhere in the head (a VDA text "BITTE UNBEDINGT BEACHTEN" would otherwise read as EDIFACT).
-CODECS: dict[str, Codec] = {"vda": VdaCodec(), "edifact": EdifactCodec()}
+# Detection asks codecs in this order, anchored detectors first: XML (the first
+# non-blank byte is '<' and a root element parses) and VDA (the first record is a
+# 511/551/711 header) come before EDIFACT, which finds UNA/UNB after junk lines and
+# would otherwise claim a VDA text "BITTE UNBEDINGT BEACHTEN" or a base64 attachment.
+# CSV and XLSX stay LAST: a delimited text is only recognised by its header row.
+CODECS: dict[str, Codec] = {
+    "xml": XmlCodec(),
+    "ubl": UblCodec(),
+    "cxml": CxmlCodec(),
+    "vda": VdaCodec(),
+    "edifact": EdifactCodec(),
+    # (x12 goes here, before the tabular ones)
+    "xlsx": XlsxCodec(),
+    "csv": CsvCodec(),
+}
 HEAD_BYTES = 8192
 
 
