@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from vda_builders import calloff_4905, header, join, rec, transmission
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats.canonical import DeliverySchedule, to_json
 from hub.formats.vda import VdaCodec

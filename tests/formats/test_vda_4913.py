@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from vda_builders import header, join, rec, transmission
+from tests.formats.vda_builders import header, join, rec, transmission
 
 from hub.formats.vda import VdaCodec
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from vda_builders import calloff_4905, header, join, rec, transmission
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats import registry
 from hub.formats.vda import VdaCodec

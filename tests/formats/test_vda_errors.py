@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vda_builders import calloff_4905, header, join, rec, transmission
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats.vda import VdaCodec
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from vda_builders import calloff_4905, header, join, rec, transmission
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats.errors import FormatError
 from hub.formats.vda import VdaCodec
