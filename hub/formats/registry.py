@@ -9,8 +9,9 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.x12 import X12Codec
 
-CODECS: dict[str, Codec] = {"edifact": EdifactCodec()}
+CODECS: dict[str, Codec] = {"edifact": EdifactCodec(), "x12": X12Codec()}
 HEAD_BYTES = 8192
 
 
