@@ -16,7 +16,7 @@ from hub.formats.x12.envelope import Interchange, walk
 from hub.formats.x12.messages import MAPPERS, RENDERERS, ack, set_type_for
 from hub.formats.x12.messages.common import SegmentOut
 from hub.formats.x12.syntax import Separators
-from hub.formats.x12.tokenizer import Segment, tokenize
+from hub.formats.x12.tokenizer import Segment, tokens
 
 log = logging.getLogger(__name__)
 VERSIONS = ["004010", "005010"]
@@ -76,8 +76,8 @@ class X12Codec:
                 break
             end, next_isa = _interchange_end(text, body_start, seps)
             isa_seg = Segment(number + 1, "ISA", text[pos:body_start], seps, isa)
-            segments = list(tokenize(text[body_start:end], seps, number + 2))
-            number = segments[-1].number if segments else number + 1
+            segments = list(tokens(text[body_start:end], seps, number + 2))
+            number = segments[-1][0] if segments else number + 1
             interchange = walk(isa_seg, isa, segments, seps)
             self._collect(interchange, result)
             if next_isa >= 0:

@@ -10,23 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hub.formats.errors import Envelope, FormatError, Position
 from hub.formats.x12.syntax import Separators
-from hub.formats.x12.tokenizer import Segment, bad_tag
+from hub.formats.x12.tokenizer import Segment, Token, bad_tag
 
 
 @dataclass
 class TransactionSet:
-    """The segments of one ST..SE transaction set (or one TA1), numbered from ST = 1."""
+    """One ST..SE transaction set (or one TA1): its (tag, raw) tokens, numbered from ST = 1."""
 
     ref: str
     type: str
     version: str  # GS08, e.g. 004010 or 005010X231; the ISA12 for a TA1
+    seps: Separators
     group_ref: str = ""
     functional_id: str = ""
-    segments: list[Segment] = field(default_factory=list)
+    tokens: list[tuple[str, str]] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)
+
+    @cached_property
+    def segments(self) -> list[Segment]:
+        """The set's segments numbered from ST = 1, built on first use (mappings only)."""
+        seps = self.seps
+        return [Segment(number, tag, raw, seps) for number, (tag, raw) in enumerate(self.tokens, 1)]
 
 
 @dataclass
@@ -73,27 +81,37 @@ def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref
     return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref)
 
 
-def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Separators) -> Interchange:
-    """Cut the segments following one ISA into transaction sets, checking every count."""
+ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", ""})
+
+
+def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Separators) -> Interchange:
+    """Cut the segment tokens following one ISA into transaction sets, checking every count.
+
+    Only envelope segments become ``Segment`` objects here; body segments stay
+    ``(tag, raw)`` pairs until a mapping reads them, which keeps big files cheap.
+    """
     current = Interchange(envelope_from_isa(isa, seps), isa)
     errors = current.errors
     group: Segment | None = None
     group_ref = group_version = functional_id = ""
     group_sets = groups = ta1s = 0
     tset: TransactionSet | None = None
-    last: Segment = isa_seg
+    last_number = isa_seg.number
     ended = False
 
     def close_set(reason: str) -> None:
         nonlocal tset
         if tset is not None:
-            tset.errors.append(FormatError(reason, Position(segment=len(tset.segments), tag=tset.type, message_ref=tset.ref)))
+            tset.errors.append(FormatError(reason, Position(segment=len(tset.tokens), tag=tset.type, message_ref=tset.ref)))
             current.sets.append(tset)
             tset = None
 
-    for seg in segments:
-        last = seg
-        tag = seg.tag
+    for number, tag, raw in segments:
+        last_number = number
+        if tset is not None and tag not in ENVELOPE_TAGS:
+            tset.tokens.append((tag, raw))  # the bulk of the file takes this path
+            continue
+        seg = Segment(number, tag, raw, seps)
         if ended:
             errors.append(seg.error("segment after the IEA of the interchange"))
             continue
@@ -108,9 +126,10 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Se
                 version=group_version or current.envelope.version,
                 group_ref=group_ref,
                 functional_id=functional_id,
+                seps=seps,
             )
             seg.number = 1
-            tset.segments.append(seg)
+            tset.tokens.append((tag, raw))
             if not ref:
                 tset.errors.append(seg.error("ST has no transaction set control number", 2))
             if not tset.type:
@@ -118,8 +137,8 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Se
             continue
         if tset is not None:
             if tag == "SE":
-                seg.number = len(tset.segments) + 1
-                tset.segments.append(seg)
+                seg.number = len(tset.tokens) + 1
+                tset.tokens.append((tag, raw))
                 for problem in (
                     _count_error(seg, "segments", seg.get(1), seg.number, 1, tset.ref),
                     _ref_error(seg, 2, seg.get(2), "ST", tset.ref, tset.ref),
@@ -133,8 +152,8 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Se
             if tag in ("GE", "IEA", "GS", "ISA"):
                 close_set(f"the transaction set has no SE before the {tag}")
             else:
-                seg.number = len(tset.segments) + 1
-                tset.segments.append(seg)
+                seg.number = len(tset.tokens) + 1
+                tset.tokens.append((tag, raw))
                 if not tag:
                     tset.errors.append(bad_tag(seg, tset.ref))
                 continue
@@ -172,8 +191,9 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Se
             ended = True
         elif tag == "TA1":
             ta1s += 1
-            seg.number = 1
-            current.sets.append(TransactionSet(ref=seg.get(1), type="TA1", version=current.envelope.version, segments=[seg]))
+            current.sets.append(
+                TransactionSet(ref=seg.get(1), type="TA1", version=current.envelope.version, seps=seps, tokens=[(tag, raw)])
+            )
         elif not tag:
             errors.append(bad_tag(seg))
         else:
@@ -181,7 +201,7 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Segment], seps: Se
 
     close_set("the transaction set ends without SE (file truncated?)")
     if group is not None and not ended:
-        errors.append(FormatError(f"functional group {group_ref} ends without GE (file truncated?)", Position(segment=last.number)))
+        errors.append(FormatError(f"functional group {group_ref} ends without GE (file truncated?)", Position(segment=last_number)))
     if not ended:
-        errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=last.number)))
+        errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=last_number)))
     return current

@@ -93,18 +93,17 @@ def parts(pairs: list[tuple[str, str]]) -> dict[str, str]:
     only by another scheme (UPC, EAN, ISBN), that id stands in as the buyer part so
     the line is not lost.
     """
-    out = {"buyer_part": "", "supplier_part": "", "order_number": "", "batch": ""}
-    for wanted, key in (
-        (codes.X12_BUYER_PART, "buyer_part"),
-        (codes.X12_SUPPLIER_PART, "supplier_part"),
-        (codes.X12_ORDER_REF, "order_number"),
-        (codes.X12_BATCH, "batch"),
+    first: dict[str, str] = {}
+    for qualifier, value in pairs:
+        first.setdefault(qualifier, value)
+    out = {}
+    for key, wanted in (
+        ("buyer_part", codes.X12_BUYER_PART),
+        ("supplier_part", codes.X12_SUPPLIER_PART),
+        ("order_number", codes.X12_ORDER_REF),
+        ("batch", codes.X12_BATCH),
     ):
-        for qualifier in wanted:
-            found = next((v for q, v in pairs if q == qualifier), "")
-            if found:
-                out[key] = found
-                break
+        out[key] = next((first[q] for q in wanted if q in first), "")
     if not out["buyer_part"] and not out["supplier_part"] and pairs:
         out["buyer_part"] = pairs[0][1]
     return out
