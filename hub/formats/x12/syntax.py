@@ -45,7 +45,7 @@ CONTROL = Separators(element="\x1d", component="\x1f", segment="\x1c", repetitio
 # separator again: strict enough not to match 'ISA' inside a name, loose enough for
 # every separator seen in practice ('*', '|', '~', '+', DEL ...).
 _ISA = re.compile(rb"ISA([^A-Za-z0-9\s])[\s\S]{2}\1")
-_ISA_TEXT = re.compile(r"ISA([^A-Za-z0-9\s])[\s\S]{2}\1")
+_ISA_TEXT = re.compile(r"ISA([^A-Za-z0-9 \t\r\n])[\s\S]{2}\1")  # not \s: str \s matches the control separators
 # The same pattern in EBCDIC (cp037): 'ISA' is C9 E2 C1.
 _ISA_EBCDIC = re.compile(rb"\xc9\xe2\xc1([^\xc1-\xc9\xd1-\xd9\xe2-\xe9\xf0-\xf9\x40\x25\x15\x0d])[\s\S]{2}\1")
 BOMS = (b"\xef\xbb\xbf",)
