@@ -232,3 +232,34 @@ def test_describe_lists_versions_and_sets():
     infos = CODEC.describe()
     assert all(info.versions == ["004010", "005010"] for info in infos)
     assert sorted(t for info in infos for t in info.message_types) == ["830", "850", "855", "856", "862", "997", "999", "TA1"]
+
+
+def test_862_jit_loop_splits_the_day_into_deliveries():
+    body = [
+        "BSS*05*JIT-0816*20260301*DL*20260302*20260302",
+        "N1*ST*Werk Eins*92*PLANT01",
+        "LIN**BP*4711-001",
+        "UIT*EA",
+        "FST*90*C*D*20260302",
+        "JIT*30*0600",
+        "JIT*60*1400",
+        "FST*10*D*D*20260303",
+    ]
+    doc = parse_one(interchange([("862", body)], functional_id="SS"))
+    assert [(e.quantity, e.date, e.commitment) for e in doc.lines[0].schedule] == [
+        (Decimal(30), "2026-03-02T06:00", "firm"),
+        (Decimal(60), "2026-03-02T14:00", "firm"),
+        (Decimal(10), "2026-03-03", "forecast"),
+    ]
+
+
+def test_reused_control_numbers_and_old_versions_are_warnings():
+    text = interchange([("850", BODY_850), ("850", BODY_850)], functional_id="PO", version="003010")
+    text = text.replace("ST*850*0002", "ST*850*0001").replace("SE*13*0002", "SE*13*0001")
+    result = CODEC.parse(text.encode())
+    assert result.all_errors == []
+    assert len(result.documents) == 2
+    assert result.warnings == [
+        "interchange 000000101: a group uses version 003010; the mappings follow 004010 and 005010",
+        "transaction set control number 0001 is used 2 times in group 7",
+    ]

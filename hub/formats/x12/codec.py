@@ -91,6 +91,22 @@ class X12Codec:
         env = interchange.envelope
         result.envelopes.append(env)
         result.errors.extend(interchange.errors)
+        for version in dict.fromkeys(interchange.group_versions):
+            if not version.startswith(("0040", "0050")):
+                # Older and newer releases differ little in the segments the hub reads;
+                # parse them, but say the mappings follow 004010/005010.
+                result.warnings.append(
+                    f"interchange {env.control_ref}: a group uses version {version}; the mappings follow 004010 and 005010"
+                )
+        seen: dict[tuple[str, str], int] = {}
+        for ts in interchange.sets:
+            if ts.type != "TA1":
+                seen[(ts.group_ref, ts.ref)] = seen.get((ts.group_ref, ts.ref), 0) + 1
+        for (group, ref), count in seen.items():
+            if count > 1:
+                # X12 wants ST02 unique in its group, but senders reuse it; the sets are
+                # still told apart by position, so this is a warning, not a rejection.
+                result.warnings.append(f"transaction set control number {ref} is used {count} times in group {group}")
         for ts in interchange.sets:
             outcome = MessageResult(ref=ts.ref, type=ts.type, group_ref=ts.group_ref, errors=list(ts.errors))
             result.messages.append(outcome)
@@ -146,7 +162,7 @@ class X12Codec:
                 ta1s.append(ack.write_ta1(doc))
                 continue
             if set_type in ("997", "999"):
-                body = ack.write(doc, set_type, "005010X231" if set_type == "999" else gs08)
+                body = ack.write(doc, set_type, gs08)
             elif set_type in RENDERERS:
                 body = RENDERERS[set_type](doc)
             else:

@@ -72,6 +72,8 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
     start(doc, ts, env)
     line: ScheduleLine | None = None
     receipt: Receipt | None = None
+    fst: ScheduleQuantity | None = None  # the FST a following JIT loop splits
+    jits = 0
     for seg in ts.segments:
         tag = seg.tag
         if tag == "BFR":
@@ -88,7 +90,7 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
             found = parts(product_ids(seg, 2))
             line = ScheduleLine(buyer_part=found["buyer_part"], supplier_part=found["supplier_part"], order_number=found["order_number"])
             doc.lines.append(line)
-            receipt = None
+            receipt = fst = None
         elif line is None:
             if tag == "REF" and seg.get(1) == "DK":
                 doc.ship_to.unloading_point = seg.get(2).strip()
@@ -106,8 +108,25 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
             elif qualifier == "DK":
                 line.unloading_point = value
         elif tag == "FST":
-            line.schedule.append(_fst(seg, ref))
+            fst = _fst(seg, ref)
+            line.schedule.append(fst)
             receipt = None
+            jits = 0
+        elif tag == "JIT" and fst is not None and fst.date:
+            # 862 JIT loop: the day's FST quantity split into deliveries at given times.
+            # Each JIT becomes a schedule entry of its own; the FST total is dropped once
+            # the first JIT replaces it.
+            clock_raw = seg.get(2).strip()
+            try:
+                at = f"{fst.date[:10]}T{codes.x12_time(clock_raw)}"
+            except ValueError:
+                raise seg.error(f"'{clock_raw}' is not a time HHMM", 2, message_ref=ref) from None
+            entry = ScheduleQuantity(quantity=number(seg, 1, ref), commitment=fst.commitment, date=at)
+            if jits == 0:
+                line.schedule[-1] = entry
+            else:
+                line.schedule.append(entry)
+            jits += 1
         elif tag == "SHP":
             qualifier = seg.get(1).strip()
             quantity = number(seg, 2, ref)
@@ -118,6 +137,7 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
             else:
                 receipt = Receipt(quantity=quantity, date=when)
                 line.last_receipts.append(receipt)
+            fst = None
         elif tag == "ATH":
             # Authorisations (fabrication/material cumulatives) have no canonical field
             # yet; read the quantity so a malformed one is still reported where it is.
