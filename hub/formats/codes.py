@@ -174,18 +174,15 @@ X12_FORECAST_TO_COMMITMENT: dict[str, str] = {"A": "firm", "C": "firm", "B": "fo
 # 'material' has no code of its own in 680; it goes out as Z, the mutually defined one.
 COMMITMENT_TO_X12_FORECAST: dict[str, str] = {"firm": "C", "forecast": "D", "production": "Z", "material": "Z"}
 
-# FST03 forecast timing qualifier (681): D discrete (a day); the others name a period
-# whose start is FST04 and whose end is FST05 (or implied by the period).
-X12_TIMING_DAYS: dict[str, int] = {"W": 7, "F": 0, "M": 0, "Q": 0, "T": 0, "Z": 0}
-
-# SHP01 quantity qualifier and SHP03 date qualifier (374).
+# SHP01 quantity qualifier (673) and the date qualifiers (374) written with it: a
+# discrete receipt (01) on its receipt date (050), the cumulative (02) from its start (051).
 X12_SHP_DISCRETE = "01"
 X12_SHP_CUMULATIVE = "02"
-X12_DATE_RECEIVED = ("050",)  # received
-X12_DATE_CUM_START = ("051",)  # cumulative quantity start
+X12_DATE_RECEIVED = "050"
+X12_DATE_CUM_START = "051"
+# 856 DTM qualifiers: shipped (011); estimated delivery (017) or current schedule delivery (067).
 X12_DATE_SHIPPED = ("011",)
-X12_DATE_DELIVERY = ("017", "002", "010", "067")  # estimated delivery, delivery requested, requested ship, current schedule delivery
-X12_DATE_ACK = ("068", "067", "002")
+X12_DATE_ARRIVAL = ("017", "067")
 
 # BAK02 acknowledgment type (587) -> canonical order response status.
 X12_ACK_TYPE_TO_STATUS: dict[str, str] = {

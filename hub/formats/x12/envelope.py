@@ -52,6 +52,7 @@ def envelope_from_isa(isa: list[str], seps: Separators) -> Envelope:
     """Build the Envelope from the ISA elements (padding stripped, qualifier as scheme)."""
 
     def get(i: int) -> str:
+        """ISA element ``i`` without its fixed-width padding."""
         return isa[i].strip() if i < len(isa) else ""
 
     return Envelope(
@@ -100,6 +101,7 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Sepa
     ended = False
 
     def close_set(reason: str) -> None:
+        """File the open transaction set with the error saying why it ended early."""
         nonlocal tset
         if tset is not None:
             tset.errors.append(FormatError(reason, Position(segment=len(tset.tokens), tag=tset.type, message_ref=tset.ref)))

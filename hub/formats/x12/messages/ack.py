@@ -62,6 +62,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
     summary = ""
 
     def close_set() -> None:
+        """Turn the AK5/IK5 error codes of a set without AK3/AK4 detail into errors."""
         nonlocal set_codes, set_has_detail
         if not set_has_detail:
             for code in set_codes:

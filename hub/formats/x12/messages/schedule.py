@@ -205,12 +205,14 @@ def write(doc: Document, set_type: str) -> list[SegmentOut]:
                 segs.append(["FST", qty(entry.quantity), code, "F", day(entry.from_ or entry.to), day(entry.to) if entry.from_ else ""])
             total += 1
         for receipt in line.last_receipts:
-            segs.append(["SHP", "01", qty(receipt.quantity), "050" if receipt.date else "", day(receipt.date)])
+            segs.append(
+                ["SHP", codes.X12_SHP_DISCRETE, qty(receipt.quantity), codes.X12_DATE_RECEIVED if receipt.date else "", day(receipt.date)]
+            )
             if receipt.delivery_note:
                 segs.append(["REF", "SI", receipt.delivery_note])
         if line.cumulative_received is not None:
             cum = line.cumulative_received
-            segs.append(["SHP", "02", qty(cum.quantity), "051" if cum.date else "", day(cum.date)])
+            segs.append(["SHP", codes.X12_SHP_CUMULATIVE, qty(cum.quantity), codes.X12_DATE_CUM_START if cum.date else "", day(cum.date)])
     segs.append(["CTT", str(len(doc.lines))])
     return segs
 

@@ -72,7 +72,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             qualifier = seg.get(1).strip()
             if qualifier in codes.X12_DATE_SHIPPED:
                 doc.ship_date = date(seg, 2, ref, 3)
-            elif qualifier in codes.X12_DATE_DELIVERY and qualifier in ("017", "067"):
+            elif qualifier in codes.X12_DATE_ARRIVAL:
                 doc.arrival_date = date(seg, 2, ref, 3)
         elif tag == "N1":
             if level in ("S", ""):
