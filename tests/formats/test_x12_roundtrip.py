@@ -359,3 +359,39 @@ def test_render_rejects_bad_options():
             assert message in str(exc)
         else:
             raise AssertionError(f"{options} rendered")
+
+
+def test_acknowledgement_from_another_family_renders_as_997():
+    # e.g. built from an EDIFACT CONTRL: no X12 source, EDIFACT error codes
+    doc = Acknowledgement(
+        acknowledges=Acknowledged(group_ref="55", message_refs=["0001", "0002"]),
+        status="rejected",
+        errors=[
+            AckError(position="message 0002, segment 4 (LIN), element 3", code="12", text="invalid value"),
+            AckError(position="group 55", code="ZZZZ", text="not an X12 code"),
+        ],
+        source=Source(format="EDIFACT", version="CONTRL D3"),
+    )
+    data = CODEC.render([doc], RenderOptions(receiver_id="SUP00001")).decode()
+    body = [line for line in data.splitlines() if line[:3] in ("AK1", "AK2", "AK3", "AK4", "AK5", "AK9")]
+    assert body == [
+        "AK1*SH*55~",
+        "AK2*856*0001~",
+        "AK5*R~",
+        "AK2*856*0002~",
+        "AK3*LIN*4**8~",
+        "AK4*3**12~",
+        "AK5*R~",
+        "AK9*R*2*2*0*ZZZZ~",
+    ]
+    back = CODEC.parse(data.encode()).documents[0]
+    assert back.status == "rejected" and back.acknowledges.message_refs == ["0001", "0002"]
+
+
+def test_ta1_renders_before_the_groups():
+    ta1 = Acknowledgement(acknowledges=Acknowledged(interchange_ref="77"), status="accepted", issued="2026-03-01T10:30")
+    po = PurchaseOrder(number="PO1", issued="2026-03-01", lines=[OrderLine(line="1", buyer_part="P1", quantity=Decimal(1))])
+    lines = CODEC.render([po, ta1], RenderOptions(receiver_id="SUP00001")).decode().splitlines()
+    assert lines[1] == "TA1*000000077*260301*1030*A*000~"
+    assert lines[2].startswith("GS*PO*")
+    assert lines[-1].startswith("IEA*1*")

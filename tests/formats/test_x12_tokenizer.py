@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from x12_samples import BODY_830, BODY_850, BODY_856, interchange, isa
@@ -166,3 +167,13 @@ def _timed(action) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
+
+
+def test_fixture_file_bom_junk_wrapped_crlf_5010():
+    data = (Path(__file__).parent / "fixtures" / "x12" / "862_5010_wrapped_crlf.x12").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfEDI transfer log")
+    result = parse_ok(data)
+    env = result.envelopes[0]
+    assert (env.version, env.control_ref, env.separators["repetition"]) == ("00501", "000000555", "^")
+    doc = result.documents[0]
+    assert (doc.kind, doc.number, doc.source.version) == ("jit", "JIT-0815", "862 005010")
