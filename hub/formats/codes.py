@@ -7,6 +7,7 @@ qualifier is mapped once for every format.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 # Units: the partner's code -> UN/ECE Recommendation 20. Pieces become C62 ("one"),
 # the code UBL and most plant ERPs use; H87 ("piece") is read as a synonym.
@@ -294,10 +295,12 @@ X12_TA1_NOTES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def x12_date(value: str) -> str:
     """Read an X12 date (CCYYMMDD, or YYMMDD as in the ISA and 003xxx) as ISO; ValueError if bad.
 
-    Six-digit years pivot at 50 (00-49 -> 20xx), the usual X12 translator rule.
+    Six-digit years pivot at 50 (00-49 -> 20xx), the usual X12 translator rule. Cached:
+    a schedule repeats the same few hundred dates across thousands of lines.
     """
     value = value.strip()
     if len(value) == 6 and value.isdigit():

@@ -103,7 +103,11 @@ def parts(pairs: list[tuple[str, str]]) -> dict[str, str]:
         ("order_number", codes.X12_ORDER_REF),
         ("batch", codes.X12_BATCH),
     ):
-        out[key] = next((first[q] for q in wanted if q in first), "")
+        out[key] = ""
+        for qualifier in wanted:
+            if qualifier in first:
+                out[key] = first[qualifier]
+                break
     if not out["buyer_part"] and not out["supplier_part"] and pairs:
         out["buyer_part"] = pairs[0][1]
     return out
