@@ -263,3 +263,20 @@ def test_reused_control_numbers_and_old_versions_are_warnings():
         "interchange 000000101: a group uses version 003010; the mappings follow 004010 and 005010",
         "transaction set control number 0001 is used 2 times in group 7",
     ]
+
+
+def test_856_pounds_and_shipment_level_packages():
+    body = [
+        "BSN*00*ASN-7*20260301*0000*0004",
+        "HL*1**S",
+        "TD1*CTN25*4****A3*100*LB",
+        "HL*2*1*O",
+        "PRF*PO-1",
+        "HL*3*2*I",
+        "LIN**BP*P1",
+        "SN1**4*EA",
+    ]
+    doc = parse_one(interchange([("856", body)], functional_id="SH"))
+    assert doc.issued == "2026-03-01"  # BSN04 0000 means "no time"
+    assert doc.gross_weight == Decimal("45.359")
+    assert [(p.type, p.count, p.label_ids) for p in doc.packages] == [("CTN25", 4, [])]

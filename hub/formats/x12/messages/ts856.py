@@ -9,6 +9,7 @@ S-P-O-I). Packs carry their labels in MAN*GM (SSCC-18) or MAN*CP.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from hub.formats import codes
 from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, Package
@@ -32,6 +33,7 @@ from hub.formats.x12.messages.common import (
     unit,
 )
 
+POUND = Decimal("0.45359237")  # kilograms, exactly
 LABEL_QUALIFIERS = ("GM", "CP", "AA", "W")  # SSCC-18, carrier package id, bill of lading label, UCC/EAN-128 serial
 PACK_LEVELS = ("P", "T")
 
@@ -48,6 +50,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
     pack: Package | None = None
     line: DespatchLine | None = None
     by_type: dict[str, Package] = {}
+    shipment_packages: Package | None = None
     for seg in ts.segments:
         tag = seg.tag
         if tag == "BSN":
@@ -82,8 +85,12 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
                 pack.type = seg.get(1).strip()
                 count = optional_number(seg, 2, ref)
                 pack.count = int(count) if count is not None else pack.count
-            elif level in ("S", "") and seg.get(6).strip() in ("G", "A3", "") and seg.get(7).strip():
-                doc.gross_weight = number(seg, 7, ref)
+            elif level in ("S", ""):
+                if seg.get(6).strip() in ("G", "A3", "") and seg.get(7).strip():
+                    doc.gross_weight = _kilograms(number(seg, 7, ref), seg.get(8).strip())
+                lading = optional_number(seg, 2, ref)
+                if lading is not None and seg.get(1).strip():
+                    shipment_packages = Package(type=seg.get(1).strip(), count=int(lading))
         elif tag == "TD5" and level in ("S", ""):
             doc.carrier = doc.carrier or seg.get(3).strip() or seg.get(5).strip()
         elif tag == "TD3" and level in ("S", ""):
@@ -112,9 +119,19 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             line.quantity = number(seg, 2, ref)
             line.unit = codes.unit_to_rec20(seg.get(3))
     _merge(pack, by_type, doc)
+    if not doc.packages and shipment_packages is not None:
+        # No pack levels: the shipment's TD1 lading quantity is all the 856 says about packages.
+        doc.packages.append(shipment_packages)
     if not doc.number:
         raise missing("the ASN has no shipment id (BSN02)", ref, "BSN")
     return [doc]
+
+
+def _kilograms(weight: Decimal, unit: str) -> Decimal:
+    """The canonical gross weight is in kilograms; US partners send pounds (TD108 LB)."""
+    if unit in ("LB", "LBR"):
+        return (weight * POUND).quantize(Decimal("0.001"))
+    return weight
 
 
 def _merge(pack: Package | None, by_type: dict[str, Package], doc: DespatchAdvice) -> None:
