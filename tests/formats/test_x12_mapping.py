@@ -280,3 +280,17 @@ def test_856_pounds_and_shipment_level_packages():
     assert doc.issued == "2026-03-01"  # BSN04 0000 means "no time"
     assert doc.gross_weight == Decimal("45.359")
     assert [(p.type, p.count, p.label_ids) for p in doc.packages] == [("CTN25", 4, [])]
+
+
+def test_830_cumulative_quantities_become_discrete():
+    body = [
+        "BFR*00**SCH-C*DL*C*20260302*20260331*20260301",
+        "LIN**BP*P1",
+        "SHP*02*1000*051*20260101",
+        "FST*1100*C*D*20260302",
+        "FST*1250*C*D*20260303",
+        "FST*1250*D*W*20260309",
+        "FST*1400*D*W*20260316",
+    ]
+    doc = parse_one(interchange([("830", body)]))
+    assert [e.quantity for e in doc.lines[0].schedule] == [Decimal(100), Decimal(150), Decimal(0), Decimal(150)]

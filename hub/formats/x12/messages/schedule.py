@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 
 from hub.formats import codes
 from hub.formats.canonical import CumulativeQuantity, DeliverySchedule, Document, Receipt, ScheduleLine, ScheduleQuantity
@@ -73,6 +74,7 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
     line: ScheduleLine | None = None
     receipt: Receipt | None = None
     fst: ScheduleQuantity | None = None  # the FST a following JIT loop splits
+    quantities = "A"  # BFR05/BSS11: A actual discrete, C cumulative
     jits = 0
     for seg in ts.segments:
         tag = seg.tag
@@ -80,9 +82,11 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
             # BFR03 is the release (schedule) number; BFR02 the reference some senders use instead.
             doc.number = seg.get(3).strip() or seg.get(2).strip()
             doc.issued = date(seg, 8, ref)
+            quantities = seg.get(5).strip()
         elif tag == "BSS":
             doc.number = seg.get(2).strip() or seg.get(7).strip()
             doc.issued = date(seg, 3, ref)
+            quantities = seg.get(11).strip()
         elif tag == "N1":
             if line is None:
                 apply_party(doc, seg)
@@ -142,6 +146,8 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
             # Authorisations (fabrication/material cumulatives) have no canonical field
             # yet; read the quantity so a malformed one is still reported where it is.
             optional_number(seg, 3, ref)
+    if quantities == "C":
+        _discrete(doc)
     if not doc.number and doc.kind == "standard" and doc.issued:
         # BFR02 and BFR03 are both optional on their own (one of them is required), and
         # retail 830s send neither: the interchange and set control numbers then name the
@@ -149,6 +155,21 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
         doc.number = f"{env.control_ref}-{ref}"
     _check(doc, ref)
     return [doc]
+
+
+def _discrete(doc: DeliverySchedule) -> None:
+    """Turn cumulative FST quantities (BFR05/BSS11 = C) into the discrete ones the model holds.
+
+    Each requirement is its cumulative minus the one before; the first counts from the
+    cumulative received (SHP*02) when the line has one. A cumulative already covered
+    by receipts asks for nothing, so differences below zero become zero.
+    """
+    for line in doc.lines:
+        previous = line.cumulative_received.quantity if line.cumulative_received else Decimal(0)
+        for entry in line.schedule:
+            cumulative = entry.quantity
+            entry.quantity = max(cumulative - previous, Decimal(0))
+            previous = max(previous, cumulative)
 
 
 def read_830(ts: TransactionSet, env: Envelope) -> list[Document]:
