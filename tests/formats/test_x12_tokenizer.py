@@ -177,3 +177,10 @@ def test_fixture_file_bom_junk_wrapped_crlf_5010():
     assert (env.version, env.control_ref, env.separators["repetition"]) == ("00501", "000000555", "^")
     doc = result.documents[0]
     assert (doc.kind, doc.number, doc.source.version) == ("jit", "JIT-0815", "862 005010")
+
+
+def test_unpadded_isa_still_parses():
+    text = "ISA*00**00**ZZ*OEMPLANTS*ZZ*SUP00001*260301*0815*U*00401*101*0*P*>~\n" + PLAIN.split("\n", 1)[1]
+    result = parse_ok(text.encode())
+    env = result.envelopes[0]
+    assert (env.sender, env.receiver, env.control_ref) == ({"scheme": "ZZ", "id": "OEMPLANTS"}, {"scheme": "ZZ", "id": "SUP00001"}, "101")

@@ -102,11 +102,12 @@ def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Sepa
 
     def close_set(reason: str) -> None:
         """File the open transaction set with the error saying why it ended early."""
-        nonlocal tset
+        nonlocal tset, group_sets
         if tset is not None:
             tset.errors.append(FormatError(reason, Position(segment=len(tset.tokens), tag=tset.type, message_ref=tset.ref)))
             current.sets.append(tset)
             tset = None
+            group_sets += 1  # still a set of the group: GE must count it, or GE gets blamed too
 
     for number, tag, raw in segments:
         last_number = number
