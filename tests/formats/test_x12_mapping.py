@@ -294,3 +294,29 @@ def test_830_cumulative_quantities_become_discrete():
     ]
     doc = parse_one(interchange([("830", body)]))
     assert [e.quantity for e in doc.lines[0].schedule] == [Decimal(100), Decimal(150), Decimal(0), Decimal(150)]
+
+
+def test_856_automotive_cld_loads_with_ls_labels():
+    body = [
+        "BSN*00*ASN-8*20260301*0800",
+        "HL*1**S",
+        "N1*ST*Werk Eins*92*PLANT01",
+        "HL*2*1*I",
+        "LIN**BP*4711-001*PO*PO-900",
+        "SN1**200*EA",
+        "CLD*2*100*BOX90",
+        "REF*LS*S0001",
+        "REF*LS*S0002",
+        "HL*3*1*I",
+        "LIN**BP*4711-002",
+        "SN1**50*EA",
+        "CLD*1*50*BOX90",
+        "REF*LS*S0003",
+        "CLD*1*1*PLT71",
+    ]
+    doc = parse_one(interchange([("856", body)], functional_id="SH"))
+    assert [(p.type, p.count, p.label_ids) for p in doc.packages] == [("BOX90", 3, ["S0001", "S0002", "S0003"]), ("PLT71", 1, [])]
+    assert [(x.buyer_part, x.order_number, x.quantity) for x in doc.lines] == [
+        ("4711-001", "PO-900", Decimal(200)),
+        ("4711-002", "", Decimal(50)),
+    ]

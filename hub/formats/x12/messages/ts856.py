@@ -3,7 +3,8 @@
 The 856 is a hierarchy of HL levels: S shipment, O order, T tare, P pack, I item.
 Each HL names its parent, so the order number (PRF at the O level) reaches the
 items beneath it through the parent chain whatever the nesting (S-O-P-I, S-O-I,
-S-P-O-I). Packs carry their labels in MAN*GM (SSCC-18) or MAN*CP.
+S-P-O-I). Packs carry their labels in MAN*GM (SSCC-18) or MAN*CP; automotive ASNs
+instead put CLD (loads per packaging code) with REF*LS labels under the item.
 """
 
 from __future__ import annotations
@@ -95,9 +96,17 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             doc.carrier = doc.carrier or seg.get(3).strip() or seg.get(5).strip()
         elif tag == "TD3" and level in ("S", ""):
             doc.transport_id = doc.transport_id or (seg.get(2).strip() + seg.get(3).strip())
+        elif tag == "CLD":
+            # Automotive (AIAG) ASNs describe packs at the item level: CLD loads of a
+            # packaging code, each load's label in a following REF*LS.
+            _merge(pack, by_type, doc)
+            loads = optional_number(seg, 1, ref)
+            pack = Package(type=seg.get(3).strip(), count=int(loads) if loads is not None else 0)
         elif tag == "REF":
             qualifier, value = seg.get(1).strip(), seg.get(2).strip()
-            if line is not None and qualifier in codes.X12_BATCH:
+            if pack is not None and qualifier == "LS" and value:
+                pack.label_ids.append(value)
+            elif line is not None and qualifier in codes.X12_BATCH:
                 line.batch = line.batch or value
             elif line is not None and qualifier in codes.X12_ORDER_REF:
                 line.order_number = value
