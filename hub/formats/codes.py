@@ -7,6 +7,7 @@ qualifier is mapped once for every format.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 # Units: the partner's code -> UN/ECE Recommendation 20. Pieces become C62 ("one"),
 # the code UBL and most plant ERPs use; H87 ("piece") is read as a synonym.
@@ -38,6 +39,10 @@ UNIT_TO_REC20: dict[str, str] = {
     "BX": "BX",
     "ROL": "RO",
     "RO": "RO",
+    "MR": "MTR",  # X12 355: meter
+    "LT": "LTR",  # X12 355: liter
+    "LB": "LBR",  # X12 355: pound
+    "LBR": "LBR",
 }
 
 # Rec 20 -> the code each family writes.
@@ -219,3 +224,198 @@ def vda_time(value: str) -> str | None:
     if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
         raise ValueError(f"'{value}' is not a time (HHMM)")
     return f"{text[:2]}:{text[2:]}"
+
+# --- ANSI ASC X12 -------------------------------------------------------------------
+
+# Transaction set identifiers (ST01) -> names, for messages about sets the hub does not carry.
+X12_SET_NAMES: dict[str, str] = {
+    "810": "Invoice",
+    "812": "Credit/Debit Adjustment",
+    "820": "Payment Order/Remittance Advice",
+    "824": "Application Advice",
+    "830": "Planning Schedule with Release Capability",
+    "846": "Inventory Inquiry/Advice",
+    "850": "Purchase Order",
+    "855": "Purchase Order Acknowledgment",
+    "856": "Ship Notice/Manifest",
+    "860": "Purchase Order Change Request",
+    "861": "Receiving Advice",
+    "862": "Shipping Schedule",
+    "864": "Text Message",
+    "865": "Purchase Order Change Acknowledgment",
+    "866": "Production Sequence",
+    "997": "Functional Acknowledgment",
+    "999": "Implementation Acknowledgment",
+    "TA1": "Interchange Acknowledgment",
+}
+
+# GS01 functional identifier code per transaction set, for rendering groups.
+X12_FUNCTIONAL_ID: dict[str, str] = {"830": "PS", "862": "SS", "856": "SH", "850": "PO", "855": "PR", "997": "FA", "999": "FA", "810": "IN"}
+
+# N101 entity identifier codes -> canonical party role.
+X12_BUYER_ROLES = ("BY", "MI", "OB")  # buyer, planning schedule issuer, ordered by
+X12_SUPPLIER_ROLES = ("SU", "SE", "VN", "SF")  # supplier, selling party, vendor, ship-from
+X12_SHIP_TO_ROLES = ("ST", "MA")  # ship to, party for whom item is ultimately intended
+
+# Product/service id qualifiers (235) in LIN/PO1 pairs.
+X12_BUYER_PART = ("BP", "IN", "PI")  # buyer's part, buyer's item, purchaser's item code
+X12_SUPPLIER_PART = ("VP", "VN", "VA", "SK")  # vendor's part, vendor's item, vendor's style, SKU
+X12_ORDER_REF = ("PO", "ON")
+X12_BATCH = ("LT", "B8")  # lot number, batch number
+
+# FST02 forecast qualifier (680) -> canonical commitment. C firm and D planning are
+# what automotive OEMs send; A (immediate) is firm by nature, B (pending) is no more
+# than a forecast, and Z (mutually defined) is what OEM guidelines use for the
+# fabrication authorisation, i.e. a production commitment.
+X12_FORECAST_TO_COMMITMENT: dict[str, str] = {"A": "firm", "C": "firm", "B": "forecast", "D": "forecast", "Z": "production"}
+# 'material' has no code of its own in 680; it goes out as Z, the mutually defined one.
+COMMITMENT_TO_X12_FORECAST: dict[str, str] = {"firm": "C", "forecast": "D", "production": "Z", "material": "Z"}
+
+# SHP01 quantity qualifier (673) and the date qualifiers (374) written with it: a
+# discrete receipt (01) on its receipt date (050), the cumulative (02) from its start (051).
+X12_SHP_DISCRETE = "01"
+X12_SHP_CUMULATIVE = "02"
+X12_DATE_RECEIVED = "050"
+X12_DATE_CUM_START = "051"
+# 856 DTM qualifiers: shipped (011); estimated delivery (017) or current schedule delivery (067).
+X12_DATE_SHIPPED = ("011",)
+X12_DATE_ARRIVAL = ("017", "067")
+
+# BAK02 acknowledgment type (587) -> canonical order response status.
+X12_ACK_TYPE_TO_STATUS: dict[str, str] = {
+    "AC": "changed",  # acknowledge - with detail and change
+    "AE": "changed",  # acknowledge - with exception detail only
+    "AH": "changed",  # acknowledge - hold status
+    "AD": "accepted",  # acknowledge - with detail, no change
+    "AK": "accepted",  # acknowledge - no detail or change
+    "AP": "accepted",  # acknowledge - product replenishment
+    "AT": "accepted",  # accepted
+    "RD": "rejected",  # reject with detail
+    "RF": "rejected",  # reject with exception detail only
+    "RJ": "rejected",  # rejected - no detail
+    "RO": "rejected",  # rejected with counter offer
+}
+STATUS_TO_X12_ACK_TYPE: dict[str, str] = {"accepted": "AD", "changed": "AC", "rejected": "RJ"}
+
+# ACK01 line item status code (668) -> canonical line status.
+X12_LINE_STATUS: dict[str, str] = {
+    "IA": "accepted",
+    "AC": "accepted",
+    "IR": "rejected",
+    "ID": "rejected",
+    "R1": "rejected",
+    "R2": "rejected",
+    "R3": "rejected",
+    "R4": "rejected",
+}  # everything else (IB backordered, IC changed, IQ quantity, DR date, IP price ...) is "changed"
+LINE_STATUS_TO_X12: dict[str, str] = {"accepted": "IA", "changed": "IC", "rejected": "IR"}
+
+# AK9/AK5/IK5/TA104 acknowledgment codes -> canonical status.
+X12_ACK_CODE_TO_STATUS: dict[str, str] = {
+    "A": "accepted",
+    "E": "accepted",  # accepted, but errors were noted: the errors list says which
+    "P": "partially_accepted",
+    "R": "rejected",
+    "M": "rejected",
+    "W": "rejected",
+    "X": "rejected",
+}
+
+# AK304/IK304 segment syntax error codes (720).
+X12_SEGMENT_ERRORS: dict[str, str] = {
+    "1": "unrecognized segment ID",
+    "2": "unexpected segment",
+    "3": "required segment missing",
+    "4": "loop occurs over maximum times",
+    "5": "segment exceeds maximum use",
+    "6": "segment not in defined transaction set",
+    "7": "segment not in proper sequence",
+    "8": "segment has data element errors",
+    "I4": "implementation 'not used' segment present",
+    "I6": "implementation dependent segment missing",
+    "I7": "implementation loop occurs under minimum times",
+    "I8": "implementation segment below minimum use",
+    "I9": "implementation dependent 'not used' segment present",
+}
+# AK403/IK403 data element syntax error codes (723).
+X12_ELEMENT_ERRORS: dict[str, str] = {
+    "1": "required data element missing",
+    "2": "conditional required data element missing",
+    "3": "too many data elements",
+    "4": "data element too short",
+    "5": "data element too long",
+    "6": "invalid character in data element",
+    "7": "invalid code value",
+    "8": "invalid date",
+    "9": "invalid time",
+    "10": "exclusion condition violated",
+    "12": "too many repetitions",
+    "13": "too many components",
+    "I10": "implementation 'not used' data element present",
+    "I11": "implementation too few repetitions",
+    "I12": "implementation pattern match failure",
+    "I13": "implementation dependent 'not used' data element present",
+    "I6": "code value not used in implementation",
+    "I9": "implementation dependent data element missing",
+}
+# AK502../IK502.. transaction set and AK905.. group error codes (718, 716).
+X12_SET_ERRORS: dict[str, str] = {
+    "1": "transaction set not supported",
+    "2": "transaction set trailer missing",
+    "3": "transaction set control number in header and trailer do not match",
+    "4": "number of included segments does not match actual count",
+    "5": "one or more segments in error",
+    "6": "missing or invalid transaction set identifier",
+    "7": "missing or invalid transaction set control number",
+    "23": "transaction set control number not unique within the functional group",
+}
+# TA105 interchange note codes (I18).
+X12_TA1_NOTES: dict[str, str] = {
+    "000": "no error",
+    "001": "the interchange control number in the header and trailer do not match",
+    "002": "this standard as noted in the control standards identifier is not supported",
+    "003": "this version of the controls is not supported",
+    "004": "the segment terminator is invalid",
+    "005": "invalid interchange ID qualifier for sender",
+    "006": "invalid interchange sender ID",
+    "007": "invalid interchange ID qualifier for receiver",
+    "008": "invalid interchange receiver ID",
+    "014": "invalid interchange date value",
+    "015": "invalid interchange time value",
+    "018": "invalid interchange control number value",
+    "021": "invalid number of included groups value",
+    "022": "invalid control structure",
+    "023": "improper (premature) end-of-file (transmission)",
+    "024": "invalid interchange content (e.g., invalid GS segment)",
+    "025": "duplicate interchange control number",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def x12_date(value: str) -> str:
+    """Read an X12 date (CCYYMMDD, or YYMMDD as in the ISA and 003xxx) as ISO; ValueError if bad.
+
+    Six-digit years pivot at 50 (00-49 -> 20xx), the usual X12 translator rule. Cached:
+    a schedule repeats the same few hundred dates across thousands of lines.
+    """
+    value = value.strip()
+    if len(value) == 6 and value.isdigit():
+        value = ("20" if int(value[:2]) < 50 else "19") + value
+    return _ymd(value)
+
+
+def x12_time(value: str) -> str:
+    """Read an X12 time HHMM[SS[dd]] as ISO ``HH:MM`` (seconds kept when not zero)."""
+    value = value.strip()
+    if len(value) < 4 or not value.isdigit() or int(value[:2]) > 23 or int(value[2:4]) > 59:
+        raise ValueError(f"{value!r} is not a time HHMM")
+    text = f"{value[:2]}:{value[2:4]}"
+    if len(value) >= 6 and value[4:6] != "00":
+        text += f":{value[4:6]}"
+    return text
+
+
+def iso_to_x12(value: str) -> tuple[str, str]:
+    """Write an ISO date or datetime as an X12 ``(CCYYMMDD, HHMM[SS])`` pair; time '' for a date."""
+    day, _, time = value.partition("T")
+    return day.replace("-", ""), time.replace(":", "")[:6]

@@ -11,6 +11,7 @@ from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
 from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.vda import VdaCodec
+from hub.formats.x12 import X12Codec
 from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 
 # Detection asks codecs in this order, anchored detectors first: XML (the first
@@ -23,8 +24,8 @@ CODECS: dict[str, Codec] = {
     "ubl": UblCodec(),
     "cxml": CxmlCodec(),
     "vda": VdaCodec(),
+    "x12": X12Codec(),
     "edifact": EdifactCodec(),
-    # (x12 goes here, before the tabular ones)
     "xlsx": XlsxCodec(),
     "csv": CsvCodec(),
 }

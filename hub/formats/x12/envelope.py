@@ -1,0 +1,210 @@
+"""Walk the X12 envelope: ISA..IEA, GS..GE, ST..SE and TA1, with counts checked.
+
+Cuts the segments of one interchange into transaction sets. Envelope faults (an SE
+count that does not match, a GE number that differs from its GS) are collected with
+positions instead of raised: a set's own faults go to that set, so one bad set does
+not cost the good ones; group and interchange faults go to the interchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from hub.formats.errors import Envelope, FormatError, Position
+from hub.formats.x12.syntax import Separators
+from hub.formats.x12.tokenizer import Segment, Token, bad_tag
+
+
+@dataclass
+class TransactionSet:
+    """One ST..SE transaction set (or one TA1): its (tag, raw) tokens, numbered from ST = 1."""
+
+    ref: str
+    type: str
+    version: str  # GS08, e.g. 004010 or 005010X231; the ISA12 for a TA1
+    seps: Separators
+    group_ref: str = ""
+    functional_id: str = ""
+    tokens: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[FormatError] = field(default_factory=list)
+
+    @cached_property
+    def segments(self) -> list[Segment]:
+        """The set's segments numbered from ST = 1, built on first use (mappings only)."""
+        seps = self.seps
+        return [Segment(number, tag, raw, seps) for number, (tag, raw) in enumerate(self.tokens, 1)]
+
+
+@dataclass
+class Interchange:
+    """One ISA..IEA interchange: its envelope, transaction sets and envelope-level errors."""
+
+    envelope: Envelope
+    isa: list[str]
+    sets: list[TransactionSet] = field(default_factory=list)
+    errors: list[FormatError] = field(default_factory=list)
+    group_versions: list[str] = field(default_factory=list)
+
+
+def envelope_from_isa(isa: list[str], seps: Separators) -> Envelope:
+    """Build the Envelope from the ISA elements (padding stripped, qualifier as scheme)."""
+
+    def get(i: int) -> str:
+        """ISA element ``i`` without its fixed-width padding."""
+        return isa[i].strip() if i < len(isa) else ""
+
+    return Envelope(
+        format="X12",
+        version=get(12),
+        sender={"scheme": get(5), "id": get(6)},
+        receiver={"scheme": get(7), "id": get(8)},
+        control_ref=get(13),
+        syntax=f"ISA {get(12)}",
+        separators=seps.as_dict(),
+        test=get(15) == "T",
+    )
+
+
+def _count_error(seg: Segment, what: str, declared: str, actual: int, e: int = 1, ref: str = "") -> FormatError | None:
+    if declared.strip().isdigit() and int(declared) == actual:
+        return None
+    return seg.error(f"{seg.tag} counts {declared or 'no'} {what} but there are {actual}", e, message_ref=ref)
+
+
+def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref: str = "") -> FormatError | None:
+    # Control numbers are compared as numbers when both are numeric: '000000001'
+    # and '1' are the same interchange number to every translator we know.
+    a, b = value.strip(), expected.strip()
+    if a == b or (a.isdigit() and b.isdigit() and int(a) == int(b)):
+        return None
+    return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref)
+
+
+ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", ""})
+
+
+def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Separators) -> Interchange:
+    """Cut the segment tokens following one ISA into transaction sets, checking every count.
+
+    Only envelope segments become ``Segment`` objects here; body segments stay
+    ``(tag, raw)`` pairs until a mapping reads them, which keeps big files cheap.
+    """
+    current = Interchange(envelope_from_isa(isa, seps), isa)
+    errors = current.errors
+    group: Segment | None = None
+    group_ref = group_version = functional_id = ""
+    group_sets = groups = ta1s = 0
+    tset: TransactionSet | None = None
+    last_number = isa_seg.number
+    ended = False
+
+    def close_set(reason: str) -> None:
+        """File the open transaction set with the error saying why it ended early."""
+        nonlocal tset, group_sets
+        if tset is not None:
+            tset.errors.append(FormatError(reason, Position(segment=len(tset.tokens), tag=tset.type, message_ref=tset.ref)))
+            current.sets.append(tset)
+            tset = None
+            group_sets += 1  # still a set of the group: GE must count it, or GE gets blamed too
+
+    for number, tag, raw in segments:
+        last_number = number
+        if tset is not None and tag not in ENVELOPE_TAGS:
+            tset.tokens.append((tag, raw))  # the bulk of the file takes this path
+            continue
+        seg = Segment(number, tag, raw, seps)
+        if ended:
+            errors.append(seg.error("segment after the IEA of the interchange"))
+            continue
+        if tag == "ST":
+            close_set("the transaction set has no SE before the next ST")
+            if group is None:
+                errors.append(seg.error("ST outside a functional group (no GS before it)"))
+            ref = seg.get(2)
+            tset = TransactionSet(
+                ref=ref,
+                type=seg.get(1),
+                version=group_version or current.envelope.version,
+                group_ref=group_ref,
+                functional_id=functional_id,
+                seps=seps,
+            )
+            seg.number = 1
+            tset.tokens.append((tag, raw))
+            if not ref:
+                tset.errors.append(seg.error("ST has no transaction set control number", 2))
+            if not tset.type:
+                tset.errors.append(seg.error("ST names no transaction set identifier", 1, message_ref=ref))
+            continue
+        if tset is not None:
+            if tag == "SE":
+                seg.number = len(tset.tokens) + 1
+                tset.tokens.append((tag, raw))
+                for problem in (
+                    _count_error(seg, "segments", seg.get(1), seg.number, 1, tset.ref),
+                    _ref_error(seg, 2, seg.get(2), "ST", tset.ref, tset.ref),
+                ):
+                    if problem is not None:
+                        tset.errors.append(problem)
+                current.sets.append(tset)
+                tset = None
+                group_sets += 1
+                continue
+            if tag in ("GE", "IEA", "GS", "ISA"):
+                close_set(f"the transaction set has no SE before the {tag}")
+            else:
+                seg.number = len(tset.tokens) + 1
+                tset.tokens.append((tag, raw))
+                if not tag:
+                    tset.errors.append(bad_tag(seg, tset.ref))
+                continue
+        if tag == "GS":
+            if group is not None:
+                errors.append(seg.error(f"GS before the GE of group {group_ref}"))
+            group, group_ref, functional_id = seg, seg.get(6), seg.get(1)
+            group_version = seg.get(8) or current.envelope.version
+            current.group_versions.append(group_version)
+            group_sets = 0
+            groups += 1
+        elif tag == "GE":
+            if group is None:
+                errors.append(seg.error("GE without a GS"))
+                continue
+            for problem in (
+                _count_error(seg, "transaction sets", seg.get(1), group_sets),
+                _ref_error(seg, 2, seg.get(2), "GS", group_ref),
+            ):
+                if problem is not None:
+                    errors.append(problem)
+            group, group_ref, group_version, functional_id = None, "", "", ""
+        elif tag == "IEA":
+            if group is not None:
+                errors.append(seg.error(f"IEA before the GE of group {group_ref}"))
+                group = None
+            # A TA1-only interchange has no groups; senders count the TA1s or write 0.
+            if not (groups == 0 and ta1s and seg.get(1).strip().isdigit() and int(seg.get(1)) in (0, ta1s)):
+                problem = _count_error(seg, "functional groups", seg.get(1), groups)
+                if problem is not None:
+                    errors.append(problem)
+            problem = _ref_error(seg, 2, seg.get(2), "ISA", current.envelope.control_ref)
+            if problem is not None:
+                errors.append(problem)
+            ended = True
+        elif tag == "TA1":
+            ta1s += 1
+            current.sets.append(
+                TransactionSet(ref=seg.get(1), type="TA1", version=current.envelope.version, seps=seps, tokens=[(tag, raw)])
+            )
+        elif not tag:
+            errors.append(bad_tag(seg))
+        else:
+            errors.append(seg.error(f"{tag} segment outside a transaction set (between SE and ST)"))
+
+    close_set("the transaction set ends without SE (file truncated?)")
+    if group is not None and not ended:
+        errors.append(FormatError(f"functional group {group_ref} ends without GE (file truncated?)", Position(segment=last_number)))
+    if not ended:
+        errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=last_number)))
+    return current
