@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
-
 from hub.formats.canonical import DeliverySchedule, to_json
 from hub.formats.vda import VdaCodec
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 codec = VdaCodec()
 

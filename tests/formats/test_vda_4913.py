@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from tests.formats.vda_builders import header, join, rec, transmission
-
 from hub.formats.vda import VdaCodec
+from tests.formats.vda_builders import header, join, rec, transmission
 
 codec = VdaCodec()
 FIXTURES = Path(__file__).parent / "fixtures" / "vda"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats import registry
 from hub.formats.vda import VdaCodec
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 codec = VdaCodec()
 

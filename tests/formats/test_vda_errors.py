@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
-
 from hub.formats.vda import VdaCodec
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 codec = VdaCodec()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 from hub.formats.errors import FormatError
 from hub.formats.vda import VdaCodec
+from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 codec = VdaCodec()
 SAMPLES = [

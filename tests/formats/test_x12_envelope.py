@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.formats.x12_samples import BODY_830, interchange, isa, raw
-
 from hub.formats.x12 import X12Codec
+from tests.formats.x12_samples import BODY_830, interchange, isa, raw
 
 CODEC = X12Codec()
 GS = "GS*PS*OEMPLANTS*SUP00001*20260301*0815*7*X*004010"

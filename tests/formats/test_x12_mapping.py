@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tests.formats.x12_samples import BODY_830, BODY_850, BODY_855, BODY_856, BODY_862, BODY_997, BODY_999, interchange, isa
 
 from hub.formats import registry
 from hub.formats.canonical import (
@@ -17,6 +16,7 @@ from hub.formats.canonical import (
     to_json,
 )
 from hub.formats.x12 import X12Codec
+from tests.formats.x12_samples import BODY_830, BODY_850, BODY_855, BODY_856, BODY_862, BODY_997, BODY_999, interchange, isa
 
 CODEC = X12Codec()
 

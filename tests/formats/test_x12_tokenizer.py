@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.formats.x12_samples import BODY_830, BODY_850, BODY_856, interchange, isa
 
 from hub.formats.errors import FormatError
 from hub.formats.x12 import X12Codec, syntax
 from hub.formats.x12.tokenizer import Segment, tokenize, tokens
+from tests.formats.x12_samples import BODY_830, BODY_850, BODY_856, interchange, isa
 
 CODEC = X12Codec()
 PLAIN = interchange([("850", BODY_850)], functional_id="PO")
