@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hub.dispatch.services import delivery_retry
+from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
 from hub.ingest.services import interchange_reprocess
 from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
 from hub.scope import role_of, scoped
@@ -46,10 +46,36 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Plant)
 class PlantAdmin(ScopedAdmin):
-    list_display = ["code", "name", "timezone", "endpoint_url", "paused"]
+    list_display = ["code", "name", "timezone", "connector", "endpoint_url", "outbound_format", "queue", "paused", "consecutive_failures"]
     search_fields = ["code", "name"]
-    list_filter = ["paused"]
+    list_filter = ["paused", "connector"]
+    readonly_fields = ["consecutive_failures", "circuit_open_until"]
+    actions = ["pause", "resume"]
     writable_roles = ("admin", "buyer")
+
+    def save_model(self, request: HttpRequest, obj: Plant, form: Any, change: bool) -> None:
+        from hub.dispatch.services import deliveries_release
+
+        super().save_model(request, obj, form, change)
+        if change and "endpoint_url" in form.changed_data and obj.endpoint_url and not obj.paused:
+            deliveries_release(plant=obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        from hub.dispatch.forms import PlantEndpointForm
+
+        kwargs["form"] = PlantEndpointForm
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.action(description=_("Pause dispatch to the selected plants (deliveries wait)"))
+    def pause(self, request: HttpRequest, queryset: Any) -> None:
+        for plant in queryset:
+            plant_pause(plant=plant)
+        self.message_user(request, _("Dispatch paused for %d plant(s).") % queryset.count(), messages.SUCCESS)
+
+    @admin.action(description=_("Resume dispatch to the selected plants and release held deliveries"))
+    def resume(self, request: HttpRequest, queryset: Any) -> None:
+        released = sum(plant_resume(plant=plant) for plant in queryset)
+        self.message_user(request, _("Dispatch resumed; %d held deliveries released.") % released, messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -101,10 +127,11 @@ class DeliveryAdmin(ScopedAdmin):
     list_display = ["id", "created_at", "document_type", "document_number", "plant", "supplier", "status", "attempts", "delivered_at", "last_error"]
     list_filter = ["status", "document_type", "plant"]
     search_fields = ["document_number", "idempotency_key"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "rendered"]
     inlines = [AttemptInline]
-    actions = ["retry"]
+    actions = ["retry", "replay"]
     writable_roles = ("admin", "buyer")
+    exclude = ["rendered"]
 
     @admin.action(description=_("Retry the selected dead-lettered or held deliveries"))
     def retry(self, request: HttpRequest, queryset: Any) -> None:
@@ -113,3 +140,11 @@ class DeliveryAdmin(ScopedAdmin):
             delivery_retry(delivery=delivery)
             done += 1
         self.message_user(request, _("%d deliveries queued again.") % done, messages.SUCCESS)
+
+    @admin.action(description=_("Replay the selected deliveries (new delivery, new idempotency key)"))
+    def replay(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for delivery in queryset.exclude(status=Delivery.Status.SUPERSEDED):
+            delivery_replay(delivery=delivery)
+            done += 1
+        self.message_user(request, _("%d deliveries replayed.") % done, messages.SUCCESS)

@@ -18,6 +18,13 @@ class Plant(models.Model):
     endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True)
     endpoint_secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header"))
     paused = models.BooleanField(_("dispatch paused"), default=False)
+    connector = models.CharField(_("connector"), max_length=20, choices=[("http", "HTTP"), ("filedrop", _("file drop"))], default="http")
+    drop_directory = models.CharField(_("drop directory"), max_length=500, blank=True, help_text=_("for the file-drop connector"))
+    outbound_format = models.CharField(_("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'"))
+    queue = models.CharField(_("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES"))
+    max_in_flight = models.PositiveSmallIntegerField(_("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once"))
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,7 +133,9 @@ class Delivery(models.Model):
     recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.PLANT)
     plant = models.ForeignKey(Plant, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
     supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
-    connector = models.CharField(max_length=20, default="http")
+    connector = models.CharField(max_length=20, default="http")  # http | filedrop | portal
+    target = models.CharField(max_length=500, blank=True, help_text=_("where the last attempt went: URL or file path"))
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
     payload = models.TextField()
     content_type = models.CharField(max_length=100, default="application/json")
     sequence_key = models.CharField(max_length=200, db_index=True, help_text=_("deliveries with the same key go out in creation order"))
@@ -138,6 +147,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    rendered = models.BinaryField(null=True, blank=True, help_text=_("the document as the recipient got it (portal inbox, file drop)"))
+    rendered_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -200,7 +200,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "ingest"
-CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", "dispatch", "maintenance")]
+# Plants can be pinned to their own dispatch queues (Plant.queue) so that a worker can
+# serve a subset of plants (`celery -A hub worker -Q dispatch.mx`); every queue listed
+# here is consumed by a worker started without -Q.
+HUB_DISPATCH_QUEUES = env.list("HUB_DISPATCH_QUEUES", default=["dispatch"])
+if "dispatch" not in HUB_DISPATCH_QUEUES:
+    HUB_DISPATCH_QUEUES.insert(0, "dispatch")
+CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "maintenance")]
 CELERY_TASK_ROUTES = {
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
@@ -217,6 +223,11 @@ HUB_DISPATCH_BACKOFF_SECONDS = env.float("HUB_DISPATCH_BACKOFF_SECONDS", default
 HUB_DISPATCH_BACKOFF_MAX_SECONDS = env.float("HUB_DISPATCH_BACKOFF_MAX_SECONDS", default=900.0)
 HUB_SWEEP_INTERVAL_SECONDS = env.float("HUB_SWEEP_INTERVAL_SECONDS", default=10.0)
 HUB_SWEEP_STALE_SECONDS = env.int("HUB_SWEEP_STALE_SECONDS", default=30)
+# A plant that failed this many times in a row is left alone for HUB_CIRCUIT_OPEN_SECONDS:
+# its deliveries wait without holding a worker, and the other plants' go on.
+HUB_CIRCUIT_FAILURES = env.int("HUB_CIRCUIT_FAILURES", default=5)
+HUB_CIRCUIT_OPEN_SECONDS = env.float("HUB_CIRCUIT_OPEN_SECONDS", default=30.0)
+HUB_FILEDROP_ROOT = Path(env.str("HUB_FILEDROP_ROOT", default=str(VAR_DIR / "drop")))
 HUB_CORPUS_DIR = env.str("HUB_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus"))
 
 LOGGING = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("call-offs/<uuid:pk>/", views.CallOffDetail.as_view(), name="call-off-detail"),
     path("deliveries/", views.DeliveryList.as_view(), name="delivery-list"),
     path("deliveries/<int:pk>/", views.DeliveryDetail.as_view(), name="delivery-detail"),
+    path("deliveries/<int:pk>/receipt", views.DeliveryReceipt.as_view(), name="delivery-receipt"),
     path("plants/", views.PlantList.as_view(), name="plant-list"),
     path("suppliers/", views.SupplierList.as_view(), name="supplier-list"),
     path("formats/", views.FormatList.as_view(), name="format-list"),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api import pagination, serializers
+from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
@@ -118,6 +119,24 @@ class DeliveryDetail(ScopedMixin, generics.RetrieveAPIView):
 
     base_queryset = Delivery.objects.select_related("plant", "supplier")
     serializer_class = serializers.DeliverySerializer
+
+
+class DeliveryReceipt(ScopedMixin, generics.GenericAPIView):
+    """The recipient confirms it has the document (an asynchronous receipt); idempotent."""
+
+    base_queryset = Delivery.objects.select_related("plant", "supplier")
+    serializer_class = serializers.DeliverySerializer
+
+    @extend_schema(request=None, responses={200: serializers.DeliverySerializer, 409: OpenApiResponse(description="not acknowledgeable")})
+    def post(self, request: Request, pk: Any) -> Response:
+        if not can_write(request.user):
+            raise PermissionDenied(_("Headquarters accounts are read-only."))
+        delivery = self.get_object()
+        try:
+            delivery = delivery_acknowledge(delivery=delivery, note=str(request.data.get("note", ""))[:500] if hasattr(request.data, "get") else "")
+        except ValueError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(serializers.DeliverySerializer(delivery).data)
 
 
 class PlantList(ScopedMixin, generics.ListAPIView):

@@ -1,9 +1,13 @@
-"""The outbox: create deliveries with their documents, send them, retry, dead-letter, sweep.
+"""The outbox: create deliveries with their documents, send them, retry, dead-letter, replay, sweep.
 
 The delivery row is the truth about where a document stands. Every send starts with
 an atomic claim of the row (a conditional UPDATE), so a task delivered twice by the
 broker, or re-sent by the sweeper, sends at most once at a time; the idempotency key
 is fixed per row, so a plant that sees a resend after a crash can recognise it.
+
+Plants are protected from each other: at most ``Plant.max_in_flight`` deliveries go to
+one plant at a time, and a plant that keeps failing opens its circuit for a while, so
+a slow or dead plant never occupies every worker.
 """
 
 from __future__ import annotations
@@ -11,67 +15,90 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from hub.dispatch import policy
+from hub.dispatch import policy, rendering
 from hub.dispatch.connectors import Result
+from hub.dispatch.connectors import filedrop as filedrop_connector
 from hub.dispatch.connectors import http as http_connector
-from hub.models import Delivery, DeliveryAttempt, Interchange
+from hub.dispatch.connectors.outbound import OutboundRefused, check_url
+from hub.formats.errors import FormatError
+from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
 
 log = logging.getLogger(__name__)
 OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+DEFAULT_QUEUE = "dispatch"
 
 
-def _sequence_key(document: Any) -> str:
-    return f"{document._meta.model_name}:{document.supplier_id}:{document.plant_id}"
+def _sequence_key(recipient: str, document: Any) -> str:
+    return f"{recipient}:{document._meta.model_name}:{document.supplier_id}:{document.plant_id}"
+
+
+def _supplier_connectors(supplier_ids: set) -> dict:
+    from suppliers.models import PartnerProfile
+
+    with_endpoint = set(PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True))
+    return {sid: ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
 
 def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
     """Add one delivery per recipient for each stored document, in the caller's transaction.
 
-    Call-offs go to their plant. The tasks are enqueued only when the transaction
-    commits, so a worker never looks for a row that is not there yet.
+    A call-off goes to its plant (HTTP or file drop, as the plant is configured) and to
+    its supplier (the portal inbox, or the supplier's own endpoint where it has one).
+    Tasks are enqueued only when the transaction commits.
     """
     if not documents:
         return []
     now = timezone.now()
-    rows = [
-        Delivery(
-            document_type=doc.document.get("type", ""),
-            document_id=doc.pk,
-            document_number=doc.number[:80],
-            recipient=Delivery.Recipient.PLANT,
-            plant_id=doc.plant_id,
-            supplier_id=doc.supplier_id,
-            connector="http",
-            payload=json.dumps(doc.document, ensure_ascii=False),
-            sequence_key=_sequence_key(doc),
-            next_attempt_at=now,
-            enqueued_at=now,
+    rows: list[Delivery] = []
+    supplier_connector = _supplier_connectors({doc.supplier_id for doc in documents})
+    for doc in documents:
+        payload = json.dumps(doc.document, ensure_ascii=False)
+        common = {
+            "document_type": doc.document.get("type", ""),
+            "document_id": doc.pk,
+            "document_number": doc.number[:80],
+            "plant_id": doc.plant_id,
+            "supplier_id": doc.supplier_id,
+            "payload": payload,
+            "next_attempt_at": now,
+            "enqueued_at": now,
+        }
+        rows.append(Delivery(recipient=Delivery.Recipient.PLANT, connector=doc.plant.connector, sequence_key=_sequence_key("plant", doc), **common))
+        rows.append(
+            Delivery(
+                recipient=Delivery.Recipient.SUPPLIER,
+                connector=supplier_connector[doc.supplier_id],
+                sequence_key=_sequence_key("supplier", doc),
+                **common,
+            )
         )
-        for doc in documents
-    ]
     created = Delivery.objects.bulk_create(rows, batch_size=1000)
-    ids = [d.pk for d in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+    queues = {doc.plant_id: doc.plant.queue for doc in documents}
+    work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "") for d in created]
+    transaction.on_commit(lambda: _enqueue(work))
     return created
 
 
-def _enqueue(ids: Sequence[int], countdown: float | None = None) -> None:
+def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
     from hub.dispatch.tasks import deliver
 
-    for pk in ids:
-        if countdown:
-            deliver.apply_async((pk,), countdown=countdown)
-        else:
-            deliver.delay(pk)
+    for pk, queue in work:
+        deliver.apply_async((pk,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
+
+
+def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
+    queue = delivery.plant.queue if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id else ""
+    _enqueue([(delivery.pk, queue)], countdown)
 
 
 def deliveries_supersede(*, document_ids: Sequence[Any]) -> int:
@@ -95,19 +122,45 @@ def _claim(delivery_id: int) -> Delivery | None:
     )
     if not claimed:
         return None
-    return Delivery.objects.select_related("plant").get(pk=delivery_id)
+    return Delivery.objects.select_related("plant", "supplier__profile").get(pk=delivery_id)
 
 
-def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING) -> None:
+def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False) -> None:
+    now = timezone.now()
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=status, next_attempt_at=timezone.now() + dt.timedelta(seconds=delay), lease_until=None, last_error=reason
+        status=status, next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, last_error=reason, enqueued_at=now
     )
+    if requeue:
+        _enqueue_one(delivery, countdown=delay)
 
 
 def _earlier_open(delivery: Delivery) -> bool:
-    # In order per supplier/plant: an older delivery of the same sequence still on its
-    # way holds this one back.
+    # In order per recipient and supplier/plant: an older delivery of the same sequence
+    # still on its way holds this one back.
     return Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN).exists()
+
+
+def _plant_busy(delivery: Delivery) -> bool:
+    plant = delivery.plant
+    in_flight = Delivery.objects.filter(
+        plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=timezone.now()
+    ).count()
+    return in_flight > max(1, plant.max_in_flight)
+
+
+def _hold_reason(delivery: Delivery) -> str:
+    """Why a delivery cannot go now and must wait for staff (pause, no endpoint); '' if it can go."""
+    if delivery.recipient == Delivery.Recipient.PLANT:
+        plant = delivery.plant
+        if plant.paused:
+            return f"dispatch to plant {plant.code} is paused"
+        if delivery.target:
+            return ""
+        if plant.connector == "filedrop":
+            return ""
+        if not plant.endpoint_url:
+            return f"plant {plant.code} has no dispatch endpoint"
+    return ""
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -120,30 +173,61 @@ def delivery_send(*, delivery_id: int) -> str:
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
-    plant = delivery.plant
-    if plant is not None and plant.paused:
-        _release(delivery, delay=0, reason="plant dispatch is paused", status=Delivery.Status.HELD)
+    reason = _hold_reason(delivery)
+    if reason:
+        _release(delivery, delay=0, reason=reason, status=Delivery.Status.HELD)
         return Delivery.Status.HELD
-    if plant is not None and not plant.endpoint_url:
-        _release(delivery, delay=0, reason=f"plant {plant.code} has no dispatch endpoint", status=Delivery.Status.HELD)
-        return Delivery.Status.HELD
+    now = timezone.now()
+    plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
+    if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
+        wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
+        _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
+        return Delivery.Status.PENDING
     if _earlier_open(delivery):
-        _release(delivery, delay=2, reason="waiting for an earlier delivery of the same supplier and plant")
-        _enqueue([delivery.pk], countdown=2)
+        _release(delivery, delay=1 + random.uniform(0, 1), reason="waiting for an earlier delivery of the same supplier and plant", requeue=True)
+        return Delivery.Status.PENDING
+    if plant is not None and _plant_busy(delivery):
+        _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
         return Delivery.Status.PENDING
     attempt_no = delivery.attempts + 1
     started = timezone.now()
     clock = time.monotonic()
-    result: Result = http_connector.send(
-        url=plant.endpoint_url if plant else "",
-        body=delivery.payload.encode("utf-8"),
-        content_type=delivery.content_type,
-        idempotency_key=str(delivery.idempotency_key),
-        secret=plant.endpoint_secret if plant else "",
-        headers={"X-Hub-Delivery": str(delivery.pk), "X-Hub-Document-Type": delivery.document_type},
-    )
+    result = _hand_over(delivery)
     elapsed = int((time.monotonic() - clock) * 1000)
     return _record(delivery, result, attempt_no, started, elapsed)
+
+
+def _hand_over(delivery: Delivery) -> Result:
+    """Render the document for its recipient and pass it to the recipient's connector."""
+    if delivery.recipient == Delivery.Recipient.PLANT:
+        plant = delivery.plant
+        fmt, receiver, connector = plant.outbound_format, plant.code, delivery.connector
+        url, secret, directory = delivery.target or plant.endpoint_url, plant.endpoint_secret, plant.drop_directory
+    else:
+        profile = getattr(delivery.supplier, "profile", None)
+        fmt = (profile.outbound_format if profile else "") or "json"
+        receiver, connector = delivery.supplier.number, delivery.connector
+        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), "", ""
+    try:
+        body, content_type, extension = rendering.render(delivery.payload, fmt, receiver_id=receiver, control_ref=str(delivery.pk))
+    except FormatError as exc:
+        return Result(status_code=None, excerpt=f"cannot render as {fmt}: {exc}", permanent=True)
+    name = f"{delivery.document_type}-{delivery.document_number}-{delivery.idempotency_key}.{extension}"
+    if connector == "portal":
+        Delivery.objects.filter(pk=delivery.pk).update(rendered=body, rendered_name=name)
+        return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")
+    if connector == "filedrop":
+        root = settings.HUB_FILEDROP_ROOT
+        folder = directory or str(root / (delivery.plant.code if delivery.plant_id else "suppliers"))
+        return filedrop_connector.send(directory=folder, filename=name, body=body)
+    return http_connector.send(
+        url=url,
+        body=body,
+        content_type=content_type,
+        idempotency_key=str(delivery.idempotency_key),
+        secret=secret,
+        headers={"X-Hub-Delivery": str(delivery.pk), "X-Hub-Document-Type": delivery.document_type},
+    )
 
 
 @transaction.atomic
@@ -162,7 +246,7 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
         delay = policy.backoff_seconds(attempt_no, result.retry_after)
         why = f"HTTP {result.status_code}" if result.status_code else result.excerpt
         fields.update(status=outcome, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"attempt {attempt_no}: {why}"[:2000])
-        transaction.on_commit(lambda: _enqueue([delivery.pk], countdown=delay))
+        transaction.on_commit(lambda: _enqueue_one(delivery, countdown=delay))
     DeliveryAttempt.objects.create(
         delivery=delivery,
         number=attempt_no,
@@ -176,17 +260,110 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
     # Only the claim holder writes the outcome: a row reclaimed after a lost lease
     # belongs to the newer attempt.
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
+    if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id and not result.permanent:
+        _circuit(delivery.plant, ok=result.ok)
     return outcome
+
+
+def _circuit(plant: Plant, *, ok: bool) -> None:
+    if ok:
+        if plant.consecutive_failures or plant.circuit_open_until:
+            Plant.objects.filter(pk=plant.pk).update(consecutive_failures=0, circuit_open_until=None)
+        return
+    Plant.objects.filter(pk=plant.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    failures = Plant.objects.filter(pk=plant.pk).values_list("consecutive_failures", flat=True).first() or 0
+    if failures >= settings.HUB_CIRCUIT_FAILURES:
+        until = timezone.now() + dt.timedelta(seconds=settings.HUB_CIRCUIT_OPEN_SECONDS)
+        Plant.objects.filter(pk=plant.pk).update(circuit_open_until=until)
 
 
 @transaction.atomic
 def delivery_retry(*, delivery: Delivery) -> Delivery:
-    """Put a dead-lettered or held delivery back in the queue (staff action)."""
+    """Put a dead-lettered or held delivery back in the queue (staff action), under the same key."""
     if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.HELD):
-        raise ValueError(f"a {delivery.status} delivery cannot be retried")
+        raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     now = timezone.now()
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, lease_until=None)
-    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    delivery.refresh_from_db()
+    transaction.on_commit(lambda: _enqueue_one(delivery))
+    return delivery
+
+
+@transaction.atomic
+def delivery_replay(*, delivery: Delivery, url: str = "", plant: Plant | None = None) -> Delivery:
+    """Send a delivery's document again as a new delivery (new idempotency key).
+
+    To the same recipient by default, to another plant's endpoint with ``plant``, or to
+    any URL with ``url`` (checked against SSRF now and again when sending).
+    """
+    if url:
+        try:
+            check_url(url)
+        except OutboundRefused as exc:
+            raise ValueError(str(exc)) from None
+    now = timezone.now()
+    target_plant = plant or delivery.plant
+    recipient = Delivery.Recipient.PLANT if (plant is not None or url) else delivery.recipient
+    connector = "http" if url else (target_plant.connector if recipient == Delivery.Recipient.PLANT and target_plant else delivery.connector)
+    replay = Delivery.objects.create(
+        document_type=delivery.document_type,
+        document_id=delivery.document_id,
+        document_number=delivery.document_number,
+        recipient=recipient,
+        plant=target_plant,
+        supplier=delivery.supplier,
+        connector=connector,
+        target=url,
+        replay_of=delivery,
+        payload=delivery.payload,
+        content_type=delivery.content_type,
+        sequence_key=f"replay:{delivery.pk}:{now.timestamp()}",
+        next_attempt_at=now,
+        enqueued_at=now,
+    )
+    transaction.on_commit(lambda: _enqueue_one(replay))
+    return replay
+
+
+@transaction.atomic
+def plant_pause(*, plant: Plant) -> Plant:
+    """Stop dispatch to a plant: its deliveries wait as held, nothing is dropped."""
+    Plant.objects.filter(pk=plant.pk).update(paused=True)
+    plant.refresh_from_db()
+    return plant
+
+
+@transaction.atomic
+def plant_resume(*, plant: Plant) -> int:
+    """Resume dispatch to a plant and release its held deliveries; returns how many."""
+    Plant.objects.filter(pk=plant.pk).update(paused=False, consecutive_failures=0, circuit_open_until=None)
+    plant.refresh_from_db()
+    return deliveries_release(plant=plant)
+
+
+def deliveries_release(*, plant: Plant) -> int:
+    """Queue a plant's held deliveries again (after a resume or once its endpoint is set)."""
+    now = timezone.now()
+    ids = list(Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD).order_by("id").values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, last_error="")
+    transaction.on_commit(lambda: _enqueue([(pk, plant.queue) for pk in ids]))
+    return len(ids)
+
+
+@transaction.atomic
+def delivery_acknowledge(*, delivery: Delivery, note: str = "") -> Delivery:
+    """Record the recipient's receipt (asynchronous acknowledgement); the first one counts."""
+    if delivery.status not in (Delivery.Status.DELIVERED, Delivery.Status.SENDING, Delivery.Status.PENDING):
+        raise ValueError(f"a {delivery.status} delivery cannot be acknowledged")
+    fields: dict[str, Any] = {}
+    now = timezone.now()
+    if delivery.acknowledged_at is None:
+        fields["acknowledged_at"] = now
+    if delivery.status != Delivery.Status.DELIVERED:
+        # A receipt proves arrival even if our own record of the answer was lost.
+        fields.update(status=Delivery.Status.DELIVERED, delivered_at=delivery.delivered_at or now, lease_until=None)
+    if fields:
+        Delivery.objects.filter(pk=delivery.pk).update(**fields)
     delivery.refresh_from_db()
     return delivery
 
@@ -207,11 +384,11 @@ def sweep(*, limit: int = 1000) -> dict[str, int]:
             | Q(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
         )
         .order_by("id")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "recipient", "plant__queue")[:limit]
     )
     if due:
-        Delivery.objects.filter(pk__in=due).update(enqueued_at=now)
-        _enqueue(due)
+        Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
+        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)
     stuck_before = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS * 4)
     waiting = list(
         Interchange.objects.filter(

@@ -19,7 +19,7 @@ def pending(world, receive_and_process, plant_server, settings):
     settings.HUB_OUTBOUND_ALLOWLIST = ["127.0.0.1"]
     Plant.objects.update(endpoint_url=plant_server.url + "/plants/x")
     receive_and_process(delfor([message("1", "CO1"), message("2", "CO2", plant="PLANT02")]), world["users"]["admin"])
-    return list(Delivery.objects.order_by("id"))
+    return list(Delivery.objects.filter(recipient="plant").order_by("id"))
 
 
 def test_delivery_reaches_the_plant_with_key_and_signature(pending, plant_server):
@@ -97,7 +97,7 @@ def test_later_call_off_waits_for_an_earlier_one_of_the_same_supplier_and_plant(
     admin = world["users"]["admin"]
     receive_and_process(delfor([message("1", "A", parts=(("P1", (("1", "1", "20261130"),)),))], ref="R1"), admin)
     receive_and_process(delfor([message("1", "B", parts=(("P2", (("1", "1", "20261130"),)),))], ref="R2"), admin)
-    first, second = Delivery.objects.order_by("id")
+    first, second = Delivery.objects.filter(recipient="plant").order_by("id")
     assert services.delivery_send(delivery_id=second.pk) == Delivery.Status.PENDING
     assert plant_server.lines() == []
     assert services.delivery_send(delivery_id=first.pk) == Delivery.Status.DELIVERED
@@ -113,6 +113,6 @@ def test_sweep_requeues_expired_leases_and_stale_rows(pending):
     Delivery.objects.filter(pk=pending[0].pk).update(status=Delivery.Status.SENDING, lease_until=past, enqueued_at=past)
     Delivery.objects.filter(pk=pending[1].pk).update(enqueued_at=past)
     assert services.sweep()["deliveries"] == 2
-    assert all(d.enqueued_at > past for d in Delivery.objects.all())
+    assert all(d.enqueued_at > past for d in Delivery.objects.filter(recipient="plant"))
     # Swept rows are not swept again until they are stale once more.
     assert services.sweep()["deliveries"] == 0

@@ -51,9 +51,11 @@ def test_delfor_becomes_call_offs_with_one_delivery_each(world, receive_and_proc
     co1 = DeliverySchedule.objects.get(number="CO1")
     assert (co1.supplier.number, co1.plant.code) == ("SUP00001", "PLANT01")
     assert [decimal_text(q.quantity) for q in co1.lines.get().quantities.all()] == ["100", "250"]
-    deliveries = {d.document_number: d for d in Delivery.objects.all()}
+    deliveries = {d.document_number: d for d in Delivery.objects.filter(recipient="plant")}
     assert set(deliveries) == {"CO1", "CO2"}
     assert deliveries["CO2"].plant.code == "PLANT02" and deliveries["CO2"].status == Delivery.Status.PENDING
+    to_suppliers = Delivery.objects.filter(recipient="supplier")
+    assert sorted((d.document_number, d.supplier.number, d.connector) for d in to_suppliers) == [("CO1", "SUP00001", "portal"), ("CO2", "SUP00002", "portal")]
 
 
 def test_same_bytes_twice_is_a_duplicate(world, receive_and_process):
@@ -61,7 +63,7 @@ def test_same_bytes_twice_is_a_duplicate(world, receive_and_process):
     first = receive_and_process(data, world["users"]["admin"])
     second = receive_and_process(data, world["users"]["admin"])
     assert second.status == Interchange.Status.DUPLICATE and second.duplicate_of_id == first.pk
-    assert Delivery.objects.count() == 1
+    assert Delivery.objects.filter(recipient="plant").count() == 1
 
 
 def test_same_control_reference_from_the_same_sender_is_a_duplicate(world, receive_and_process):

@@ -18,8 +18,8 @@ def test_newer_call_off_supersedes_the_older_and_stops_its_delivery(world, recei
     old, new = DeliverySchedule.objects.get(number="OLD"), DeliverySchedule.objects.get(number="NEW")
     assert old.status == DeliverySchedule.Status.SUPERSEDED and new.status == DeliverySchedule.Status.CURRENT
     assert ScheduleLine.objects.get(schedule=old).superseded_by == new
-    assert Delivery.objects.get(document_number="OLD").status == Delivery.Status.SUPERSEDED
-    assert Delivery.objects.get(document_number="NEW").status == Delivery.Status.PENDING
+    assert Delivery.objects.get(document_number="OLD", recipient="plant").status == Delivery.Status.SUPERSEDED
+    assert Delivery.objects.get(document_number="NEW", recipient="plant").status == Delivery.Status.PENDING
 
 
 def test_an_older_call_off_arriving_late_is_stored_superseded(world, receive_and_process):
