@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document
+from hub.formats.edifact import render as writer
 from hub.formats.edifact import syntax
 from hub.formats.edifact.envelope import walk
-from hub.formats.edifact.messages import MAPPERS, RENDERERS
-from hub.formats.edifact.messages.delfor import _seg
+from hub.formats.edifact.messages import DEFAULT_DIRECTORY, MAPPERS, MESSAGE_RENDERERS, message_type_for
 from hub.formats.edifact.tokenizer import tokenize
 from hub.formats.errors import FormatError, MessageResult, ParseResult, Position, UnsupportedFormat
 
 log = logging.getLogger(__name__)
 _UNH = re.compile(rb"UNH.[^'+:]*.([A-Z]{6}).([0-9A-Z]{1,3}).([0-9A-Z]{1,3})")
 DIRECTORIES = ["D:96A", "D:97A", "D:04A"]
+_DIRECTORY = re.compile(r"^D:?(\d\d[A-Z])$")
+
+# What ``describe()`` lists: message -> (document, directions, directories).
+MESSAGES: dict[str, tuple[str, list[str], list[str]]] = {
+    "DELFOR": ("delivery_schedule", ["parse", "render"], DIRECTORIES),
+    "DELJIT": ("delivery_schedule", ["parse", "render"], DIRECTORIES),
+    "DESADV": ("despatch_advice", ["parse", "render"], DIRECTORIES),
+    "ORDERS": ("purchase_order", ["parse", "render"], [*DIRECTORIES, "D:01B"]),
+    "ORDRSP": ("order_response", ["parse", "render"], [*DIRECTORIES, "D:01B"]),
+    "CONTRL": ("acknowledgement", ["parse", "render"], ["D:3", "4:1"]),
+    "APERAK": ("acknowledgement", ["parse", "render"], DIRECTORIES),
+}
+
+
+def render_choice(version: str) -> tuple[str, str]:
+    """Read ``RenderOptions.version``: a message type, a directory, or both (``"APERAK D:97A"``).
+
+    Returns ``(message type or "", directory as D:96A:UN or "")``.
+    """
+    message, directory = "", ""
+    for word in re.split(r"[\s/,]+", (version or "").strip().upper()):
+        if not word:
+            continue
+        if word in MAPPERS:
+            message = word
+            continue
+        match = _DIRECTORY.match(word.removesuffix(":UN"))
+        if match:
+            directory = f"D:{match.group(1)}:UN"
+        else:
+            raise FormatError(f"unknown EDIFACT version '{word}': give a message type ({', '.join(MAPPERS)}) or a directory like D:96A")
+    return message, directory
 
 
 class EdifactCodec:
@@ -40,7 +71,12 @@ class EdifactCodec:
         return Detection(codec=self.name, family="EDIFACT", version=version, message_types=types)
 
     def parse(self, data: bytes) -> ParseResult:
-        """Parse every interchange in ``data``; errors are collected per message."""
+        """Parse every interchange in ``data``; errors are collected per message.
+
+        A message with errors yields no document but costs the others nothing;
+        envelope errors (counts, references, a missing UNZ) are in ``result.errors``,
+        each with ``interchange`` set to its envelope's index.
+        """
         result = ParseResult(format="EDIFACT")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -54,6 +90,7 @@ class EdifactCodec:
         text, warnings = syntax.decode(data[start:], ident, charset)
         result.warnings.extend(warnings)
         seps = syntax.DEFAULT
+        first = 1
         if text.startswith("UNA"):
             try:
                 seps = syntax.read_una(text)
@@ -62,75 +99,84 @@ class EdifactCodec:
                 return result
             text = text[9:]
             first = 2
-        else:
-            first = 1
+        index = -1
         try:
-            for interchange in walk(tokenize(text, seps, first), seps):
+            for index, interchange in enumerate(walk(tokenize(text, seps, first), seps)):  # noqa: B007 - index used after
                 env = interchange.envelope
-                env.version = ident
                 result.envelopes.append(env)
+                for error in interchange.errors:
+                    error.interchange = index
                 result.errors.extend(interchange.errors)
                 for msg in interchange.messages:
-                    outcome = MessageResult(ref=msg.ref, type=msg.type, group_ref=msg.group_ref, errors=list(msg.errors))
+                    outcome = MessageResult(ref=msg.ref, type=msg.type, group_ref=msg.group_ref, errors=list(msg.errors), interchange=index)
                     result.messages.append(outcome)
-                    if outcome.errors:
-                        continue
-                    mapper = MAPPERS.get(msg.type)
-                    if mapper is None:
-                        outcome.errors.append(
-                            UnsupportedFormat(
-                                f"message type {msg.type} is not carried by the hub (it takes {', '.join(sorted(MAPPERS))})",
-                                Position(segment=1, tag="UNH", element=2, message_ref=msg.ref),
-                            )
-                        )
-                        continue
-                    try:
-                        outcome.documents = mapper(msg, env, seps.decimal)
-                    except FormatError as exc:
-                        if not exc.position.message_ref:
-                            exc.position.message_ref = msg.ref
-                        outcome.errors.append(exc)
-                    except Exception as exc:  # a mapping bug must not cost the other messages
-                        log.exception("DELFOR mapping failed for message %s", msg.ref)
-                        outcome.errors.append(FormatError(f"could not map the message ({type(exc).__name__}: {exc})", Position(message_ref=msg.ref), code="internal"))
+                    if not outcome.errors:
+                        self._map(msg, env, seps, outcome)
+                    for error in outcome.errors:
+                        error.interchange = index
         except FormatError as exc:
+            exc.interchange = max(index, 0)
             result.errors.append(exc)
         return result
 
-    def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
-        """Render documents as one UNOC interchange with UNA, counts and references right."""
-        seps = syntax.DEFAULT
-        now = dt.datetime.now(dt.UTC)
-        out = [seps.as_una()]
-        out.append(
-            _seg(
-                seps,
-                "UNB",
-                ["UNOC", "3"],
-                [options.sender_id, options.sender_qualifier],
-                [options.receiver_id, options.receiver_qualifier],
-                [now.strftime("%y%m%d"), now.strftime("%H%M")],
-                [options.control_ref],
-                *([""] * 5 + ["1"] if options.test else []),
+    @staticmethod
+    def _map(msg, env, seps, outcome: MessageResult) -> None:  # noqa: ANN001
+        mapper = MAPPERS.get(msg.type)
+        if mapper is None:
+            outcome.errors.append(
+                UnsupportedFormat(
+                    f"message type {msg.type} is not carried by the hub (it takes {', '.join(sorted(MAPPERS))})",
+                    Position(segment=1, tag="UNH", element=2, component=1, message_ref=msg.ref),
+                )
             )
-        )
+            return
+        try:
+            outcome.documents = mapper(msg, env, seps.decimal)
+        except FormatError as exc:
+            if not exc.position.message_ref:
+                exc.position.message_ref = msg.ref
+            outcome.errors.append(exc)
+        except Exception as exc:  # a mapping bug must not cost the other messages
+            log.exception("%s mapping failed for message %s", msg.type, msg.ref)
+            outcome.errors.append(
+                FormatError(f"could not map the message ({type(exc).__name__}: {exc})", Position(message_ref=msg.ref), code="internal")
+            )
+
+    def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
+        """Render documents as one interchange: each as the message its type calls for.
+
+        A delivery schedule of kind ``jit`` becomes a DELJIT, any other a DELFOR; a
+        despatch advice a DESADV, a purchase order an ORDERS, an order response an
+        ORDRSP, an acknowledgement a CONTRL (or an APERAK, when ``options.version``
+        names it or the document came from one). ``options.version`` may also name the
+        directory (``D:97A``). UNOC syntax 3, or UNOW syntax 4 when a text needs it.
+        """
+        preferred, directory = render_choice(options.version)
+        seps = syntax.DEFAULT
+        messages = []
         for index, doc in enumerate(documents, 1):
-            renderer = RENDERERS.get(doc.type)
-            if renderer is None:
-                raise FormatError(f"EDIFACT cannot carry a {doc.type} yet")
-            out.extend(renderer(doc, str(index), seps))
-        out.append(_seg(seps, "UNZ", str(len(documents)), [options.control_ref]))
-        return "\n".join(out).encode("iso8859_1") + b"\n"
+            msg_type = message_type_for(doc, preferred if preferred and doc.type == MESSAGES[preferred][0] else "")
+            renderer = MESSAGE_RENDERERS[msg_type]
+            messages.append(renderer(doc, str(index), seps, DEFAULT_DIRECTORY.get(msg_type, directory or "D:96A:UN")))
+        return writer.interchange(
+            messages,
+            seps=seps,
+            sender=(options.sender_id, options.sender_qualifier),
+            receiver=(options.receiver_id, options.receiver_qualifier),
+            control_ref=options.control_ref,
+            test=options.test,
+        )
 
     def describe(self) -> list[FormatInfo]:
-        """The EDIFACT messages the hub reads and writes."""
+        """The EDIFACT messages the hub reads and writes, one entry per message type."""
         return [
             FormatInfo(
-                name="edifact-delfor",
+                name=f"edifact-{message.lower()}",
                 family="EDIFACT",
-                versions=DIRECTORIES,
-                message_types=["DELFOR"],
-                directions=["parse", "render"],
-                documents=["delivery_schedule"],
+                versions=versions,
+                message_types=[message],
+                directions=directions,
+                documents=[document],
             )
+            for message, (document, directions, versions) in MESSAGES.items()
         ]

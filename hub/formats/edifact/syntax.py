@@ -52,8 +52,15 @@ class Separators:
             "element": self.element,
             "decimal": self.decimal,
             "release": self.release,
+            "repetition": self.repetition,
             "segment": self.segment,
         }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, str]) -> Separators:
+        """Separators from ``as_dict()`` output (an envelope's ``separators``); missing keys keep defaults."""
+        known = {k: v for k, v in (values or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
 
 
 DEFAULT = Separators()
@@ -100,9 +107,19 @@ def decode(data: bytes, ident: str, charset: str) -> tuple[str, list[str]]:
     warning names the first offending byte so the partner can fix its setting.
     """
     try:
-        return data.decode(charset), []
+        text = data.decode(charset)
     except UnicodeDecodeError as exc:
         first = exc.start
+    else:
+        if charset.startswith("iso8859") and not data.isascii():
+            # A single-byte charset decodes anything; UTF-8 multi-byte sequences in it are
+            # almost surely a partner that writes UTF-8 and declares UNOC.
+            try:
+                utf8 = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return text, []
+            return utf8, [f"the interchange declares {ident} ({charset}) but its bytes are UTF-8; decoded as utf-8"]
+        return text, []
     for fallback in ("utf-8", "cp1252", "iso8859_1"):
         try:
             text = data.decode(fallback)
