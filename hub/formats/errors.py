@@ -99,6 +99,7 @@ class MessageResult:
     errors: list[FormatError] = field(default_factory=list)
     group_ref: str = ""
     interchange: int = 0  # index into ParseResult.envelopes
+    version: str = ""  # e.g. D:96A:UN, as the message header named it
 
     @property
     def ok(self) -> bool:

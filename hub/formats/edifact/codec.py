@@ -108,7 +108,14 @@ class EdifactCodec:
                     error.interchange = index
                 result.errors.extend(interchange.errors)
                 for msg in interchange.messages:
-                    outcome = MessageResult(ref=msg.ref, type=msg.type, group_ref=msg.group_ref, errors=list(msg.errors), interchange=index)
+                    outcome = MessageResult(
+                        ref=msg.ref,
+                        type=msg.type,
+                        group_ref=msg.group_ref,
+                        errors=list(msg.errors),
+                        interchange=index,
+                        version=msg.version,
+                    )
                     result.messages.append(outcome)
                     if not outcome.errors:
                         self._map(msg, env, seps, outcome)

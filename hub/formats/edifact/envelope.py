@@ -101,7 +101,8 @@ class _Walker:
         """Put the open message into the interchange (with ``error`` when it did not end in UNT)."""
         assert self.current is not None and self.message is not None
         if error:
-            self.message.errors.append(FormatError(error, Position(segment=self.count, tag="UNT", message_ref=self.message.ref), code="missing"))
+            where = Position(segment=self.count, tag="UNT", message_ref=self.message.ref)
+            self.message.errors.append(FormatError(error, where, code="missing"))
         self.current.messages.append(self.message)
         self.group_count += 1
         self.message = None
@@ -119,7 +120,9 @@ class _Walker:
         if self.message is not None:
             self.close_message(f"message {self.message.ref} has no UNT before the next UNH")
         comps = seg.elements[2].split(self.seps.component) if len(seg.elements) > 2 else []
-        self.message = Message(ref=seg.get(1), type=seg.get(2, 1), version=":".join(comps[1:4]), association=seg.get(2, 5), group_ref=self.group_ref)
+        self.message = Message(
+            ref=seg.get(1), type=seg.get(2, 1), version=":".join(comps[1:4]), association=seg.get(2, 5), group_ref=self.group_ref
+        )
         self.count = 1
         seg.number = 1
         self.message.segments.append(seg)
@@ -166,7 +169,8 @@ class _Walker:
         want = self.groups if self.groups else len(current.messages)
         what = "groups" if self.groups else "messages"
         if not declared.isdigit() or int(declared) != want:
-            current.errors.append(FormatError(f"UNZ counts {declared or 'no'} {what} but the interchange has {want}", seg.position(1), code="count"))
+            text = f"UNZ counts {declared or 'no'} {what} but the interchange has {want}"
+            current.errors.append(FormatError(text, seg.position(1), code="count"))
         if seg.get(2) != current.envelope.control_ref:
             text = f"UNZ reference '{seg.get(2)}' does not match UNB reference '{current.envelope.control_ref}'"
             current.errors.append(FormatError(text, seg.position(2), code="reference"))

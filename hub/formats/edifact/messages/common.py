@@ -21,9 +21,9 @@ def number(seg: Segment, e: int, c: int, decimal_mark: str, ref: str) -> Decimal
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise seg.error(f"'{raw}' is not a number", e, c, ref) from None
-    if not value.is_finite():
-        raise seg.error(f"'{raw}' is not a number", e, c, ref)
+        value = None
+    if value is None or not value.is_finite():
+        raise FormatError(f"'{raw}' is not a number", seg.position(e, c, ref), code="invalid_value")
     return value
 
 
@@ -33,7 +33,8 @@ def date(seg: Segment, ref: str) -> tuple[str, str | None, str | None, str | Non
     try:
         day, start, end = codes.edifact_date(value, fmt or "102")
     except ValueError as exc:
-        raise seg.error(f"'{value}' is not a valid date in format {fmt or '102'}: {exc}", 1, 2, ref) from None
+        text = f"'{value}' is not a valid date in format {fmt or '102'}: {exc}"
+        raise FormatError(text, seg.position(1, 2, ref), code="invalid_value") from None
     return qualifier, day, start, end
 
 
@@ -46,7 +47,7 @@ def party(seg: Segment) -> Party:
 def require(value: str, seg: Segment, what: str, e: int, c: int, ref: str) -> str:
     """Return ``value`` or raise a positioned error saying ``what`` is missing."""
     if not value:
-        raise seg.error(f"{what} is missing", e, c, ref)
+        raise FormatError(f"{what} is missing", seg.position(e, c, ref), code="missing")
     return value
 
 
@@ -54,7 +55,7 @@ def missing(text: str, ref: str, tag: str = "") -> FormatError:
     """An error for something the message as a whole lacks."""
     from hub.formats.errors import Position
 
-    return FormatError(text, Position(tag=tag, message_ref=ref))
+    return FormatError(text, Position(tag=tag, message_ref=ref), code="missing")
 
 
 # --- shared by the mappings of every message type ---------------------------------

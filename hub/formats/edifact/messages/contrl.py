@@ -5,8 +5,9 @@ error), UCF (a functional group), UCM (one per acknowledged message, with a mess
 error), UCS (an erroneous segment by its position in the message, UNH = 1) and UCD (an
 erroneous element/component of the last UCS) into a canonical acknowledgement.
 
-Status: UCI action 4 -> ``rejected``; 7/8 with some UCM 4 and some UCM 7 ->
-``partially_accepted``; all UCM 4 -> ``rejected``; else ``accepted``.
+Status: UCI action 4, or every UCM 4 -> ``rejected``; UCI 7/8 with some UCM 4, or
+with an interchange-level error code (a fault the receiver tolerated) ->
+``partially_accepted``; else ``accepted``.
 
 Error positions are written in the words of ``Position.describe()`` with the message in
 brackets, e.g. ``segment 14, element 1, component 2 [message 3]``; an interchange-level
@@ -71,6 +72,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
     doc = Acknowledgement(sender=sender, receiver=receiver, source=source(msg, env), number=msg.ref)
     doc.acknowledges = Acknowledged()
     interchange_action = ""
+    interchange_error = False
     message_actions: list[str] = []
     current_msg = ""
     current_seg: int | None = None
@@ -79,6 +81,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
         if tag == "UCI":
             doc.acknowledges.interchange_ref = seg.get(1)
             interchange_action = seg.get(4)
+            interchange_error = bool(seg.get(5))
             if seg.get(5):
                 element, component = _element_position(seg, 7)
                 doc.errors.append(_error(seg.get(5), tag=seg.get(6), element=element, component=component))
@@ -104,7 +107,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
     rejected = [a == "4" for a in message_actions]
     if codes.CONTRL_ACTION_TO_STATUS.get(interchange_action) == "rejected" or (rejected and all(rejected)):
         doc.status = "rejected"
-    elif any(rejected):
+    elif any(rejected) or interchange_error:
         doc.status = "partially_accepted"
     else:
         doc.status = "accepted"
@@ -151,7 +154,8 @@ def write(
         uci += [codes.syntax_error_code(error.code), str(where["tag"] or ""), _s011(where)]
     segs.append(write_segment(seps, *uci))
     if ack.group_ref:
-        segs.append(write_segment(seps, "UCF", ack.group_ref, [doc.receiver.id, doc.receiver.scheme], [doc.sender.id, doc.sender.scheme], action))
+        ucf = ["UCF", ack.group_ref, [doc.receiver.id, doc.receiver.scheme], [doc.sender.id, doc.sender.scheme], action]
+        segs.append(write_segment(seps, *ucf))
     for message_ref in ack.message_refs:
         errors = by_message[message_ref]
         message_action = "4" if errors or doc.status == "rejected" else "7"
