@@ -28,7 +28,7 @@ from hub.formats.errors import Envelope, FormatError, Position
 
 _POSITION = re.compile(
     r"^(?:segment (?P<segment>\d+)(?: \((?P<stag>[A-Z0-9]{3})\))?|(?P<tag>[A-Z0-9]{3}))?"
-    r"(?:, element (?P<element>\d+))?(?:, component (?P<component>\d+))?(?: ?\[message (?P<message>.*)\])?$"
+    r"(?:(?:, )?element (?P<element>\d+))?(?:(?:, )?component (?P<component>\d+))?(?: ?\[message (?P<message>.*)\])?$"
 )
 
 
