@@ -104,7 +104,8 @@ def test_deljit_reads_times_periods_and_packing(directory):
     assert doc.number == "JIT-4711" and doc.issued == "2026-03-01T08:00" and doc.previous_number == "JIT-4710"
     assert doc.ship_to.id == "PLANT01" and doc.ship_to.unloading_point == "TOR 4" and doc.supplier.name == "Muster GmbH"
     line = doc.lines[0]
-    assert (line.buyer_part, line.supplier_part, line.order_number, line.unloading_point) == ("A2C-100-200", "SUP-200", "ORDER-77", "BAND 2")
+    assert (line.buyer_part, line.supplier_part) == ("A2C-100-200", "SUP-200")
+    assert (line.order_number, line.unloading_point) == ("ORDER-77", "BAND 2")
     assert len(line.schedule) == 2  # PAC's QTY+52 (quantity per package) is no requirement
     first, second = line.schedule
     assert (first.quantity, first.commitment, first.date) == (Decimal(400), "firm", "2026-03-02T10:30")
@@ -260,7 +261,10 @@ def test_aperak_reads_errors_and_references():
     ]
     doc = only(build(("A1", "APERAK:D:96A:UN", body)))
     assert doc.status == "rejected" and doc.acknowledges.number == "DN-100200" and doc.acknowledges.message_refs == ["1"]
-    assert [(e.code, e.text) for e in doc.errors] == [("Z10", "Part A2C-999 is unknownfor plant PLANT01"), ("Z11", "Quantity above call-off")]
+    assert [(e.code, e.text) for e in doc.errors] == [
+        ("Z10", "Part A2C-999 is unknownfor plant PLANT01"),  # FTX C108 components are one text cut in pieces
+        ("Z11", "Quantity above call-off"),
+    ]
 
 
 def test_aperak_erc_1_is_an_acceptance():

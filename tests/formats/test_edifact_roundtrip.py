@@ -136,6 +136,9 @@ def despatch_line(draw):
     )
 
 
+package = st.builds(Package, type=text, count=st.integers(0, 999), label_ids=st.lists(ident, max_size=7))
+
+
 @st.composite
 def despatch_advice(draw):
     return DespatchAdvice(
@@ -151,7 +154,7 @@ def despatch_advice(draw):
         carrier=draw(text),
         transport_id=draw(text),
         gross_weight=draw(st.one_of(st.none(), quantity)),
-        packages=draw(st.lists(st.builds(Package, type=text, count=st.integers(0, 999), label_ids=st.lists(ident, max_size=7)), max_size=3)),
+        packages=draw(st.lists(package, max_size=3)),
         lines=draw(st.lists(despatch_line(), min_size=1, max_size=3)),
     )
 

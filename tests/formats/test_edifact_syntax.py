@@ -157,7 +157,9 @@ def test_one_bad_message_among_many_rejects_only_itself():
     assert [m.ok for m in result.messages] == [True, False, True, False, True]
     assert len(result.documents) == 3 and not result.errors
     assert [str(e) for e in result.messages[1].errors] == ["segment 4: 'Q!Y+21:1' does not start with a segment tag [message 2]"]
-    assert [str(e) for e in result.messages[3].errors] == ["segment 7 (UNT), element 1: UNT counts 99 segments but the message has 7 [message 4]"]
+    assert [str(e) for e in result.messages[3].errors] == [
+        "segment 7 (UNT), element 1: UNT counts 99 segments but the message has 7 [message 4]"
+    ]
 
 
 def test_missing_unz_and_unt_reported_with_positions():
