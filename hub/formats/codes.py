@@ -95,6 +95,8 @@ def edifact_date(value: str, fmt: str = "102") -> tuple[str | None, str | None, 
         return f"{day}T{hh}:{mm}", None, None
     if fmt == "101":
         return _ymd("20" + value[:6]), None, None
+    if fmt == "201":  # YYMMDDHHMM (DELJIT from older systems)
+        return edifact_date("20" + value, "203")
     if fmt == "616":
         year, week = int(value[:4]), int(value[4:6])
         start = dt.date.fromisocalendar(year, week, 1)
@@ -141,7 +143,7 @@ QTY_ORDRSP = ("21", "113", "12", "1", "192")  # ordered, to be delivered, despat
 QTY_JIT = ("1", "113", "12", "131")  # discrete, to be delivered, despatch, delivered (Odette 131: call-off)
 
 # 6311 measurement purpose / 6313 property for the gross weight of a consignment.
-MEA_WEIGHT_PURPOSES = ("AAE", "WT")
+MEA_WEIGHT_PURPOSES = ("AAE", "WT", "AAX")
 MEA_GROSS_WEIGHT = ("G", "AAB", "AAD")
 
 # 5125 price qualifiers: AAA net, AAB gross, INF information, CAL calculation.

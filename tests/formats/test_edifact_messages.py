@@ -270,3 +270,19 @@ def test_aperak_reads_errors_and_references():
 def test_aperak_erc_1_is_an_acceptance():
     doc = only(build(("A1", "APERAK:D:96A:UN", ["BGM+27+APERAK001+9", "RFF+ACW:PO123456", "ERC+1", "FTX+AAI+++accepted"])))
     assert doc.status == "accepted" and doc.errors == [] and doc.number == "APERAK001"
+
+
+def test_desadv_label_ranges_and_vda_weight():
+    body = [
+        "BGM+351+DN-7+9",
+        "MEA+AAX+AAD+KGM:80",
+        "CPS+1",
+        "PAC+4++BOX",
+        "PCI+17",
+        "GIN+ML+00001001:00001004+X9",
+        "LIN+1++P:IN",
+        "QTY+12:4",
+    ]
+    doc = only(build(("1", "DESADV:D:97A:UN", body)))
+    assert doc.gross_weight == Decimal(80)
+    assert doc.packages[0].label_ids == ["00001001", "00001002", "00001003", "00001004", "X9"]

@@ -183,3 +183,23 @@ def test_unsupported_message_type_is_its_own_error():
 def test_not_edifact():
     result = CODEC.parse(b"hello world")
     assert result.errors and "not an EDIFACT interchange" in str(result.errors[0])
+
+
+def test_junk_between_interchanges_is_reported_with_the_next_one():
+    data = "\n".join([interchange(ref="A1"), "#### next file ####'", interchange(ref="A2", una="")]).encode("latin-1")
+    result = CODEC.parse(data)
+    assert len(result.documents) == 2
+    assert [(e.interchange, e.code) for e in result.errors] == [(1, "tag")]
+    assert "between two interchanges" in str(result.errors[0])
+
+
+def test_words_starting_with_unb_are_no_interchange():
+    data = b"UNBEKANNT Absender\nUNBLOCKED\n" + interchange().encode("latin-1")
+    result = parse_ok(data)
+    assert result.warnings == ["skipped 29 bytes before the interchange starts"]
+
+
+def test_deljit_time_format_201():
+    from hub.formats.codes import edifact_date
+
+    assert edifact_date("2603021030", "201") == ("2026-03-02T10:30", None, None)

@@ -96,6 +96,8 @@ class _Walker:
         self.group_ref = ""
         self.group_count = 0
         self.groups = 0
+        self.done = False  # an interchange has ended (UNZ)
+        self.stray: list[FormatError] = []  # segments between interchanges, reported with the next one
 
     def close_message(self, error: str = "") -> None:
         """Put the open message into the interchange (with ``error`` when it did not end in UNT)."""
@@ -215,6 +217,8 @@ def walk(segments: Iterator[Segment], seps: Separators) -> Iterator[Interchange]
                 w.current.errors.append(FormatError("UNB before the UNZ of the previous interchange", seg.position(), code="missing"))
                 yield w.current
             w.current = Interchange(_envelope_from_unb(seg, seps))
+            w.current.errors.extend(w.stray)
+            w.stray = []
             w.current.prepared, problem = _prepared(seg)
             if problem is not None:
                 w.current.errors.append(problem)
@@ -222,6 +226,11 @@ def walk(segments: Iterator[Segment], seps: Separators) -> Iterator[Interchange]
             w.group_ref = ""
             continue
         if w.current is None:
+            if w.done:  # between UNZ and the next UNB: junk of a concatenated file
+                shown = (tag or seg.elements[0])[:20]
+                where = Position(segment=seg.number, tag=tag)
+                w.stray.append(FormatError(f"'{shown}' between two interchanges (after UNZ, before UNB)", where, code="tag"))
+                continue
             if not tag:
                 raise _bad_tag(seg)
             raise FormatError(f"{tag} segment before UNB: the file does not start an interchange", Position(segment=seg.number, tag=tag))
@@ -240,12 +249,15 @@ def walk(segments: Iterator[Segment], seps: Separators) -> Iterator[Interchange]
                 w.close_message(f"message {w.message.ref} has no UNT")
             w.une(seg)
         elif tag == "UNZ":
+            w.done = True
             yield w.unz(seg)
         elif not tag:
             w.current.errors.append(_bad_tag(seg))
         else:
             w.current.errors.append(_orphan(seg))
 
+    if w.current is None and w.stray:
+        raise w.stray[0]  # junk after the last interchange: say so (the interchanges are already out)
     if w.current is not None:
         open_message = w.message is not None
         if w.message is not None:

@@ -79,7 +79,10 @@ def find_start(data: bytes, limit: int = 65536) -> int:
     while match:
         at = match.start()
         tag_end = at + 3
-        if data[at:tag_end] == b"UNA" or (tag_end < len(data) and data[tag_end:tag_end + 1] not in (b"", b"\r", b"\n")):
+        after = data[tag_end:tag_end + 1]
+        # UNA/UNB are followed by a service character, never by a letter, digit or blank:
+        # "UNBEKANNT" in a mail header is no interchange.
+        if after and not after.isalnum() and not after.isspace():
             return at
         match = _START.search(data, at + 1, limit)
     return -1

@@ -36,6 +36,21 @@ from hub.formats.errors import Envelope, FormatError
 _WEIGHT_TO_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "TNE": Decimal(1000)}
 
 
+def label_range(first: str, last: str, limit: int = 1000) -> list[str]:
+    """Read GIN C208 (identity number, and the last of a range): ``ML+1001:1004`` is four labels.
+
+    Numeric ranges up to ``limit`` labels are expanded, keeping leading zeros; anything
+    else keeps both ends as written.
+    """
+    if not first:
+        return []
+    if not last or last == first:
+        return [first]
+    if first.isdigit() and last.isdigit() and len(first) == len(last) and 0 < int(last) - int(first) < limit:
+        return [str(n).zfill(len(first)) for n in range(int(first), int(last) + 1)]
+    return [first, last]
+
+
 def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
     """Map one DESADV message to a despatch advice; raises FormatError with positions."""
     ref = msg.ref
@@ -88,7 +103,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                 package = None  # packing of the item: no consignment package
         elif tag == "GIN":
             qualifier = seg.get(1)
-            ids = [seg.get(e, 1) for e in range(2, len(seg.elements)) if seg.get(e, 1)]
+            ids = [i for e in range(2, len(seg.elements)) for i in label_range(seg.get(e, 1), seg.get(e, 2))]
             if qualifier in codes.GIN_BATCH and line is not None:
                 line.batch = line.batch or (ids[0] if ids else "")
             elif qualifier in codes.GIN_LABEL and package is not None:
