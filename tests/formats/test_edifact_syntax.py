@@ -90,11 +90,23 @@ def test_several_interchanges_in_one_file():
     assert [m.interchange for m in result.messages] == [0, 1, 2] and len(result.documents) == 3
 
 
-def test_second_interchange_with_other_separators_is_refused_not_misread():
-    data = (interchange(ref="A1") + "\n" + interchange(ref="A2", una="UNA=*.? ~")).encode("latin-1")
-    result = CODEC.parse(data)
-    assert len(result.documents) == 1
-    assert "declares other separators" in str(result.errors[-1])
+def test_interchanges_with_their_own_separators_and_charsets_in_one_file():
+    first = interchange(ref="A1").encode("latin-1")
+    custom = interchange(ref="A2", una="UNA=*.? ~", term="~", unb="UNOW:4", date="20260301")
+    custom = custom.replace("+", "*").replace(":", "=").replace("Bremen Süd", "Brema+東京:1")
+    third = interchange(ref="A3", una="").encode("latin-1")
+    result = parse_ok(first + b"\r\n" + custom.encode("utf-8") + b"\n" + third)
+    assert [e.control_ref for e in result.envelopes] == ["A1", "A2", "A3"]
+    assert [e.separators["element"] for e in result.envelopes] == ["+", "*", "+"]  # no UNA: the defaults again
+    assert [d.buyer.name for d in result.documents] == ["Bremen Süd", "Brema+東京:1", "Bremen Süd"]
+
+
+def test_envelope_error_positions_count_through_the_whole_file():
+    data = interchange(ref="A1") + "\n" + interchange(ref="A2", una="UNA=*.? ~", term="~").replace("+", "*").replace(":", "=")
+    data = data.replace("UNZ*1*A2", "UNZ*1*XX")
+    result = CODEC.parse(data.encode("latin-1"))
+    assert [str(e) for e in result.errors] == ["segment 20 (UNZ), element 2: UNZ reference 'XX' does not match UNB reference 'A2'"]
+    assert result.errors[0].interchange == 1
 
 
 def test_ung_une_groups_counted():

@@ -18,6 +18,7 @@ from hub.formats.errors import FormatError, MessageResult, ParseResult, Position
 log = logging.getLogger(__name__)
 _UNH = re.compile(rb"UNH.[^'+:]*.([A-Z]{6}).([0-9A-Z]{1,3}).([0-9A-Z]{1,3})")
 DIRECTORIES = ["D:96A", "D:97A", "D:04A"]
+_NEXT = re.compile(rb"UNA[^A-Za-z0-9\s]|UNB\+")
 _DIRECTORY = re.compile(r"^D:?(\d\d[A-Z])$")
 
 # What ``describe()`` lists: message -> (document, directions, directories).
@@ -30,6 +31,33 @@ MESSAGES: dict[str, tuple[str, list[str], list[str]]] = {
     "CONTRL": ("acknowledgement", ["parse", "render"], ["D:3", "4:1"]),
     "APERAK": ("acknowledgement", ["parse", "render"], DIRECTORIES),
 }
+
+
+def split_at_una(data: bytes) -> list[bytes]:
+    """Cut a file where a later interchange declares its own separators, so each part is read
+    with its own separators and charset.
+
+    A cut is made at a UNA, or at a ``UNB+`` without UNA (which means the default
+    separators again) after an interchange with other separators, when it follows a
+    segment terminator and an earlier UNZ.
+    """
+    chunks: list[bytes] = []
+    begin = 0
+    una = data[:9] if data.startswith(b"UNA") else b""
+    for match in _NEXT.finditer(data, 1):
+        at = match.start()
+        term = una[8:9] if una else b"'"
+        release = una[6:7] if una else b"?"
+        if match.group(0).startswith(b"UNB") and (not una or una[4:5] == b"+"):
+            continue  # same separators as before: the envelope walker goes on
+        before = data[begin:at].rstrip()
+        if not before.endswith(term) or before.endswith(release + term) or b"UNZ" not in before:
+            continue
+        chunks.append(data[begin:at])
+        begin = at
+        una = data[at:at + 9] if match.group(0).startswith(b"UNA") else b""
+    chunks.append(data[begin:])
+    return chunks
 
 
 def render_choice(version: str) -> tuple[str, str]:
@@ -86,22 +114,37 @@ class EdifactCodec:
             return result
         if start > 0:
             result.warnings.append(f"skipped {start} bytes before the interchange starts")
-        ident, charset = syntax.syntax_charset(data[start:])
-        text, warnings = syntax.decode(data[start:], ident, charset)
+        numbered = 0
+        for chunk in split_at_una(data[start:]):
+            numbered = self._parse_chunk(chunk, result, numbered)
+        return result
+
+    def _parse_chunk(self, data: bytes, result: ParseResult, numbered: int) -> int:
+        """Parse the interchanges of ``data`` (one UNA's worth) into ``result``; return the last segment number."""
+        ident, charset = syntax.syntax_charset(data)
+        text, warnings = syntax.decode(data, ident, charset)
         result.warnings.extend(warnings)
         seps = syntax.DEFAULT
-        first = 1
+        first = numbered + 1
         if text.startswith("UNA"):
             try:
                 seps = syntax.read_una(text)
             except ValueError as exc:
-                result.errors.append(FormatError(str(exc), Position(segment=1, tag="UNA")))
-                return result
+                result.errors.append(FormatError(str(exc), Position(segment=first, tag="UNA")))
+                return first
             text = text[9:]
-            first = 2
-        index = -1
+            first += 1
+        last = [first - 1]
+
+        def counted(segments):  # noqa: ANN001, ANN202 - remembers how far the numbering got
+            for seg in segments:
+                last[0] = seg.number
+                yield seg
+
+        index = len(result.envelopes) - 1
         try:
-            for index, interchange in enumerate(walk(tokenize(text, seps, first), seps)):  # noqa: B007 - index used after
+            for interchange in walk(counted(tokenize(text, seps, first)), seps):
+                index = len(result.envelopes)
                 env = interchange.envelope
                 result.envelopes.append(env)
                 for error in interchange.errors:
@@ -124,7 +167,7 @@ class EdifactCodec:
         except FormatError as exc:
             exc.interchange = max(index, 0)
             result.errors.append(exc)
-        return result
+        return last[0]
 
     @staticmethod
     def _map(msg, env, seps, outcome: MessageResult) -> None:  # noqa: ANN001
