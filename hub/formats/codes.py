@@ -211,3 +211,24 @@ APERAK_FUNCTION_TO_STATUS: dict[str, str] = {"27": "rejected", "29": "accepted",
 APERAK_STATUS_TO_FUNCTION: dict[str, str] = {"accepted": "29", "rejected": "27", "partially_accepted": "4"}
 APERAK_ERC_ACCEPTED = ("1", "")  # ERC 1: no error / accepted (EANCOM)
 APERAK_ERC_APPLICATION = "APP"  # default application error code the hub writes
+
+# 3035 party function codes the EDIFACT mappings read (DELFOR keeps its own narrower set).
+NAD_BUYER_ROLES = ("BY", "MI", "OB")  # buyer, planning schedule issuer, ordered by
+NAD_SUPPLIER_ROLES = ("SE", "SU")  # seller, supplier
+NAD_SHIP_TO_ROLES = ("ST", "CN", "DP")  # ship to, consignee, delivery party
+
+# 4343 response type (ORDRSP BGM element 4), read when 1225 says nothing about the outcome.
+ORDRSP_RESPONSE_TYPE_TO_STATUS: dict[str, str] = {"AP": "accepted", "AC": "changed", "CA": "changed", "RE": "rejected"}
+
+# 6411 weight units -> kilograms (the canonical gross weight is in kg).
+WEIGHT_TO_KG: dict[str, str] = {"KGM": "1", "GRM": "0.001", "TNE": "1000"}
+
+# 1153 references in APERAK: the acknowledged message (ACW, UNH 0062), and the hub's usage
+# of AFX/AFY for the acknowledged interchange (UNB 0020) and group (UNG 0048); the
+# acknowledged document's own number is one of APERAK_DOCUMENT_RFF.
+APERAK_MESSAGE_RFF = "ACW"
+APERAK_INTERCHANGE_RFF = "AFX"
+APERAK_GROUP_RFF = "AFY"
+APERAK_DOCUMENT_RFF = ("ON", "AAN", "AAK", "DQ", "IV", "AAU", "CT", "VN")
+APERAK_TEXT_QUALIFIER = "AAO"  # 4451 error description
+APERAK_POSITION_QUALIFIER = "ZZZ"  # 4451 mutually defined: where the error is

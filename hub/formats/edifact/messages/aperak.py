@@ -17,10 +17,10 @@ from hub.formats.edifact.messages.common import date, envelope_ids, source, writ
 from hub.formats.edifact.syntax import Separators
 from hub.formats.errors import Envelope, FormatError
 
-MESSAGE_RFF = "ACW"  # reference number to previous message (the acknowledged UNH 0062)
-INTERCHANGE_RFF = "AFX"  # mutually used here for the acknowledged UNB 0020
-GROUP_RFF = "AFY"  # ... and for the acknowledged UNG 0048
-DOCUMENT_RFF = ("ON", "AAN", "AAK", "DQ", "IV", "AAU", "CT", "VN")
+MESSAGE_RFF = codes.APERAK_MESSAGE_RFF
+INTERCHANGE_RFF = codes.APERAK_INTERCHANGE_RFF
+GROUP_RFF = codes.APERAK_GROUP_RFF
+DOCUMENT_RFF = codes.APERAK_DOCUMENT_RFF
 TEXT_LIMIT = 512  # FTX C108 4440 is an..512, up to 5 components
 
 
@@ -59,7 +59,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             doc.errors.append(error)
         elif tag == "FTX" and error is not None:
             text = "".join(seg.get(4, c) for c in range(1, 6))
-            if seg.get(1) == "ZZZ":
+            if seg.get(1) == codes.APERAK_POSITION_QUALIFIER:
                 error.position = text
             elif not error.text:
                 error.text = text
@@ -89,9 +89,9 @@ def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN"
     for error in doc.errors:
         segs.append(write_segment(seps, "ERC", [error.code or codes.APERAK_ERC_APPLICATION]))
         if error.text:
-            segs.append(write_segment(seps, "FTX", "AAO", "", "", _chunks(error.text)))
+            segs.append(write_segment(seps, "FTX", codes.APERAK_TEXT_QUALIFIER, "", "", _chunks(error.text)))
         if error.position:
-            segs.append(write_segment(seps, "FTX", "ZZZ", "", "", _chunks(error.position)))
+            segs.append(write_segment(seps, "FTX", codes.APERAK_POSITION_QUALIFIER, "", "", _chunks(error.position)))
     segs.append(write_unt(seps, segs, ref))
     return segs
 

@@ -78,20 +78,12 @@ def header_party(doc: Document, seg: Segment) -> None:
     """Put a header NAD into the document's buyer, supplier or ship-to (first of each role wins)."""
     role = seg.get(1)
     found = party(seg)
-    if role in codes_roles.BUYER and not doc.buyer.id:
+    if role in codes.NAD_BUYER_ROLES and not doc.buyer.id:
         doc.buyer = found
-    elif role in codes_roles.SUPPLIER and not doc.supplier.id:
+    elif role in codes.NAD_SUPPLIER_ROLES and not doc.supplier.id:
         doc.supplier = found
-    elif role in codes_roles.SHIP_TO and not doc.ship_to.id:
+    elif role in codes.NAD_SHIP_TO_ROLES and not doc.ship_to.id:
         doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
-
-
-class codes_roles:  # noqa: N801 - a namespace of NAD 3035 roles
-    """NAD party function codes (3035) the mappings read."""
-
-    BUYER = ("BY", "MI", "OB")
-    SUPPLIER = ("SE", "SU")
-    SHIP_TO = ("ST", "CN", "DP")
 
 
 def part_ids(seg: Segment, first: int) -> list[tuple[str, str]]:

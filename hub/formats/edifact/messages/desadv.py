@@ -33,8 +33,6 @@ from hub.formats.edifact.messages.common import (
 from hub.formats.edifact.syntax import Separators
 from hub.formats.errors import Envelope, FormatError
 
-_WEIGHT_TO_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "TNE": Decimal(1000)}
-
 
 def label_range(first: str, last: str, limit: int = 1000) -> list[str]:
     """Read GIN C208 (identity number, and the last of a range): ``ML+1001:1004`` is four labels.
@@ -91,7 +89,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
         elif tag == "MEA" and line is None and package is None:
             if seg.get(1) in codes.MEA_WEIGHT_PURPOSES and seg.get(2, 1) in codes.MEA_GROSS_WEIGHT and seg.get(3, 2):
                 value = number(seg, 3, 2, decimal_mark, ref)
-                doc.gross_weight = value * _WEIGHT_TO_KG.get(seg.get(3, 1) or "KGM", Decimal(1))
+                doc.gross_weight = value * Decimal(codes.WEIGHT_TO_KG.get(seg.get(3, 1) or "KGM", "1"))
         elif tag == "PAC":
             count = seg.get(1)
             if count and not count.isdigit():

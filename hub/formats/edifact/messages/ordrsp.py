@@ -31,8 +31,6 @@ from hub.formats.edifact.messages.orders import write_line
 from hub.formats.edifact.syntax import Separators
 from hub.formats.errors import Envelope, FormatError
 
-_RESPONSE_TYPE_TO_STATUS = {"AP": "accepted", "AC": "changed", "CA": "changed", "RE": "rejected"}
-
 
 def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
     """Map one ORDRSP message to an order response; raises FormatError with positions."""
@@ -53,7 +51,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             doc.number = seg.get(2, 1) or seg.get(1, 2)
             function = seg.get(3)
             status = codes.ORDRSP_FUNCTION_TO_STATUS.get(function, "") if function in ("29", "4", "27") else ""
-            status = status or _RESPONSE_TYPE_TO_STATUS.get(seg.get(4), "")
+            status = status or codes.ORDRSP_RESPONSE_TYPE_TO_STATUS.get(seg.get(4), "")
         elif tag == "DTM":
             qualifier = seg.get(1, 1)
             if line is None and qualifier == "137":
