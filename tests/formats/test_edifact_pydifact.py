@@ -80,3 +80,30 @@ def test_segment_split_matches_pydifact_on_a_written_orders_with_line_breaks():
         "LIN+1++A-1:IN'\r\nIMD+F++:::Mutter M8?:verzinkt'\r\nQTY+21:100:PCE'\r\nUNS+S'\r\nUNT+8+1'\r\nUNZ+1+7'\r\n"
     )
     assert ours(text) == theirs(text)
+
+
+CORPUS_SAMPLES = [
+    "pydifact_orders_d96a_wikipedia_de.edi",
+    "bots_orders_d96a_leading_garbage_lines.edi",
+    "edireader_orders_d01b_ean008_unoe_cyrillic.edi",
+]
+
+
+@pytest.mark.parametrize("name", CORPUS_SAMPLES)
+def test_segment_split_matches_pydifact_on_corpus_orders(name):
+    import os
+    from pathlib import Path
+
+    from hub.formats.edifact.syntax import decode, find_start, syntax_charset
+
+    corpus = Path(os.environ.get("HUB_CORPUS_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus")
+    path = corpus / "edifact" / name
+    if not path.is_file():
+        pytest.skip(f"corpus file {path} is absent")
+    data = path.read_bytes()
+    data = data[find_start(data):]
+    text, _ = decode(data, *syntax_charset(data))
+    if not text.startswith("UNA"):
+        text = "UNA:+.? '" + text
+    text = text.replace("\r", "").replace("\n", "")
+    assert ours(text) == theirs(text)
