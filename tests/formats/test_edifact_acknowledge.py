@@ -133,3 +133,15 @@ def test_aperak_accepting():
     doc = aperak_document(result, "1", [])
     assert doc.status == "accepted" and doc.acknowledges.message_refs == ["1"]
     assert b"BGM==SUPREF77-1=29~" in aperak(result, "1", [], control_ref="H", now=NOW)
+
+
+def test_contrl_for_a_partner_without_release_character():
+    text = (
+        "UNA:+. ~'UNB+UNOC:3+SUP00001:ZZ+OEMPLANTS:ZZ+260301:0800+R1'"
+        "UNH+1+DESADV:D:96A:UN'BGM+351+DN1+9'LIN+1++P:IN'QTY+12:1'UNT+5+1'UNZ+1+R1'"
+    )
+    result = CODEC.parse(text.encode())
+    assert result.envelopes[0].separators["release"] == "" and result.envelopes[0].separators["repetition"] == "~"
+    ack = contrl(result, control_ref="H1", now=NOW)
+    assert ack.startswith(b"UNA:+. ~'\n")
+    assert CODEC.parse(ack).documents[0].status == "accepted"

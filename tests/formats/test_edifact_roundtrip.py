@@ -37,6 +37,7 @@ from hub.formats.canonical import (
     to_json,
 )
 from hub.formats.edifact import EdifactCodec
+from hub.formats.edifact.acknowledge import contrl, contrl_document
 from hub.formats.edifact.messages.contrl import position_text
 
 CODEC = EdifactCodec()
@@ -353,3 +354,34 @@ def test_describe_lists_every_message_and_direction():
     assert set(infos) == {"DELFOR", "DELJIT", "DESADV", "ORDERS", "ORDRSP", "CONTRL", "APERAK"}
     assert all(i.directions == ["parse", "render"] for i in infos.values())
     assert infos["DELJIT"].documents == ["delivery_schedule"] and infos["CONTRL"].documents == ["acknowledgement"]
+
+
+@st.composite
+def damaged(draw):
+    doc = draw(st.one_of(delivery_schedule(), despatch_advice(), purchase_order(), order_response(), contrl_ack()))
+    data = bytearray(CODEC.render([doc], OPTIONS))
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["delete", "insert", "replace"]))
+        byte = draw(st.sampled_from(list(b"+:'?*\n0A9.,-\xc3\xa4 ")))
+        if action == "delete" and at < len(data):
+            del data[at]
+        elif action == "insert":
+            data.insert(at, byte)
+        elif at < len(data):
+            data[at] = byte
+    return bytes(data)
+
+
+@given(damaged())
+@PROFILE
+def test_damaged_files_give_positioned_errors_never_exceptions(data):
+    result = CODEC.parse(data)
+    for error in result.all_errors:
+        assert error.code != "internal", (str(error), data)
+        assert str(error)
+    for index in range(len(result.envelopes)):  # and the CONTRL for it is always a clean interchange
+        ack = contrl(result, index, control_ref="HUB1")
+        back = CODEC.parse(ack)
+        assert not back.all_errors, ([str(e) for e in back.all_errors], ack)
+        assert back.documents[0].status == contrl_document(result, index).status or back.documents[0].status == "accepted"

@@ -215,3 +215,11 @@ def test_deljit_time_format_201():
     from hub.formats.codes import edifact_date
 
     assert edifact_date("2603021030", "201") == ("2026-03-02T10:30", None, None)
+
+
+def test_una_with_clashing_service_characters_is_refused():
+    result = CODEC.parse(interchange(una="UNA:+.: '").encode("latin-1"))
+    assert not result.documents
+    assert str(result.errors[0]) == (
+        "segment 1 (UNA): UNA declares ':' both as component and as release separator: every service character must differ"
+    )

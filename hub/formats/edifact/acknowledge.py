@@ -185,5 +185,5 @@ def _wrap(
         syntax_version=version,
         test=env.test,
         now=now,
-        upgrade=False,
+        upgrade=True,  # only when the partner's own references break its declared charset
     )

@@ -36,12 +36,13 @@ def interchange(
     """Wrap rendered messages (each a list of segments UNH..UNT) in UNA/UNB..UNZ and encode them.
 
     ``sender``/``receiver`` are ``(id, qualifier)``. When ``upgrade`` is true and the text
-    does not fit the declared charset, the interchange is written as UNOW syntax 4.
+    does not fit the declared charset (or would be mistaken for UTF-8), the interchange
+    is written as UNOW syntax 4.
     """
     now = now or dt.datetime.now(dt.UTC)
     body = [segment for message in messages for segment in message]
     charset = SYNTAX_CHARSETS.get(syntax_id, "iso8859_1")
-    if upgrade and not _fits(body, charset):
+    if upgrade and (not _fits(body, charset) or _looks_like_utf8(body, charset)):
         syntax_id, syntax_version, charset = "UNOW", "4", "utf-8"
     unb: list[str | list[str]] = [
         "UNB",
@@ -55,6 +56,21 @@ def interchange(
         unb += ["", "", "", "", "", "1"]
     out = [seps.as_una(), write_segment(seps, *unb), *body, write_segment(seps, "UNZ", str(len(messages)), [control_ref])]
     return ("\n".join(out) + "\n").encode(charset, errors="strict")
+
+
+def _looks_like_utf8(segments: Sequence[str], charset: str) -> bool:
+    """True when single-byte text would also read as UTF-8 (e.g. 'Ã¤'): readers that sniff
+    for partners declaring UNOC but writing UTF-8 (ours does) would misread it."""
+    if not charset.startswith("iso8859"):
+        return False
+    data = "".join(segments).encode(charset)
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _fits(segments: Sequence[str], charset: str) -> bool:

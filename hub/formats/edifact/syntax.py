@@ -43,7 +43,8 @@ class Separators:
 
     def as_una(self) -> str:
         """Write the UNA service string advice for these separators."""
-        return f"UNA{self.component}{self.element}{self.decimal}{self.release}{self.repetition}{self.segment}"
+        # No release character is written as a space: UNA always has six service characters.
+        return f"UNA{self.component}{self.element}{self.decimal}{self.release or ' '}{self.repetition or ' '}{self.segment}"
 
     def as_dict(self) -> dict[str, str]:
         """The separators as JSON, for acknowledgements that echo the partner's own."""
@@ -93,6 +94,13 @@ def read_una(text: str) -> Separators:
     if len(text) < 9:
         raise ValueError("UNA service string advice is shorter than 9 characters")
     c, e, d, r, rep, s = text[3:9]
+    named = {"component": c, "element": e, "release": r, "repetition": rep, "segment": s}
+    used = {k: v for k, v in named.items() if not (k in ("release", "repetition") and v == " ")}
+    seen: dict[str, str] = {}
+    for kind, char in used.items():
+        if char in seen:
+            raise ValueError(f"UNA declares '{char}' both as {seen[char]} and as {kind} separator: every service character must differ")
+        seen[char] = kind
     return Separators(component=c, element=e, decimal=d, release=r if r != " " else "", repetition=rep, segment=s)
 
 

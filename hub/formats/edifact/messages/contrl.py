@@ -73,12 +73,14 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
     doc.acknowledges = Acknowledged()
     interchange_action = ""
     interchange_error = False
+    seen_uci = False
     message_actions: list[str] = []
     current_msg = ""
     current_seg: int | None = None
     for seg in msg.segments:
         tag = seg.tag
         if tag == "UCI":
+            seen_uci = True
             doc.acknowledges.interchange_ref = seg.get(1)
             interchange_action = seg.get(4)
             interchange_error = bool(seg.get(5))
@@ -102,7 +104,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
         elif tag == "UCD":
             element, component = _element_position(seg, 2)
             doc.errors.append(_error(seg.get(1), message_ref=current_msg, segment=current_seg, element=element, component=component))
-    if not doc.acknowledges.interchange_ref:
+    if not seen_uci:
         raise FormatError("CONTRL has no UCI (the interchange it acknowledges)", Position(tag="UCI", message_ref=msg.ref), code="missing")
     rejected = [a == "4" for a in message_actions]
     if codes.CONTRL_ACTION_TO_STATUS.get(interchange_action) == "rejected" or (rejected and all(rejected)):
