@@ -53,6 +53,8 @@ class Position:
 class FormatError(Exception):
     """Bad input at a known position. ``str()`` gives the one line users see."""
 
+    interchange: int = 0  # index into ParseResult.envelopes of the interchange it belongs to
+
     def __init__(self, text: str, position: Position | None = None, *, code: str = "syntax") -> None:
         super().__init__(text)
         self.text = text
@@ -99,6 +101,8 @@ class MessageResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)
     group_ref: str = ""
+    interchange: int = 0  # index into ParseResult.envelopes
+    version: str = ""  # e.g. D:96A:UN, as the message header named it
 
     @property
     def ok(self) -> bool:

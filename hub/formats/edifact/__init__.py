@@ -1,4 +1,4 @@
-"""UN/EDIFACT codec: syntax 3 and 4, DELFOR first (see messages/)."""
+"""UN/EDIFACT codec: syntax 3 and 4; DELFOR, DELJIT, DESADV, ORDERS, ORDRSP, CONTRL, APERAK (see messages/)."""
 
 from hub.formats.edifact.codec import EdifactCodec
 

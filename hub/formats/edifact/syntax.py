@@ -43,7 +43,8 @@ class Separators:
 
     def as_una(self) -> str:
         """Write the UNA service string advice for these separators."""
-        return f"UNA{self.component}{self.element}{self.decimal}{self.release}{self.repetition}{self.segment}"
+        # No release character is written as a space: UNA always has six service characters.
+        return f"UNA{self.component}{self.element}{self.decimal}{self.release or ' '}{self.repetition or ' '}{self.segment}"
 
     def as_dict(self) -> dict[str, str]:
         """The separators as JSON, for acknowledgements that echo the partner's own."""
@@ -52,8 +53,15 @@ class Separators:
             "element": self.element,
             "decimal": self.decimal,
             "release": self.release,
+            "repetition": self.repetition,
             "segment": self.segment,
         }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, str]) -> Separators:
+        """Separators from ``as_dict()`` output (an envelope's ``separators``); missing keys keep defaults."""
+        known = {k: v for k, v in (values or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
 
 
 DEFAULT = Separators()
@@ -72,7 +80,10 @@ def find_start(data: bytes, limit: int = 65536) -> int:
     while match:
         at = match.start()
         tag_end = at + 3
-        if data[at:tag_end] == b"UNA" or (tag_end < len(data) and data[tag_end:tag_end + 1] not in (b"", b"\r", b"\n")):
+        after = data[tag_end:tag_end + 1]
+        # UNA/UNB are followed by a service character, never by a letter, digit or blank:
+        # "UNBEKANNT" in a mail header is no interchange.
+        if after and not after.isalnum() and not after.isspace():
             return at
         match = _START.search(data, at + 1, limit)
     return -1
@@ -83,6 +94,13 @@ def read_una(text: str) -> Separators:
     if len(text) < 9:
         raise ValueError("UNA service string advice is shorter than 9 characters")
     c, e, d, r, rep, s = text[3:9]
+    named = {"component": c, "element": e, "release": r, "repetition": rep, "segment": s}
+    used = {k: v for k, v in named.items() if not (k in ("release", "repetition") and v == " ")}
+    seen: dict[str, str] = {}
+    for kind, char in used.items():
+        if char in seen:
+            raise ValueError(f"UNA declares '{char}' both as {seen[char]} and as {kind} separator: every service character must differ")
+        seen[char] = kind
     return Separators(component=c, element=e, decimal=d, release=r if r != " " else "", repetition=rep, segment=s)
 
 
@@ -100,9 +118,19 @@ def decode(data: bytes, ident: str, charset: str) -> tuple[str, list[str]]:
     warning names the first offending byte so the partner can fix its setting.
     """
     try:
-        return data.decode(charset), []
+        text = data.decode(charset)
     except UnicodeDecodeError as exc:
         first = exc.start
+    else:
+        if charset.startswith("iso8859") and not data.isascii():
+            # A single-byte charset decodes anything; UTF-8 multi-byte sequences in it are
+            # almost surely a partner that writes UTF-8 and declares UNOC.
+            try:
+                utf8 = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return text, []
+            return utf8, [f"the interchange declares {ident} ({charset}) but its bytes are UTF-8; decoded as utf-8"]
+        return text, []
     for fallback in ("utf-8", "cp1252", "iso8859_1"):
         try:
             text = data.decode(fallback)

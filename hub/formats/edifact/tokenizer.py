@@ -42,6 +42,8 @@ class Segment:
             return ""
         raw = self.elements[e]
         seps = self.seps
+        if seps.repetition != " " and seps.repetition in raw:
+            raw = split_escaped(raw, seps.repetition, seps.release)[0]  # syntax 4: the first repetition
         if seps.component not in raw:
             if c != 1:
                 return ""
@@ -129,16 +131,28 @@ def _raw_segments(text: str, seps: Separators) -> Iterator[str]:
         yield match.group(1)
 
 
+def _trim(raw: str, release: str) -> str:
+    """Strip layout (blanks, NUL, SUB, line breaks) around a segment, but keep an escaped blank at its end."""
+    trimmed = raw.strip(" \t\r\n\x00\x1a")
+    if release and trimmed.endswith(release):
+        run = len(trimmed) - len(trimmed.rstrip(release))
+        if run % 2 == 1:  # the last release character escapes the blank that followed it
+            rest = raw[raw.rfind(trimmed) + len(trimmed):]
+            trimmed += rest[:1]
+    return trimmed
+
+
 def tokenize(text: str, seps: Separators, first_number: int = 1) -> Iterator[Segment]:
     """Yield the segments of ``text`` (which starts after any UNA), numbered from 1.
 
     Blank segments (from blank lines or spaces after terminators) are skipped; a
-    segment whose tag is not 3 letters/digits is a positioned error.
+    segment whose tag is not 3 letters/digits comes out with an empty ``tag`` and
+    its raw text as its only element, for the envelope walker to report.
     """
     number = first_number - 1
     elem = seps.element
     for raw in _raw_segments(text, seps):
-        raw = raw.strip(" \t\r\n\x00\x1a")
+        raw = _trim(raw, seps.release)
         if not raw:
             continue
         number += 1
@@ -148,7 +162,9 @@ def tokenize(text: str, seps: Separators, first_number: int = 1) -> Iterator[Seg
             continue
         elements = split_escaped(raw, elem, seps.release) if seps.release and seps.release in raw else raw.split(elem)
         tag = elements[0]
-        if len(tag) != 3 or not tag.isalnum() or not tag.isupper() and not tag.isdigit():
-            shown = raw[:20] + ("…" if len(raw) > 20 else "")
-            raise FormatError(f"'{shown}' does not start with a segment tag", Position(segment=number))
+        if len(tag) != 3 or not tag.isalnum() or not (tag.isupper() or tag.isdigit()):
+            # Not a segment: the envelope walker reports it in its message, so the
+            # other messages of the interchange still go through.
+            yield Segment(number, "", [raw], seps)
+            continue
         yield Segment(number, tag, elements, seps)

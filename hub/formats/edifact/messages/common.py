@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from hub.formats import codes
-from hub.formats.canonical import Party
-from hub.formats.edifact.tokenizer import Segment
-from hub.formats.errors import FormatError
+from hub.formats.canonical import Document, Party, PartyId, Source, decimal_text
+from hub.formats.edifact.envelope import Message
+from hub.formats.edifact.syntax import Separators
+from hub.formats.edifact.tokenizer import Segment, escape, split_escaped
+from hub.formats.errors import Envelope, FormatError
 
 
 def number(seg: Segment, e: int, c: int, decimal_mark: str, ref: str) -> Decimal:
@@ -19,9 +21,9 @@ def number(seg: Segment, e: int, c: int, decimal_mark: str, ref: str) -> Decimal
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise seg.error(f"'{raw}' is not a number", e, c, ref) from None
-    if not value.is_finite():
-        raise seg.error(f"'{raw}' is not a number", e, c, ref)
+        value = None
+    if value is None or not value.is_finite():
+        raise FormatError(f"'{raw}' is not a number", seg.position(e, c, ref), code="invalid_value")
     return value
 
 
@@ -31,7 +33,8 @@ def date(seg: Segment, ref: str) -> tuple[str, str | None, str | None, str | Non
     try:
         day, start, end = codes.edifact_date(value, fmt or "102")
     except ValueError as exc:
-        raise seg.error(f"'{value}' is not a valid date in format {fmt or '102'}: {exc}", 1, 2, ref) from None
+        text = f"'{value}' is not a valid date in format {fmt or '102'}: {exc}"
+        raise FormatError(text, seg.position(1, 2, ref), code="invalid_value") from None
     return qualifier, day, start, end
 
 
@@ -44,7 +47,7 @@ def party(seg: Segment) -> Party:
 def require(value: str, seg: Segment, what: str, e: int, c: int, ref: str) -> str:
     """Return ``value`` or raise a positioned error saying ``what`` is missing."""
     if not value:
-        raise seg.error(f"{what} is missing", e, c, ref)
+        raise FormatError(f"{what} is missing", seg.position(e, c, ref), code="missing")
     return value
 
 
@@ -52,4 +55,115 @@ def missing(text: str, ref: str, tag: str = "") -> FormatError:
     """An error for something the message as a whole lacks."""
     from hub.formats.errors import Position
 
-    return FormatError(text, Position(tag=tag, message_ref=ref))
+    return FormatError(text, Position(tag=tag, message_ref=ref), code="missing")
+
+
+# --- shared by the mappings of every message type ---------------------------------
+
+
+def envelope_ids(env: Envelope) -> tuple[PartyId, PartyId]:
+    """The document's sender and receiver, as the UNB named them."""
+    return (
+        PartyId(scheme=env.sender.get("scheme", ""), id=env.sender.get("id", "")),
+        PartyId(scheme=env.receiver.get("scheme", ""), id=env.receiver.get("id", "")),
+    )
+
+
+def source(msg: Message, env: Envelope) -> Source:
+    """Where the document came from: ``EDIFACT``, ``<TYPE> <directory>`` and the references."""
+    return Source(format="EDIFACT", version=f"{msg.type} {msg.directory}", message_ref=msg.ref, interchange_ref=env.control_ref)
+
+
+def header_party(doc: Document, seg: Segment) -> None:
+    """Put a header NAD into the document's buyer, supplier or ship-to (first of each role wins)."""
+    role = seg.get(1)
+    found = party(seg)
+    if role in codes.NAD_BUYER_ROLES and not doc.buyer.id:
+        doc.buyer = found
+    elif role in codes.NAD_SUPPLIER_ROLES and not doc.supplier.id:
+        doc.supplier = found
+    elif role in codes.NAD_SHIP_TO_ROLES and not doc.ship_to.id:
+        doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
+
+
+def part_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
+    """Read ``(item number, type)`` pairs from LIN C212 or PIA C212 elements from ``first`` on."""
+    out = []
+    for e in range(first, len(seg.elements)):
+        part = seg.get(e, 1)
+        if part:
+            out.append((part, seg.get(e, 2)))
+    return out
+
+
+def assign_part(line: object, part: str, kind: str) -> None:
+    """Put an item number in ``line.buyer_part`` or ``line.supplier_part`` by its 7143 type."""
+    if kind in codes.SUPPLIER_PART_TYPES:
+        if not line.supplier_part:  # type: ignore[attr-defined]
+            line.supplier_part = part  # type: ignore[attr-defined]
+    elif not line.buyer_part:  # type: ignore[attr-defined]
+        line.buyer_part = part  # type: ignore[attr-defined]
+
+
+def max_components(seg: Segment, e: int, most: int, ref: str) -> None:
+    """Raise a positioned error when element ``e`` has more than ``most`` components.
+
+    An unescaped component separator in a text (a ':' without its '?') shows up here.
+    """
+    if e >= len(seg.elements):
+        return
+    parts = split_escaped(seg.elements[e], seg.seps.component, seg.seps.release)
+    if len(parts) > most:
+        raise FormatError(
+            f"element {e} has {len(parts)} components, at most {most} are allowed "
+            f"(an unescaped '{seg.seps.component}' in a text? write '{seg.seps.release}{seg.seps.component}')",
+            seg.position(e, most + 1, ref),
+            code="too_many",
+        )
+
+
+def write_segment(seps: Separators, *elements: str | list[str]) -> str:
+    """Write one segment: lists are composites; trailing empty elements/components are dropped."""
+    out = []
+    for element in elements:
+        if isinstance(element, list):
+            comps = [escape(c, seps) for c in element]
+            while comps and comps[-1] == "":
+                comps.pop()
+            out.append(seps.component.join(comps))
+        else:
+            out.append(escape(element, seps))
+    while out and out[-1] == "":
+        out.pop()
+    return seps.element.join(out) + seps.segment
+
+
+def write_dtm(seps: Separators, qualifier: str, iso: str) -> str:
+    """Write ``DTM+qualifier:value:format`` for an ISO date (102) or datetime (203)."""
+    value, fmt = codes.iso_to_edifact(iso)
+    return write_segment(seps, "DTM", [qualifier, value, fmt])
+
+
+def write_number(value: Decimal, seps: Separators) -> str:
+    """A quantity as EDIFACT writes it: no exponent, no trailing zeros, the interchange's decimal mark."""
+    text = decimal_text(value)
+    return text.replace(".", seps.decimal) if seps.decimal != "." else text
+
+
+def write_unh(seps: Separators, ref: str, msg_type: str, directory: str, association: str = "") -> str:
+    """Write the UNH of a message: ``UNH+ref+TYPE:D:96A:UN[:association]``."""
+    return write_segment(seps, "UNH", ref, [msg_type, *directory.split(":"), association])
+
+
+def write_unt(seps: Separators, segs: list[str], ref: str) -> str:
+    """Write the UNT closing ``segs`` (which start with UNH): its count includes UNH and UNT."""
+    return write_segment(seps, "UNT", str(len(segs) + 1), ref)
+
+
+def write_parties(seps: Separators, doc: Document, roles: tuple[str, str, str] = ("BY", "SE", "ST")) -> list[str]:
+    """Write the NADs of buyer, supplier and ship-to that carry an id or a name."""
+    out = []
+    for role, p in zip(roles, (doc.buyer, doc.supplier, doc.ship_to), strict=True):
+        if p.id or p.name:
+            out.append(write_segment(seps, "NAD", role, [p.id, "", "92"], "", p.name))
+    return out

@@ -23,9 +23,8 @@ from hub.formats.canonical import (
     Source,
 )
 from hub.formats.edifact.envelope import Message
-from hub.formats.edifact.messages.common import date, missing, number, party
+from hub.formats.edifact.messages.common import date, missing, number, party, write_segment
 from hub.formats.edifact.syntax import Separators
-from hub.formats.edifact.tokenizer import escape
 from hub.formats.errors import Envelope, FormatError
 
 BUYER_ROLES = ("BY", "MI")
@@ -37,12 +36,26 @@ SUPPLIER_PART_TYPES = ("SA",)
 
 def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
     """Map one DELFOR message to a delivery schedule; raises FormatError with positions."""
+    return read_schedule(msg, env, decimal_mark, kind="standard")
+
+
+def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind: str = "standard") -> list[Document]:
+    """Map a DELFOR (``kind='standard'``) or DELJIT (``kind='jit'``) message to a delivery schedule.
+
+    Both messages share their line structure (LIN/PIA/IMD/RFF and QTY-SCC-DTM groups);
+    DELJIT adds times (DTM format 203) and the JIT period qualifiers 194/206.
+    """
     ref = msg.ref
+    jit = kind == "jit"
+    delivery = codes.DTM_JIT_DELIVERY if jit else codes.DTM_DELIVERY
+    period_start = codes.DTM_JIT_PERIOD_START if jit else codes.DTM_PERIOD_START
+    period_end = codes.DTM_JIT_PERIOD_END if jit else codes.DTM_PERIOD_END
+    schedule_qty = codes.QTY_JIT if jit else codes.QTY_SCHEDULE
     doc = DeliverySchedule(
-        kind="standard",
+        kind=kind,
         sender=PartyId(scheme=env.sender.get("scheme", ""), id=env.sender.get("id", "")),
         receiver=PartyId(scheme=env.receiver.get("scheme", ""), id=env.receiver.get("id", "")),
-        source=Source(format="EDIFACT", version=f"DELFOR {msg.directory}", message_ref=ref, interchange_ref=env.control_ref),
+        source=Source(format="EDIFACT", version=f"{msg.type} {msg.directory}", message_ref=ref, interchange_ref=env.control_ref),
     )
     line: ScheduleLine | None = None
     item: ScheduleQuantity | None = None
@@ -63,11 +76,11 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                 if qualifier == codes.DTM_ISSUED:
                     doc.issued = day or start
             elif context == "schedule" and item is not None:
-                if qualifier in codes.DTM_DELIVERY:
+                if qualifier in delivery:
                     item.date, item.from_, item.to = day, start, end
-                elif qualifier in codes.DTM_PERIOD_START:
+                elif qualifier in period_start:
                     item.from_ = day or start
-                elif qualifier in codes.DTM_PERIOD_END:
+                elif qualifier in period_end:
                     item.to = day or end
             elif context == "cumulative" and cumulative is not None:
                 if qualifier in (codes.DTM_CUMULATIVE_START, codes.DTM_CUMULATIVE_END):
@@ -133,7 +146,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             qualifier = seg.get(1, 1)
             quantity = number(seg, 1, 2, decimal_mark, ref)
             unit = seg.get(1, 3)
-            if qualifier in codes.QTY_SCHEDULE:
+            if qualifier in schedule_qty:
                 item = ScheduleQuantity(quantity=quantity, commitment=commitment)
                 line.schedule.append(item)
                 context = "schedule"
@@ -186,18 +199,8 @@ def _check(doc: DeliverySchedule, msg: Message) -> None:
 
 
 def _seg(seps: Separators, *elements: str | list[str]) -> str:
-    out = []
-    for element in elements:
-        if isinstance(element, list):
-            comps = list(element)
-            while comps and comps[-1] == "":
-                comps.pop()  # trailing empty components are left out, never escaped text
-            out.append(seps.component.join(escape(c, seps) for c in comps))
-        else:
-            out.append(escape(element, seps))
-    while out and out[-1] == "":
-        out.pop()
-    return seps.element.join(out) + seps.segment
+    # Trailing empty components are dropped one by one: rstrip(":") also ate an escaped "?:".
+    return write_segment(seps, *elements)
 
 
 def _dtm(seps: Separators, qualifier: str, iso: str) -> str:
@@ -219,10 +222,19 @@ def codes_decimal(value: Decimal) -> str:
 
 def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN") -> list[str]:
     """Render a delivery schedule as the segments of one DELFOR message (UNH..UNT)."""
+    return write_schedule(doc, ref, seps, directory, msg_type="DELFOR")
+
+
+def write_schedule(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN", *, msg_type: str = "DELFOR") -> list[str]:
+    """Render a delivery schedule as DELFOR (BGM 241) or DELJIT (BGM 242) segments, UNH..UNT."""
     if not isinstance(doc, DeliverySchedule):
-        raise FormatError(f"DELFOR carries delivery schedules, not {doc.type}")
-    segs = [_seg(seps, "UNH", ref, ["DELFOR", *directory.split(":"), "A01051"] if directory == "D:96A:UN" else ["DELFOR", *directory.split(":")])]
-    segs.append(_seg(seps, "BGM", "241", [doc.number], "5"))
+        raise FormatError(f"{msg_type} carries delivery schedules, not {doc.type}")
+    if msg_type == "DELFOR" and directory == "D:96A:UN":
+        unh = _seg(seps, "UNH", ref, ["DELFOR", *directory.split(":"), "A01051"])
+    else:
+        unh = _seg(seps, "UNH", ref, [msg_type, *directory.split(":")])
+    segs = [unh]
+    segs.append(_seg(seps, "BGM", "241" if msg_type == "DELFOR" else "242", [doc.number], "5"))
     if doc.issued:
         segs.append(_dtm(seps, "137", doc.issued))
     if doc.previous_number:
@@ -265,9 +277,9 @@ def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN"
             if entry.date:
                 segs.append(_dtm(seps, "2", entry.date))
             if entry.from_:
-                segs.append(_dtm(seps, "158", entry.from_))
+                segs.append(_dtm(seps, "194" if msg_type == "DELJIT" else "158", entry.from_))
             if entry.to:
-                segs.append(_dtm(seps, "159", entry.to))
+                segs.append(_dtm(seps, "206" if msg_type == "DELJIT" else "159", entry.to))
     segs.append(_seg(seps, "UNS", "S"))
     segs.append(_seg(seps, "UNT", str(len(segs) + 1), ref))
     return segs
