@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from hub.formats.edifact.syntax import DEFAULT, Separators, find_start, read_una
 from hub.formats.edifact.tokenizer import escape, split_escaped, tokenize, unescape
-from hub.formats.errors import FormatError
 
 
 def tags(text: str, seps: Separators = DEFAULT) -> list[str]:
@@ -35,10 +32,17 @@ def test_segments_are_numbered_from_one():
     assert [s.number for s in tokenize("UNH+1'BGM+2'UNT+3+1'", DEFAULT)] == [1, 2, 3]
 
 
-def test_a_segment_without_a_tag_is_a_positioned_error():
-    with pytest.raises(FormatError) as err:
-        list(tokenize("UNH+1'BGM+2'+oops'", DEFAULT))
-    assert "segment 3" in str(err.value)
+def test_a_segment_without_a_tag_is_reported_in_its_message_only():
+    from hub.formats import registry
+    from tests.delfor_builder import delfor, message
+
+    bad = message("2", "CO2")
+    bad.insert(3, "+oops")
+    bad[-1] = f"UNT+{len(bad)}+2"
+    _, result = registry.parse(delfor([message("1", "CO1"), bad]))
+    assert [d.number for d in result.documents] == ["CO1"]
+    (error,) = result.all_errors
+    assert error.position.segment == 4 and error.position.message_ref == "2"
 
 
 def test_escape_round_trips_every_service_character():
