@@ -77,16 +77,19 @@ class _Handler(BaseHTTPRequestHandler):
         if not key:
             self._answer(400, {"error": "Idempotency-Key header missing"})
             return
-        try:
-            number = json.loads(body).get("number", "")
-        except (ValueError, AttributeError):
-            self._answer(400, {"error": "body is not a JSON object"})
-            return
+        content_type = self.headers.get("Content-Type", "")
+        number = ""
+        if content_type.startswith("application/json"):
+            try:
+                number = json.loads(body).get("number", "")
+            except (ValueError, AttributeError):
+                self._answer(400, {"error": "body is not a JSON object"})
+                return
         with server.lock:
             applied = key not in server.seen
             server.seen.add(key)
             if server.record is not None:
-                line = {"idempotency_key": key, "sha256": hashlib.sha256(body).hexdigest(), "applied": applied, "path": self.path, "number": number, "at": time.time()}
+                line = {"idempotency_key": key, "sha256": hashlib.sha256(body).hexdigest(), "applied": applied, "path": self.path, "number": number, "content_type": content_type, "at": time.time()}
                 with server.record.open("a") as fh:
                     fh.write(json.dumps(line) + "\n")
         self._answer(200, {"applied": applied})
