@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from hub.dispatch import policy, rendering
@@ -134,18 +134,24 @@ def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Del
         _enqueue_one(delivery, countdown=delay)
 
 
-def _earlier_open(delivery: Delivery) -> bool:
-    # In order per recipient and supplier/plant: an older delivery of the same sequence
-    # still on its way holds this one back.
-    return Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN).exists()
+def _blocked(delivery: Delivery) -> tuple[bool, bool]:
+    """Return ``(earlier delivery of the same sequence still open, plant at its in-flight limit)``.
 
-
-def _plant_busy(delivery: Delivery) -> bool:
-    plant = delivery.plant
-    in_flight = Delivery.objects.filter(
-        plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=timezone.now()
-    ).count()
-    return in_flight > max(1, plant.max_in_flight)
+    One query for both: in order per recipient and supplier/plant, an older delivery of the
+    same sequence still on its way holds this one back; and at most ``max_in_flight``
+    deliveries go to one plant at a time, so a slow plant cannot take every worker.
+    """
+    if delivery.connector == "portal":
+        return False, False  # an inbox has no order to keep and no capacity to protect
+    now = timezone.now()
+    earlier = Q(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN)
+    plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
+    if plant is None:
+        return Delivery.objects.filter(earlier).exists(), False
+    flying = Q(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+    counts = Delivery.objects.filter(earlier | flying).aggregate(earlier=Count("pk", filter=earlier), flying=Count("pk", filter=flying))
+    # The count of deliveries in flight includes this one, claimed a moment ago.
+    return counts["earlier"] > 0, counts["flying"] > max(1, plant.max_in_flight)
 
 
 def _hold_reason(delivery: Delivery) -> str:
@@ -183,10 +189,11 @@ def delivery_send(*, delivery_id: int) -> str:
         wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
         _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
         return Delivery.Status.PENDING
-    if _earlier_open(delivery):
+    earlier_open, plant_busy = _blocked(delivery)
+    if earlier_open:
         _release(delivery, delay=1 + random.uniform(0, 1), reason="waiting for an earlier delivery of the same supplier and plant", requeue=True)
         return Delivery.Status.PENDING
-    if plant is not None and _plant_busy(delivery):
+    if plant_busy:
         _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
         return Delivery.Status.PENDING
     attempt_no = delivery.attempts + 1

@@ -40,6 +40,8 @@ class PlantSimulator(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: PlantSimulator
+    protocol_version = "HTTP/1.1"  # keep-alive, as a plant's web server would
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
     def log_message(self, *args: Any) -> None:
         pass

@@ -17,3 +17,12 @@ def deliver(delivery_id: int) -> str:
 def sweep() -> dict[str, int]:
     """Re-enqueue stuck interchanges and deliveries (the worker schedules this itself)."""
     return services.sweep()
+
+
+@shared_task(name="hub.dispatch.tasks.bench_tick")
+def bench_tick(counter_key: str) -> None:
+    """Count one task run in Redis: the bare Celery floor that ``bench/dispatch.py`` compares with."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter_key)
