@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "hub.apps.HubConfig",
     "suppliers.apps.SuppliersConfig",
     "orders.apps.OrdersConfig",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -200,11 +202,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "ingest"
-CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", "dispatch", "maintenance")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", "dispatch", "maintenance", "onboarding")]
 CELERY_TASK_ROUTES = {
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
+    "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -217,6 +220,14 @@ HUB_DISPATCH_BACKOFF_SECONDS = env.float("HUB_DISPATCH_BACKOFF_SECONDS", default
 HUB_DISPATCH_BACKOFF_MAX_SECONDS = env.float("HUB_DISPATCH_BACKOFF_MAX_SECONDS", default=900.0)
 HUB_SWEEP_INTERVAL_SECONDS = env.float("HUB_SWEEP_INTERVAL_SECONDS", default=10.0)
 HUB_SWEEP_STALE_SECONDS = env.int("HUB_SWEEP_STALE_SECONDS", default=30)
+
+# Onboarding
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="supplier-hub@localhost")
+HUB_PUBLIC_URL = env.str("HUB_PUBLIC_URL", default="http://127.0.0.1:8000")  # where invitation links point
+HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
+HUB_ONBOARDING_CLEAN_FILES = env.int("HUB_ONBOARDING_CLEAN_FILES", default=3)  # clean test files per message type before go-live
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record, not an undo button
 HUB_CORPUS_DIR = env.str("HUB_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus"))
 
 LOGGING = {
