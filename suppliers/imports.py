@@ -181,15 +181,20 @@ class _Context:
     allowed_plants: set[str] | None  # None: any plant (admin, command)
 
 
-def check_rows(
-    *, header: list[str], rows: Iterable[tuple[int, list[str]]], context: _Context, progress: Progress | None = None, total: int = 0
-) -> tuple[list[CleanRow], list[RowError], list[str]]:
-    """Check every row; returns the good rows, the errors (row, line, column) and file-level warnings."""
+def check_header(header: list[str]) -> None:
+    """Raise ImportFileError when a required column is missing from the header row."""
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
             f"the header row has no column {', '.join(repr(c) for c in missing)} (required: {', '.join(REQUIRED)}; found: {', '.join(h for h in header if h) or 'nothing'})"
         )
+
+
+def check_rows(
+    *, header: list[str], rows: Iterable[tuple[int, list[str]]], context: _Context, progress: Progress | None = None, total: int = 0
+) -> tuple[list[CleanRow], list[RowError], list[str]]:
+    """Check every row; returns the good rows, the errors (row, line, column) and file-level warnings."""
+    check_header(header)
     warnings = []
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
@@ -309,6 +314,7 @@ def suppliers_import(
     Raises ImportFileError when the file as a whole is unreadable.
     """
     header, rows = read_table(data=data, filename=filename)
+    check_header(header)
     plants = dict(Plant.objects.values_list("code", "pk"))
     allowed = None
     if by is not None and role_of(by) == "buyer":

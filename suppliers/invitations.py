@@ -57,10 +57,10 @@ def _expiry() -> dt.datetime:
 def invitation_create(*, supplier: Supplier, by: User | None = None, email: str = "", base_url: str = "") -> Invitation:
     """Invite ``supplier``'s contact to create the first user; earlier open invitations are revoked."""
     email = email or supplier.email
-    if not email:
-        raise InvitationError(_("Supplier %(number)s has no contact e-mail address.") % {"number": supplier.number})
     if supplier.status != Supplier.Status.INVITED:
         raise InvitationError(_("Supplier %(number)s is already %(status)s; invitations are for new suppliers.") % {"number": supplier.number, "status": supplier.get_status_display()})
+    if not email:
+        raise InvitationError(_("Supplier %(number)s has no contact e-mail address.") % {"number": supplier.number})
     now = timezone.now()
     Invitation.objects.filter(supplier=supplier, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     invitation = Invitation.objects.create(
