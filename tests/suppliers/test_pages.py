@@ -138,3 +138,10 @@ def test_self_registration_page(client, world):
 def test_profile_wizard_is_only_for_supplier_users(client, world):
     client = login(client, world, "buyer")
     assert client.get("/portal/profile/").status_code == 404
+
+
+def test_onboarding_pages_speak_german(client, world, onboarding):
+    login(client, world, "buyer")
+    text = client.get("/staff/onboarding/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Onboarding-Trichter" in text and "Verweildauer je Status" in text
+    assert "Als Lieferant registrieren" in client.get("/portal/register/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
