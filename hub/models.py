@@ -81,6 +81,10 @@ class Interchange(models.Model):
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    test_run = models.BooleanField(
+        _("test run"), default=False, help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched")
+    )
+    test_report = models.JSONField(_("test report"), default=list, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -20,6 +20,10 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "hub.plant": (None, "pk"),
     "suppliers.partnerprofile": ("supplier", "supplier__plants"),
     "orders.scheduleline": ("schedule__supplier", "schedule__plant"),
+    "suppliers.partneridentifier": ("profile__supplier", "profile__supplier__plants"),
+    "suppliers.invitation": ("supplier", "supplier__plants"),
+    "suppliers.onboardingtransition": ("supplier", "supplier__plants"),
+    "suppliers.registration": (None, "plant"),  # self-registrations: the plant they name
 }
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "hub.apps.HubConfig",
     "suppliers.apps.SuppliersConfig",
     "orders.apps.OrdersConfig",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -206,11 +208,12 @@ CELERY_TASK_DEFAULT_QUEUE = "ingest"
 HUB_DISPATCH_QUEUES = env.list("HUB_DISPATCH_QUEUES", default=["dispatch"])
 if "dispatch" not in HUB_DISPATCH_QUEUES:
     HUB_DISPATCH_QUEUES.insert(0, "dispatch")
-CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "maintenance")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "maintenance", "onboarding")]
 CELERY_TASK_ROUTES = {
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
+    "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -228,6 +231,14 @@ HUB_SWEEP_STALE_SECONDS = env.int("HUB_SWEEP_STALE_SECONDS", default=30)
 HUB_CIRCUIT_FAILURES = env.int("HUB_CIRCUIT_FAILURES", default=5)
 HUB_CIRCUIT_OPEN_SECONDS = env.float("HUB_CIRCUIT_OPEN_SECONDS", default=30.0)
 HUB_FILEDROP_ROOT = Path(env.str("HUB_FILEDROP_ROOT", default=str(VAR_DIR / "drop")))
+
+# Onboarding
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="supplier-hub@localhost")
+HUB_PUBLIC_URL = env.str("HUB_PUBLIC_URL", default="http://127.0.0.1:8000")  # where invitation links point
+HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
+HUB_ONBOARDING_CLEAN_FILES = env.int("HUB_ONBOARDING_CLEAN_FILES", default=3)  # clean test files per message type before go-live
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record, not an undo button
 HUB_CORPUS_DIR = env.str("HUB_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus"))
 
 LOGGING = {

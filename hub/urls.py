@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("suppliers.urls")),
+    path("staff/onboarding/", include("suppliers.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hub.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,22 +4,98 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from hub.admin import ScopedAdmin
-from hub.scope import role_of
-from suppliers.models import ApiToken, PartnerIdentifier, PartnerProfile, Supplier, User
+from hub.scope import can_write, role_of
+from suppliers.invitations import InvitationError, invitation_resend, invitation_revoke, invitations_create
+from suppliers.models import ApiToken, Invitation, OnboardingTransition, PartnerIdentifier, PartnerProfile, Registration, Supplier, User
+from suppliers.onboarding import IllegalTransition, onboarding_transition
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedAdmin):
+    """History (who changed what, when) for scoped objects; out of scope is a 404, as everywhere."""
+
+    def _in_scope(self, request: HttpRequest, object_id: str) -> None:
+        try:
+            found = self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):  # a malformed id is not found either
+            found = False
+        if not found:
+            raise Http404(_("Not found"))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None) -> HttpResponse:
+        self._in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class TransitionInline(admin.TabularInline):
+    model = OnboardingTransition
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "from_status", "to_status", "by", "note"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _transition_all(admin_obj: Any, request: HttpRequest, queryset: Any, to: str) -> None:
+    if not can_write(request.user):
+        raise Http404(_("Not found"))
+    done, failed = 0, []
+    for supplier in queryset:
+        try:
+            onboarding_transition(supplier=supplier, to=to, by=request.user, note="staff decision (admin)")
+            done += 1
+        except IllegalTransition as exc:
+            failed.append(str(exc))
+    admin_obj.message_user(request, _("%(n)d supplier(s) moved to %(state)s.") % {"n": done, "state": to}, messages.SUCCESS)
+    for text in failed[:20]:
+        admin_obj.message_user(request, text, messages.WARNING)
 
 
 @admin.register(Supplier)
-class SupplierAdmin(ScopedAdmin):
-    list_display = ["number", "name", "country", "duns", "status", "created_at"]
+class SupplierAdmin(ScopedHistoryAdmin):
+    list_display = ["number", "name", "country", "duns", "status", "status_changed_at", "onboarding_link"]
     list_filter = ["status", "country", "plants"]
     search_fields = ["number", "name", "duns", "vat_id"]
     filter_horizontal = ["plants"]
+    readonly_fields = ["status", "status_changed_at"]  # states change through the onboarding service only
+    inlines = [TransitionInline]
     writable_roles = ("admin", "buyer")
+    actions = ["invite", "approve_go_live", "suspend"]
+
+    @admin.display(description=_("onboarding"))
+    def onboarding_link(self, obj: Supplier) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("staff-onboarding:supplier", args=[obj.pk]), _("open"))
+
+    @admin.action(description=_("Invite the selected suppliers (e-mail with a single-use link)"))
+    def invite(self, request: HttpRequest, queryset: Any) -> None:
+        if not can_write(request.user):
+            raise Http404(_("Not found"))
+        invited, skipped = invitations_create(suppliers=queryset, by=request.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+        self.message_user(request, _("%(n)d invitation(s) queued for sending.") % {"n": invited}, messages.SUCCESS)
+        if skipped:
+            self.message_user(request, _("%(n)d skipped, e.g.: %(why)s") % {"n": len(skipped), "why": skipped[0]}, messages.WARNING)
+
+    @admin.action(description=_("Approve go-live of the selected suppliers in testing"))
+    def approve_go_live(self, request: HttpRequest, queryset: Any) -> None:
+        _transition_all(self, request, queryset, Supplier.Status.LIVE)
+
+    @admin.action(description=_("Suspend the selected suppliers"))
+    def suspend(self, request: HttpRequest, queryset: Any) -> None:
+        _transition_all(self, request, queryset, Supplier.Status.SUSPENDED)
 
 
 class IdentifierInline(admin.TabularInline):
@@ -28,12 +104,62 @@ class IdentifierInline(admin.TabularInline):
 
 
 @admin.register(PartnerProfile)
-class PartnerProfileAdmin(ScopedAdmin):
-    list_display = ["supplier", "channel", "outbound_format", "failure_policy", "updated_at"]
-    list_filter = ["channel", "failure_policy"]
+class PartnerProfileAdmin(ScopedHistoryAdmin):
+    list_display = ["supplier", "format", "version", "channel", "outbound_format", "failure_policy", "updated_at"]
+    list_filter = ["channel", "format", "failure_policy"]
     search_fields = ["supplier__number", "supplier__name", "identifiers__value"]
     inlines = [IdentifierInline]
     writable_roles = ("admin", "buyer")
+
+
+@admin.register(PartnerIdentifier)
+class PartnerIdentifierAdmin(ScopedHistoryAdmin):
+    list_display = ["value", "scheme", "qualifier", "plant", "profile"]
+    list_filter = ["scheme"]
+    search_fields = ["value", "profile__supplier__number"]
+    writable_roles = ("admin", "buyer")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    list_display = ["supplier", "email", "created_at", "expires_at", "sent_at", "send_count", "used_at", "revoked_at"]
+    list_filter = ["sent_at", "used_at", "revoked_at"]
+    search_fields = ["supplier__number", "email"]
+    readonly_fields = ["supplier", "email", "base_url", "created_at", "created_by", "expires_at", "sent_at", "send_count", "used_at", "used_by", "revoked_at"]
+    exclude = ["nonce", "sent_nonce"]
+    actions = ["resend", "revoke"]
+    writable_roles = ("admin", "buyer")
+
+    def _each(self, request: HttpRequest, queryset: Any, service: Any, done_text: str) -> None:
+        if not can_write(request.user):
+            raise Http404(_("Not found"))
+        done = 0
+        for invitation in queryset:
+            try:
+                service(invitation=invitation, by=request.user)
+                done += 1
+            except InvitationError as exc:
+                self.message_user(request, f"{invitation}: {exc}", messages.WARNING)
+        self.message_user(request, done_text % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Resend the selected invitations (new link, old links stop working)"))
+    def resend(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, invitation_resend, _("%(n)d invitation(s) resent."))
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, invitation_revoke, _("%(n)d invitation(s) revoked."))
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedAdmin):
+    list_display = ["company", "country", "plant", "email", "status", "created_at", "decided_by"]
+    list_filter = ["status", "plant"]
+    search_fields = ["company", "email", "duns"]
+    readonly_fields = [f.name for f in Registration._meta.fields]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # decided in the staff queue, where approval creates and invites the supplier
 
 
 @admin.register(User)

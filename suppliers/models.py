@@ -6,7 +6,9 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Supplier(models.Model):
@@ -33,6 +35,8 @@ class Supplier(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True)
     plants = models.ManyToManyField("hub.Plant", blank=True, related_name="suppliers", verbose_name=_("plants supplied"))
     created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now, db_index=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["number"]
@@ -81,7 +85,10 @@ class PartnerProfile(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL)
     failure_policy = models.CharField(max_length=20, choices=FailurePolicy.choices, default=FailurePolicy.ACCEPT_GOOD)
     endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True)
+    format = models.CharField(_("EDI format"), max_length=20, blank=True, help_text=_("EDIFACT, X12, VDA, XML or CSV"))
+    version = models.CharField(_("format version"), max_length=20, blank=True, help_text=_("e.g. D96A, 004010, 4905"))
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("partner profile")
@@ -105,6 +112,7 @@ class PartnerIdentifier(models.Model):
     qualifier = models.CharField(max_length=10, blank=True, help_text=_("e.g. ZZ in UNB/ISA, 92 in NAD"))
     value = models.CharField(max_length=80, db_index=True)
     plant = models.ForeignKey("hub.Plant", null=True, blank=True, on_delete=models.CASCADE, help_text=_("VDA numbers are per plant"))
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scheme", "qualifier", "value", "plant"], name="unique_partner_identifier")]
@@ -131,3 +139,124 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class OnboardingTransition(models.Model):
+    """One step of a supplier through the onboarding states: the funnel's timeline."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, choices=Supplier.Status.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["supplier", "at", "id"]
+        verbose_name = _("onboarding step")
+        verbose_name_plural = _("onboarding steps")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use, expiring link that lets a supplier's contact create its first user.
+
+    The link is a signed token holding the invitation id and a nonce; rotating the nonce
+    (resend) kills every earlier link, ``used_at`` makes it single-use.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("sent to"))
+    nonce = models.CharField(max_length=32)
+    base_url = models.CharField(max_length=200, blank=True, help_text=_("where the link points; empty: HUB_PUBLIC_URL"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_nonce = models.CharField(max_length=32, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"invitation of {self.supplier_id} to {self.email}"
+
+    @property
+    def state(self) -> str:
+        """pending, sent, used, revoked or expired."""
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "sent" if self.sent_at else "pending"
+
+
+class Registration(models.Model):
+    """A supplier not yet in master data asking to join; plant purchasing approves or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    company = models.CharField(_("company name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("contact e-mail"))
+    duns = models.CharField(_("DUNS"), max_length=9, blank=True)
+    vat_id = models.CharField(_("VAT id"), max_length=20, blank=True)
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("plant supplied"))
+    note = models.TextField(_("what you supply"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("self-registration")
+        verbose_name_plural = _("self-registrations")
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.get_status_display()})"
+
+
+def import_upload_path(instance: SupplierImport, filename: str) -> str:
+    """Keep uploaded master-data files by day, never under the uploader's file name."""
+    return f"imports/{timezone.now():%Y/%m/%d}/{uuid.uuid4()}.bin"
+
+
+class SupplierImport(models.Model):
+    """A master-data file uploaded in the staff UI: previewed first, committed on request."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        COMMITTED = "committed", _("committed")
+
+    file = models.FileField(upload_to=import_upload_path, max_length=300)
+    filename = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("supplier import")
+        verbose_name_plural = _("supplier imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from suppliers import views
+from suppliers import portal_onboarding, views
 
 app_name = "portal"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("interchanges/", views.interchanges, name="interchanges"),
     path("interchanges/<uuid:pk>/", views.interchange_detail, name="interchange"),
     path("interchanges/<uuid:pk>/raw", views.interchange_raw, name="interchange-raw"),
+    path("invitation/<str:token>/", portal_onboarding.invitation, name="invitation"),
+    path("register/", portal_onboarding.register, name="register"),
+    path("profile/", portal_onboarding.profile, name="profile"),
+    path("profile/identifiers/", portal_onboarding.profile_identifiers, name="profile-identifiers"),
+    path("profile/channel/", portal_onboarding.profile_channel, name="profile-channel"),
+    path("profile/done/", portal_onboarding.profile_done, name="profile-done"),
+    path("profile/start-testing/", portal_onboarding.profile_start_testing, name="profile-start-testing"),
 ]

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Interchange
-from hub.scope import can_write, scoped
+from hub.scope import can_write, role_of, scoped
 from orders.models import DeliverySchedule
+from suppliers.models import Supplier
 
 
 class UploadForm(forms.Form):
@@ -32,7 +33,12 @@ def _get(qs: Any, user: Any, pk: Any) -> Any:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal's start page is the list of call-offs."""
+    """The portal's start page: the call-offs, or the onboarding step a new supplier is at."""
+    supplier = request.user.supplier if role_of(request.user) == "supplier" else None
+    if supplier is not None and supplier.status == Supplier.Status.REGISTERED:
+        return redirect("portal:profile")
+    if supplier is not None and supplier.status in (Supplier.Status.PROFILE_COMPLETE, Supplier.Status.TESTING):
+        return redirect("portal:profile-done")
     return redirect("portal:call-offs")
 
 

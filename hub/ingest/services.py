@@ -74,7 +74,11 @@ def interchange_receive(
     spool.seek(0)
     sha = digest.hexdigest()
     supplier = user.supplier if user is not None and role_of(user) == "supplier" else None
+    # Onboarding test phase: what a supplier in ``testing`` sends is checked and reported,
+    # never stored as documents or dispatched (see _persist_test_run).
+    test_run = supplier is not None and supplier.status == Supplier.Status.TESTING
     interchange = Interchange(
+        test_run=test_run,
         received_at=timezone.now(),
         channel=channel,
         uploaded_by=user,
@@ -88,7 +92,7 @@ def interchange_receive(
     spool.close()
     with transaction.atomic():
         original = (
-            Interchange.objects.filter(sha256=sha)
+            Interchange.objects.filter(sha256=sha, test_run=test_run)  # a test file may later be sent for real
             .exclude(status__in=[Interchange.Status.FAILED, Interchange.Status.DUPLICATE])
             .order_by("received_at")
             .first()
@@ -226,6 +230,9 @@ def _persist(interchange: Interchange, outcome: Outcome) -> None:
     from orders.services import schedules_apply
 
     now = timezone.now()
+    if interchange.test_run:
+        _persist_test_run(interchange, outcome, now)
+        return
     try:
         with transaction.atomic():
             if interchange.control_ref and interchange.sender_id and outcome.status == Interchange.Status.PROCESSED:
@@ -249,6 +256,48 @@ def _persist(interchange: Interchange, outcome: Outcome) -> None:
         ]
         interchange.processed_at = now
         interchange.save()
+
+
+def _persist_test_run(interchange: Interchange, outcome: Outcome, now: dt.datetime) -> None:
+    """Record a test file's outcome and report on the interchange alone: no documents, no outbox.
+
+    The control reference is not claimed either, so the same file can later be sent for
+    real. Then ask onboarding whether the supplier has now sent enough clean test files.
+    """
+    from suppliers.onboarding import test_run_recorded
+
+    interchange.status = outcome.status
+    interchange.errors = outcome.errors
+    interchange.document_count = len(outcome.documents)
+    interchange.test_report = [_test_report_entry(r) for r in outcome.documents]
+    interchange.processed_at = now
+    interchange.save()
+    if interchange.sender_supplier_id:
+        test_run_recorded(supplier_id=interchange.sender_supplier_id)
+
+
+def _test_report_entry(routed: Routed) -> dict[str, Any]:
+    doc = routed.document
+    lines = []
+    for line in getattr(doc, "lines", []):
+        schedule = getattr(line, "schedule", [])
+        lines.append(
+            {
+                "buyer_part": line.buyer_part,
+                "supplier_part": line.supplier_part,
+                "unit": line.unit,
+                "quantities": len(schedule),
+                "total": str(sum((q.quantity for q in schedule), start=0)) if schedule else str(getattr(line, "quantity", "")),
+            }
+        )
+    return {
+        "type": doc.type,
+        "number": doc.number,
+        "message_ref": routed.message_ref,
+        "supplier": routed.supplier.number,
+        "plant": routed.plant.code,
+        "lines": lines,
+    }
 
 
 def interchange_reprocess(*, interchange: Interchange) -> Interchange:
