@@ -161,7 +161,8 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["sequence_key", "id"])]
 
     def __str__(self) -> str:
-        return f"{self.document_type} {self.document_number} -> {self.plant or self.supplier} ({self.status})"
+        to = self.plant.code if self.recipient == self.Recipient.PLANT and self.plant_id else (self.supplier.number if self.supplier_id else "?")
+        return f"{self.document_type} {self.document_number} -> {self.recipient} {to} ({self.status})"
 
 
 class DeliveryAttempt(models.Model):

@@ -92,7 +92,7 @@ def test_supplier_goes_from_invited_to_live(browser, live_server, world, plant_s
     interchange = _process_latest(page)
     assert not interchange.test_run and interchange.status == "processed"
     assert "Call-off PROD-CO1" in page.inner_text("main")
-    delivery = Delivery.objects.get(document_number="PROD-CO1")
+    delivery = Delivery.objects.get(document_number="PROD-CO1", recipient="plant")
     assert delivery_send(delivery_id=delivery.pk) == "delivered"
     assert [line["applied"] for line in plant_server.lines()] == [True]
     context.close()

@@ -61,5 +61,5 @@ def test_after_go_live_the_same_file_is_processed_and_dispatched(tester, receive
     interchange = receive_and_process(data, user)
     assert not interchange.test_run and interchange.status == "processed"
     assert DeliverySchedule.objects.filter(number="CO-REAL").count() == 1
-    assert Delivery.objects.filter(document_number="CO-REAL").count() == 1
+    assert Delivery.objects.filter(document_number="CO-REAL", recipient="plant").count() == 1
     assert Interchange.objects.count() == 2
