@@ -1,4 +1,4 @@
-"""``manage.py translate`` and ``manage.py formats`` without Django.
+"""``manage.py translate``, ``formats`` and ``generate_sample`` without Django.
 
 These commands need no database; running them before Django loads keeps a translate
 of a large interchange free of the web stack's start-up cost. Bad input ends with exit
@@ -82,11 +82,43 @@ def formats(argv: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"translate": translate, "formats": formats}
+def generate_sample(argv: Sequence[str]) -> int:
+    """Write a valid sample file of N documents in any format the registry renders."""
+    from hub.formats import samples
+
+    parser = argparse.ArgumentParser(prog="manage.py generate_sample", description="Write a sample file of random but valid documents.")
+    parser.add_argument("--format", dest="fmt", required=True, help=f"one of: {', '.join(sorted(samples.SAMPLES))} (or edifact, x12, vda, ubl, cxml)")
+    parser.add_argument("--messages", type=int, required=True, help="number of messages/documents")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same file)")
+    parser.add_argument("--output", default="-", help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    try:
+        name = samples.resolve(args.fmt)
+        if args.messages < 1:
+            raise ValueError("--messages must be at least 1")
+        if args.output == "-":
+            if name.split("-")[0] in samples.SINGLE_DOCUMENT and args.messages > 1:
+                raise ValueError(f"{name} holds one document per file: give --output FILE to write {args.messages} files")
+            samples.write(name, args.messages, sys.stdout.buffer, args.seed)
+            sys.stdout.buffer.flush()
+        else:
+            paths = samples.write_files(name, args.messages, args.output, args.seed)
+            if len(paths) > 1:
+                print(f"wrote {len(paths)} files {paths[0]} .. {paths[-1]}", file=sys.stderr)
+    except (ValueError, FormatError) as exc:
+        print(f"generate_sample: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"generate_sample: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+COMMANDS = {"translate": translate, "formats": formats, "generate_sample": generate_sample}
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run ``argv[0]`` (translate | formats) with the rest as its arguments."""
+    """Run ``argv[0]`` (translate | formats | generate_sample) with the rest as its arguments."""
     name, rest = argv[0], list(argv[1:])
     command = COMMANDS.get(name)
     if command is None:
