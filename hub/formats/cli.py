@@ -27,6 +27,10 @@ def translate(argv: Sequence[str]) -> int:
     parser.add_argument("--from", dest="source", default=None, help="format of FILE (default: detected)")
     parser.add_argument("--to", dest="target", default="json", help="json (default) or a format name from 'manage.py formats'")
     args = parser.parse_args(argv)
+    if args.target.lower() == "json" and (args.source or "edifact").lower() == "edifact":
+        done = _stream_edifact_json(args.file, args.source)
+        if done is not None:
+            return done
     try:
         with open(args.file, "rb") as fh:
             data = fh.read()
@@ -67,6 +71,67 @@ def translate(argv: Sequence[str]) -> int:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.buffer.write(rendered)
+    return 0
+
+
+def _stream_edifact_json(path: str, source: str | None) -> int | None:
+    """Translate an EDIFACT file to JSON message by message, in bounded memory.
+
+    The JSON goes to a spooled temporary file first and reaches stdout only when the
+    whole file translated without an error (bad input prints nothing on stdout).
+    Returns None when the file is no EDIFACT or the streaming path hands over
+    (``stream.Fallback``): the caller then parses the whole file with the codec.
+    """
+    import gc
+    import shutil
+    import tempfile
+
+    from hub.formats.edifact import stream
+
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return None  # the regular path words the error
+    with fh:
+        head = fh.read(registry.HEAD_BYTES)
+        if not source:
+            try:
+                if registry.detect(head).codec != "edifact":
+                    return None
+            except FormatError:
+                return None
+        fh.seek(0)
+        gc.disable()  # only acyclic garbage per message: reference counting frees it
+        try:
+            with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+b") as spool:
+                buffer: list[str] = []
+                count = 0
+
+                def emit(doc: dict) -> None:
+                    nonlocal count
+                    buffer.append(",\n" if count else "\n")
+                    buffer.append(json.dumps(doc, ensure_ascii=False))
+                    count += 1
+                    if len(buffer) >= 512:
+                        spool.write("".join(buffer).encode("utf-8"))
+                        buffer.clear()
+
+                try:
+                    warnings = stream.translate(fh, emit, head)
+                except stream.Fallback:
+                    return None
+                buffer.append("\n]\n" if count else "]\n")
+                spool.write("".join(buffer).encode("utf-8"))
+                for warning in warnings:
+                    print(f"{path}: warning: {warning}", file=sys.stderr)
+                spool.seek(0)
+                sys.stdout.flush()
+                out = sys.stdout.buffer.write(b"[")
+                del out
+                shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
+        finally:
+            gc.enable()
     return 0
 
 
