@@ -120,6 +120,8 @@ def _stream_edifact_json(path: str, source: str | None) -> int | None:
                     warnings = stream.translate(fh, emit, head)
                 except stream.Fallback:
                     return None
+                except Exception:  # noqa: BLE001 - a fast-path bug must not cost the user: the codec decides
+                    return None
                 buffer.append("\n]\n" if count else "]\n")
                 spool.write("".join(buffer).encode("utf-8"))
                 for warning in warnings:

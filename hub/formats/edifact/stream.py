@@ -77,16 +77,25 @@ def _texts(blocks: Iterable[bytes], ident: str, charset: str, term: bytes) -> It
         yield text
 
 
-def _raw_segments(texts: Iterable[str], seps: syntax.Separators) -> Iterator[str]:
-    """Cut decoded text into trimmed raw segments, honouring the release character."""
+def _batches(texts: Iterable[str], seps: syntax.Separators) -> Iterator[tuple[list[str], bool]]:
+    """Cut decoded text into lists of trimmed raw segments, honouring the release character.
+
+    Yields ``(segments, clean)`` per chunk; ``clean`` means no release character occurs
+    in them, so a mapping may split at separators without unescaping.
+    """
     term, rel = seps.segment, seps.release
     carry = ""
     pattern = None
+    noisy = None
     for text in texts:
         text = text.replace("\r", "").replace("\n", "")
         if carry:
             text = carry + text
-        if rel and rel in text:
+        clean = not (rel and rel in text)
+        if clean:
+            pieces = text.split(term)
+            carry = pieces.pop()
+        else:
             if pattern is None:
                 pattern = re.compile(f"((?:[^{re.escape(rel + term)}]|{re.escape(rel)}.)*)({re.escape(term)}|$)", re.S)
             pieces = []
@@ -98,18 +107,19 @@ def _raw_segments(texts: Iterable[str], seps: syntax.Separators) -> Iterator[str
                     pieces.append(match.group(1))
                 else:
                     carry = match.group(1)
-        else:
-            pieces = text.split(term)
-            carry = pieces.pop()
-        for raw in pieces:
-            raw = raw.strip(_TRIM)
-            if raw:
-                if rel and raw.endswith(rel):
-                    raise Fallback("escaped blank at a segment end")
-                yield raw
+        if noisy is None:
+            layout = "[ \\t\\x00\\x1a]"
+            noisy = re.compile(f"{re.escape(term)}{layout}|{layout}{re.escape(term)}|{re.escape(term)}{re.escape(term)}|^{layout}")
+        if not clean or noisy.search(text) or "" in pieces:
+            pieces = [p for p in (raw.strip(_TRIM) for raw in pieces) if p]
+            if rel and any(p.endswith(rel) for p in pieces):
+                raise Fallback("escaped blank at a segment end")
+        yield pieces, clean
     carry = carry.strip(_TRIM)
     if carry:
-        yield carry
+        if rel and carry.endswith(rel):
+            raise Fallback("escaped blank at a segment end")
+        yield [carry], not (rel and rel in carry)
 
 
 def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # noqa: ANN001, C901
@@ -141,39 +151,47 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
     message: list[str] | None = None
     mapper = _Mapper(seps)
     interchanges = 0
-    for raw in _raw_segments(_texts(blocks, ident, charset, term.encode("ascii")), seps):
-        tag = raw[:3]
-        if tag == "UNA":
-            raise Fallback("a second UNA")
-        if message is not None:
-            message.append(raw)
-            if tag == "UNT" and raw[3:4] == elem:
-                counted += 1
-                assert env is not None
-                _message(message, env, seps, interchange_raw, mapper, emit, term)
-                message = None
-            elif tag in _SERVICE and raw[3:4] in (elem, ""):
-                raise Fallback("envelope segment inside a message")
-            continue
-        if raw[3:4] not in (elem, ""):
-            raise Fallback("segment outside a message")
-        if tag == "UNH" and env is not None:
-            message = [raw]
-        elif tag == "UNB" and env is None and (interchanges == 0 or seps == syntax.DEFAULT):
-            interchanges += 1
-            seg = next(tokenize(raw + term, seps))
-            env = _envelope_from_unb(seg, seps)
-            if _prepared(seg)[1] is not None:
-                raise Fallback("UNB date")
-            interchange_raw, counted = raw, 0
-        elif tag == "UNZ" and env is not None:
-            seg = next(tokenize(raw + term, seps))
-            declared = seg.get(1)
-            if not declared.isdigit() or int(declared) != counted or seg.get(2) != env.control_ref:
-                raise Fallback("UNZ count or reference")
-            env = None
-        else:
-            raise Fallback(f"{tag} outside a message")
+    clean = True
+    for batch, batch_clean in _batches(_texts(blocks, ident, charset, term.encode("ascii")), seps):
+        clean = clean and batch_clean
+        for raw in batch:
+            if message is not None:
+                message.append(raw)
+                if not raw.startswith("UN"):
+                    continue
+                tag = raw[:3]
+                if tag == "UNT" and raw[3:4] == elem:
+                    counted += 1
+                    assert env is not None
+                    _message(message, env, seps, interchange_raw, mapper, emit, term, clean)
+                    message = None
+                    clean = batch_clean
+                elif tag in _SERVICE and raw[3:4] in (elem, ""):
+                    raise Fallback("envelope segment inside a message")
+                continue
+            tag = raw[:3]
+            if tag == "UNA":
+                raise Fallback("a second UNA")
+            if raw[3:4] not in (elem, ""):
+                raise Fallback("segment outside a message")
+            if tag == "UNH" and env is not None:
+                message = [raw]
+                clean = batch_clean
+            elif tag == "UNB" and env is None and (interchanges == 0 or seps == syntax.DEFAULT):
+                interchanges += 1
+                seg = next(tokenize(raw + term, seps))
+                env = _envelope_from_unb(seg, seps)
+                if _prepared(seg)[1] is not None:
+                    raise Fallback("UNB date")
+                interchange_raw, counted = raw, 0
+            elif tag == "UNZ" and env is not None:
+                seg = next(tokenize(raw + term, seps))
+                declared = seg.get(1)
+                if not declared.isdigit() or int(declared) != counted or seg.get(2) != env.control_ref:
+                    raise Fallback("UNZ count or reference")
+                env = None
+            else:
+                raise Fallback(f"{tag} outside a message")
     if message is not None or env is not None:
         raise Fallback("truncated")
     return []
@@ -182,9 +200,9 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
 _SERVICE = ("UNA", "UNB", "UNG", "UNH", "UNE", "UNZ")
 
 
-def _message(segments: list[str], env: Envelope, seps: syntax.Separators, unb: str, mapper: _Mapper, emit, term: str) -> None:  # noqa: ANN001
+def _message(segments: list[str], env: Envelope, seps: syntax.Separators, unb: str, mapper: _Mapper, emit, term: str, clean: bool) -> None:  # noqa: ANN001, PLR0913
     """Map one message (raw segments UNH..UNT): the fast DELFOR/DELJIT mapping, else the codec."""
-    doc = mapper.read(segments, env)
+    doc = mapper.read(segments, env, clean)
     if doc is not None:
         emit(doc)
         return
@@ -217,6 +235,8 @@ class _Mapper:
         self.dates: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
         self.numbers: dict[str, str] = {}
         self.units: dict[str, str] = {}
+        self.dtm_cache: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.qty_cache: dict[str, tuple[str, str, str]] = {}
 
     def date(self, comps: list[str]) -> tuple[str, str | None, str | None, str | None] | None:
         value = comps[1] if len(comps) > 1 else ""
@@ -251,10 +271,10 @@ class _Mapper:
                 self.numbers[raw] = found
         return found
 
-    def read(self, segments: list[str], env: Envelope) -> dict | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
+    def read(self, segments: list[str], env: Envelope, clean: bool = False) -> dict | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
         seps = self.seps
         elem, comp = seps.element, seps.component
-        if (seps.release and any(seps.release in s for s in segments)) or (
+        if (not clean and seps.release and any(seps.release in s for s in segments)) or (
             seps.repetition.strip() and any(seps.repetition in s for s in segments)
         ):
             return None
@@ -292,13 +312,19 @@ class _Mapper:
         units = self.units
         scc_levels = codes.SCC_TO_COMMITMENT
 
+        dtms = self.dtm_cache
+        qtys = self.qty_cache
         for raw in segments[1:-1]:
-            parts = raw.split(elem)
-            tag = parts[0]
+            tag = raw[:3]
             if tag == "DTM":
-                found = self.date(parts[1].split(comp)) if len(parts) > 1 else self.date([""])
+                found = dtms.get(raw)
                 if found is None:
-                    return None
+                    parts = raw.split(elem)
+                    found = self.date(parts[1].split(comp)) if len(parts) > 1 and len(parts[0]) == 3 else None
+                    if found is None:
+                        return None
+                    if len(dtms) < 100_000:
+                        dtms[raw] = found
                 qualifier, day, start, end = found
                 if line is None:
                     if qualifier == "137":
@@ -315,23 +341,30 @@ class _Mapper:
                         cumulative["date"] = day or start
                 elif context == "receipt" and receipt is not None and qualifier in codes.DTM_RECEIPT:
                     receipt["date"] = day or start
-            elif tag == "QTY":
+                last_tag = tag
+                continue
+            if tag == "QTY":
                 if line is None:
                     continue  # header or summary quantities carry no part (and, as in delfor.read, leave last_tag)
-                comps = parts[1].split(comp) if len(parts) > 1 else [""]
-                qualifier = comps[0]
-                quantity = self.number(comps[1] if len(comps) > 1 else "")
-                if quantity is None:
-                    return None
+                found_qty = qtys.get(raw)
+                if found_qty is None:
+                    parts = raw.split(elem)
+                    if parts[0] != "QTY":
+                        return None
+                    comps = parts[1].split(comp) if len(parts) > 1 else [""]
+                    quantity = self.number(comps[1] if len(comps) > 1 else "")
+                    if quantity is None:
+                        return None
+                    unit = comps[2] if len(comps) > 2 else ""
+                    found_qty = (comps[0], quantity, codes.unit_to_rec20(unit) if unit else "")
+                    if len(qtys) < 100_000:
+                        qtys[raw] = found_qty
+                qualifier, quantity, rec20 = found_qty
                 if qualifier in schedule_qty:
                     item = {"quantity": quantity, "commitment": commitment, "date": None, "from": None, "to": None}
                     line["schedule"].append(item)
                     context = "schedule"
-                    unit = comps[2] if len(comps) > 2 else ""
-                    if unit:
-                        rec20 = units.get(unit)
-                        if rec20 is None:
-                            rec20 = units[unit] = codes.unit_to_rec20(unit)
+                    if rec20:
                         line["unit"] = rec20
                 elif qualifier == "70":
                     cumulative = {"quantity": quantity, "date": None}
@@ -343,7 +376,11 @@ class _Mapper:
                     context = "receipt"
                 else:
                     context = ""
-            elif tag == "SCC":
+                last_tag = tag
+                continue
+            parts = raw.split(elem)
+            tag = parts[0]
+            if tag == "SCC":
                 code = parts[1].split(comp)[0] if len(parts) > 1 else ""
                 level = scc_levels.get(code)
                 if level is None:
