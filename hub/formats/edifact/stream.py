@@ -309,7 +309,6 @@ class _Mapper:
         context = ""
         commitment = "firm"
         last_tag = ""
-        units = self.units
         scc_levels = codes.SCC_TO_COMMITMENT
 
         dtms = self.dtm_cache
