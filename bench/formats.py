@@ -84,7 +84,11 @@ def best(cmd: list[str], runs: int) -> dict:
 
 def generate(fmt: str, messages: int, path: Path) -> None:
     if not path.exists():
-        subprocess.run([PY, "manage.py", "generate_sample", "--format", fmt, "--messages", str(messages), "--seed", "1", "--output", str(path)], cwd=ROOT, check=True)
+        subprocess.run(
+            [PY, "manage.py", "generate_sample", "--format", fmt, "--messages", str(messages), "--seed", "1", "--output", str(path)],
+            cwd=ROOT,
+            check=True,
+        )
 
 
 def messages_for(fmt: str, target_bytes: int) -> int:

@@ -70,7 +70,12 @@ def _parties(rng: random.Random) -> tuple[Party, Party, Party, str]:
     plant_no = rng.randint(1, PLANTS)
     plant = f"PLANT{plant_no:02d}"
     buyer = Party(id=SENDER, name="OEM Plants Group")
-    return buyer, Party(id=supplier, name=f"Supplier {supplier[3:]} GmbH"), Party(id=plant, plant=plant, unloading_point=f"G{plant_no:02d}"), supplier
+    return (
+        buyer,
+        Party(id=supplier, name=f"Supplier {supplier[3:]} GmbH"),
+        Party(id=plant, plant=plant, unloading_point=f"G{plant_no:02d}"),
+        supplier,
+    )
 
 
 def _part(rng: random.Random) -> tuple[str, str, str]:
@@ -111,10 +116,14 @@ def delivery_schedule(rng: random.Random, index: int, kind: str = "standard", pr
         cumulative = rng.randint(100, 99999) * 10
         if profile.receipts:
             line.cumulative_received = CumulativeQuantity(quantity=Decimal(cumulative), date=_day(-1))
-            line.last_receipts.append(Receipt(delivery_note=f"{rng.randint(1, 99999999):08d}", date=_day(-3), quantity=Decimal(rng.randint(1, 50) * 10)))
+            line.last_receipts.append(
+                Receipt(delivery_note=f"{rng.randint(1, 99999999):08d}", date=_day(-3), quantity=Decimal(rng.randint(1, 50) * 10))
+            )
         for k in range(rng.randint(2, profile.max_schedule)):
             commitment = "firm" if k < 2 else ("production" if k < 4 else "forecast")
-            line.schedule.append(ScheduleQuantity(quantity=Decimal(rng.randint(1, 200) * 10), commitment=commitment, date=_day(1 + k * step)))
+            line.schedule.append(
+                ScheduleQuantity(quantity=Decimal(rng.randint(1, 200) * 10), commitment=commitment, date=_day(1 + k * step))
+            )
         doc.lines.append(line)
     return doc
 
@@ -146,7 +155,14 @@ def despatch_advice(rng: random.Random, index: int, profile: Profile = FULL) -> 
         first = rng.randint(10**8, 10**9 - 10)
         doc.packages.append(Package(type=rng.choice(PACKAGES), count=count, label_ids=[str(first + n) for n in range(count)]))
         doc.lines.append(
-            DespatchLine(buyer_part=buyer_part, supplier_part=supplier_part, quantity=Decimal(count * capacity), unit="C62", order_number=order, batch=f"B{rng.randint(1000, 9999)}")
+            DespatchLine(
+                buyer_part=buyer_part,
+                supplier_part=supplier_part,
+                quantity=Decimal(count * capacity),
+                unit="C62",
+                order_number=order,
+                batch=f"B{rng.randint(1000, 9999)}",
+            )
         )
     return doc
 
@@ -200,7 +216,15 @@ def order_response(rng: random.Random, index: int, profile: Profile = FULL) -> O
         buyer_part, supplier_part, _description = _part(rng)
         status = "changed" if changed and n == 1 else "accepted"
         doc.lines.append(
-            ResponseLine(line=str(n), buyer_part=buyer_part, supplier_part=supplier_part, quantity=Decimal(rng.randint(1, 500) * 10), unit="C62", status=status, date=_day(10))
+            ResponseLine(
+                line=str(n),
+                buyer_part=buyer_part,
+                supplier_part=supplier_part,
+                quantity=Decimal(rng.randint(1, 500) * 10),
+                unit="C62",
+                status=status,
+                date=_day(10),
+            )
         )
     return doc
 

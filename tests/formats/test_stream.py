@@ -92,11 +92,16 @@ def test_bad_values_hand_over_to_the_codec():
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(1, 10_000), n=st.integers(1, 6), cut=st.integers(0, 400), junk=st.sampled_from(["", " ", "\n", "'", "+", ":", "?", "X"]))
+@given(
+    seed=st.integers(1, 10_000),
+    n=st.integers(1, 6),
+    cut=st.integers(0, 400),
+    junk=st.sampled_from(["", " ", "\n", "'", "+", ":", "?", "X"]),
+)
 def test_damaged_samples_never_disagree(seed, n, cut, junk):
     data = bytearray(sample("edifact-delfor", n, seed))
     at = min(len(data) - 1, 120 + cut * 7)
-    data[at:at + 1] = junk.encode()
+    data[at : at + 1] = junk.encode()
     data = bytes(data)
     docs, errors = parsed(data)
     got = streamed(data)
