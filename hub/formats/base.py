@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -43,6 +44,7 @@ class RenderOptions:
     control_ref: str = "1"
     version: str = ""
     test: bool = False
+    now: dt.datetime | None = None  # the envelope's date and time (default: now); samples fix it
 
 
 class Codec(Protocol):

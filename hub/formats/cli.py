@@ -1,4 +1,4 @@
-"""``manage.py translate`` and ``manage.py formats`` without Django.
+"""``manage.py translate``, ``formats`` and ``generate_sample`` without Django.
 
 These commands need no database; running them before Django loads keeps a translate
 of a large interchange free of the web stack's start-up cost. Bad input ends with exit
@@ -27,6 +27,10 @@ def translate(argv: Sequence[str]) -> int:
     parser.add_argument("--from", dest="source", default=None, help="format of FILE (default: detected)")
     parser.add_argument("--to", dest="target", default="json", help="json (default) or a format name from 'manage.py formats'")
     args = parser.parse_args(argv)
+    if args.target.lower() == "json" and (args.source or "edifact").lower() == "edifact":
+        done = _stream_edifact_json(args.file, args.source)
+        if done is not None:
+            return done
     try:
         with open(args.file, "rb") as fh:
             data = fh.read()
@@ -70,6 +74,69 @@ def translate(argv: Sequence[str]) -> int:
     return 0
 
 
+def _stream_edifact_json(path: str, source: str | None) -> int | None:
+    """Translate an EDIFACT file to JSON message by message, in bounded memory.
+
+    The JSON goes to a spooled temporary file first and reaches stdout only when the
+    whole file translated without an error (bad input prints nothing on stdout).
+    Returns None when the file is no EDIFACT or the streaming path hands over
+    (``stream.Fallback``): the caller then parses the whole file with the codec.
+    """
+    import gc
+    import shutil
+    import tempfile
+
+    from hub.formats.edifact import stream
+
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return None  # the regular path words the error
+    with fh:
+        head = fh.read(registry.HEAD_BYTES)
+        if not source:
+            try:
+                if registry.detect(head).codec != "edifact":
+                    return None
+            except FormatError:
+                return None
+        fh.seek(0)
+        gc.disable()  # only acyclic garbage per message: reference counting frees it
+        try:
+            with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+b") as spool:
+                buffer: list[str] = []
+                count = 0
+
+                def emit(doc: dict) -> None:
+                    nonlocal count
+                    buffer.append(",\n" if count else "\n")
+                    buffer.append(json.dumps(doc, ensure_ascii=False))
+                    count += 1
+                    if len(buffer) >= 512:
+                        spool.write("".join(buffer).encode("utf-8"))
+                        buffer.clear()
+
+                try:
+                    warnings = stream.translate(fh, emit, head)
+                except stream.Fallback:
+                    return None
+                except Exception:  # noqa: BLE001 - a fast-path bug must not cost the user: the codec decides
+                    return None
+                buffer.append("\n]\n" if count else "]\n")
+                spool.write("".join(buffer).encode("utf-8"))
+                for warning in warnings:
+                    print(f"{path}: warning: {warning}", file=sys.stderr)
+                spool.seek(0)
+                sys.stdout.flush()
+                out = sys.stdout.buffer.write(b"[")
+                del out
+                shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
+        finally:
+            gc.enable()
+    return 0
+
+
 def formats(argv: Sequence[str]) -> int:
     """Print the supported formats, versions and message types as a table."""
     argparse.ArgumentParser(prog="manage.py formats", description="List the formats the hub reads and writes.").parse_args(argv)
@@ -82,11 +149,43 @@ def formats(argv: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"translate": translate, "formats": formats}
+def generate_sample(argv: Sequence[str]) -> int:
+    """Write a valid sample file of N documents in any format the registry renders."""
+    from hub.formats import samples
+
+    parser = argparse.ArgumentParser(prog="manage.py generate_sample", description="Write a sample file of random but valid documents.")
+    parser.add_argument("--format", dest="fmt", required=True, help=f"one of: {', '.join(sorted(samples.SAMPLES))} (or edifact, x12, vda, ubl, cxml)")
+    parser.add_argument("--messages", type=int, required=True, help="number of messages/documents")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same file)")
+    parser.add_argument("--output", default="-", help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    try:
+        name = samples.resolve(args.fmt)
+        if args.messages < 1:
+            raise ValueError("--messages must be at least 1")
+        if args.output == "-":
+            if name.split("-")[0] in samples.SINGLE_DOCUMENT and args.messages > 1:
+                raise ValueError(f"{name} holds one document per file: give --output FILE to write {args.messages} files")
+            samples.write(name, args.messages, sys.stdout.buffer, args.seed)
+            sys.stdout.buffer.flush()
+        else:
+            paths = samples.write_files(name, args.messages, args.output, args.seed)
+            if len(paths) > 1:
+                print(f"wrote {len(paths)} files {paths[0]} .. {paths[-1]}", file=sys.stderr)
+    except (ValueError, FormatError) as exc:
+        print(f"generate_sample: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"generate_sample: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+COMMANDS = {"translate": translate, "formats": formats, "generate_sample": generate_sample}
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run ``argv[0]`` (translate | formats) with the rest as its arguments."""
+    """Run ``argv[0]`` (translate | formats | generate_sample) with the rest as its arguments."""
     name, rest = argv[0], list(argv[1:])
     command = COMMANDS.get(name)
     if command is None:

@@ -215,6 +215,7 @@ class EdifactCodec:
             receiver=(options.receiver_id, options.receiver_qualifier),
             control_ref=options.control_ref,
             test=options.test,
+            now=options.now,
         )
 
     def describe(self) -> list[FormatInfo]:

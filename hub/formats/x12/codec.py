@@ -175,7 +175,7 @@ class X12Codec:
             header: SegmentOut = ["ST", set_type, ref, *(["005010X231"] if set_type == "999" else [])]
             sets.append([header, *body, ["SE", str(len(body) + 2), ref]])
 
-        now = dt.datetime.now(dt.UTC)
+        now = options.now or dt.datetime.now(dt.UTC)
         isa: SegmentOut = [
             "ISA", "00", " " * 10, "00", " " * 10,
             options.sender_qualifier.ljust(2)[:2], options.sender_id.ljust(15),
