@@ -165,6 +165,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "InterchangeStatusEnum": "hub.models.Interchange.Status",
+        "DeliveryStatusEnum": "hub.models.Delivery.Status",
+        "CallOffStatusEnum": "orders.models.DeliverySchedule.Status",
+        "SupplierStatusEnum": "suppliers.models.Supplier.Status",
+    },
 }
 
 # Celery: at-least-once. Tasks are acknowledged after they ran, returned to the queue
