@@ -23,6 +23,10 @@ class Plant(models.Model):
     outbound_format = models.CharField(_("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'"))
     queue = models.CharField(_("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES"))
     max_in_flight = models.PositiveSmallIntegerField(_("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once"))
+    batch_size = models.PositiveSmallIntegerField(
+        _("batch size"), default=1, help_text=_("more than 1: the plant takes up to this many documents in one POST (canonical JSON only)")
+    )
+    batch_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -218,6 +218,8 @@ CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "
 CELERY_TASK_ROUTES = {
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
+    "hub.dispatch.tasks.deliver_batch": {"queue": "dispatch"},
+    "hub.dispatch.tasks.deliver_many": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }

@@ -15,7 +15,7 @@ class PlantEndpointForm(forms.ModelForm):
 
     class Meta:
         model = Plant
-        fields = ["code", "name", "timezone", "connector", "endpoint_url", "endpoint_secret", "drop_directory", "outbound_format", "queue", "max_in_flight", "paused"]
+        fields = ["code", "name", "timezone", "connector", "endpoint_url", "endpoint_secret", "drop_directory", "outbound_format", "queue", "max_in_flight", "batch_size", "paused"]
 
     def clean_endpoint_url(self) -> str:
         url = self.cleaned_data.get("endpoint_url", "")

@@ -36,6 +36,7 @@ from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
 log = logging.getLogger(__name__)
 OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING)
 DEFAULT_QUEUE = "dispatch"
+INBOX_CHUNK = 200
 
 
 def _sequence_key(recipient: str, document: Any) -> str:
@@ -90,10 +91,22 @@ def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
 
 
 def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
-    from hub.dispatch.tasks import deliver
+    from hub.dispatch import batching
+    from hub.dispatch.tasks import deliver, deliver_batch, deliver_many
 
+    work = list(work)
+    ids = [pk for pk, _ in work]
+    members = batching.batch_plants(ids) if work else {}
+    # Portal-inbox copies need no network: a few tasks take them in chunks.
+    inbox = set(Delivery.objects.filter(pk__in=ids, connector="portal").values_list("pk", flat=True)) if len(work) > 1 else set()
+    for plant_id, queue in batching.batch_tasks(members):
+        deliver_batch.apply_async((plant_id,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
     for pk, queue in work:
-        deliver.apply_async((pk,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
+        if pk not in members and pk not in inbox:
+            deliver.apply_async((pk,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
+    chunk = sorted(inbox)
+    for start in range(0, len(chunk), INBOX_CHUNK):
+        deliver_many.apply_async((chunk[start:start + INBOX_CHUNK],), queue=DEFAULT_QUEUE, countdown=countdown or None)
 
 
 def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
@@ -176,6 +189,14 @@ def delivery_send(*, delivery_id: int) -> str:
     alone. Retryable failures schedule the next attempt with backoff; the last failed
     attempt, or a permanent failure, dead-letters the delivery.
     """
+    from hub.dispatch import batching
+
+    batch_plant = batching.batch_plants([delivery_id])
+    if batch_plant:
+        # A batching plant gets every delivery in batches, one batch in flight at a time.
+        if batching.batch_send(plant_id=batch_plant[delivery_id][0]) is None:
+            _enqueue([(delivery_id, batch_plant[delivery_id][2])], countdown=1)
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped"
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"

@@ -80,21 +80,33 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, {"error": "Idempotency-Key header missing"})
             return
         content_type = self.headers.get("Content-Type", "")
-        number = ""
+        items = [(key, "", body)]
         if content_type.startswith("application/json"):
             try:
-                number = json.loads(body).get("number", "")
-            except (ValueError, AttributeError):
-                self._answer(400, {"error": "body is not a JSON object"})
+                data = json.loads(body)
+                if isinstance(data.get("deliveries"), list):
+                    # A batch: each document is applied once per its own idempotency key.
+                    items = [(d["idempotency_key"], d["document"].get("number", ""), json.dumps(d["document"]).encode()) for d in data["deliveries"]]
+                else:
+                    items = [(key, data.get("number", ""), body)]
+            except (ValueError, AttributeError, KeyError, TypeError):
+                self._answer(400, {"error": "body is not a JSON object or a batch of deliveries"})
                 return
+        results = []
         with server.lock:
-            applied = key not in server.seen
-            server.seen.add(key)
+            lines = []
+            for item_key, number, item_body in items:
+                applied = item_key not in server.seen
+                server.seen.add(item_key)
+                results.append(applied)
+                lines.append(
+                    {"idempotency_key": item_key, "sha256": hashlib.sha256(item_body).hexdigest(), "applied": applied, "path": self.path,
+                     "number": number, "content_type": content_type, "batch": len(items) if len(items) > 1 or item_key != key else 0, "at": time.time()}
+                )
             if server.record is not None:
-                line = {"idempotency_key": key, "sha256": hashlib.sha256(body).hexdigest(), "applied": applied, "path": self.path, "number": number, "content_type": content_type, "at": time.time()}
                 with server.record.open("a") as fh:
-                    fh.write(json.dumps(line) + "\n")
-        self._answer(200, {"applied": applied})
+                    fh.write("".join(json.dumps(line) + "\n" for line in lines))
+        self._answer(200, {"applied": results[0] if len(results) == 1 else results})
 
 
 def serve(port: int, *, record: Path | None = None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "") -> None:

@@ -13,16 +13,39 @@ def deliver(delivery_id: int) -> str:
     return services.delivery_send(delivery_id=delivery_id)
 
 
+@shared_task(name="hub.dispatch.tasks.deliver_many")
+def deliver_many(delivery_ids: list[int]) -> int:
+    """Send several deliveries one after the other (portal-inbox copies); each is claimed on its own."""
+    return sum(services.delivery_send(delivery_id=pk) == "delivered" for pk in delivery_ids)
+
+
+@shared_task(name="hub.dispatch.tasks.deliver_batch")
+def deliver_batch(plant_id: int) -> int:
+    """Send a batching plant's due deliveries in batches (one batch in flight per plant)."""
+    from hub.dispatch.batching import batch_send, due_count
+
+    sent = batch_send(plant_id=plant_id)
+    if sent is None and due_count(plant_id):
+        deliver_batch.apply_async((plant_id,), countdown=1)  # another batch is in flight; come back
+    return sent or 0
+
+
 @shared_task(name="hub.dispatch.tasks.sweep", expires=60)
 def sweep() -> dict[str, int]:
     """Re-enqueue stuck interchanges and deliveries (the worker schedules this itself)."""
     return services.sweep()
 
 
+_bench_client = None
+
+
 @shared_task(name="hub.dispatch.tasks.bench_tick")
 def bench_tick(counter_key: str) -> None:
     """Count one task run in Redis: the bare Celery floor that ``bench/dispatch.py`` compares with."""
-    import redis
-    from django.conf import settings
+    global _bench_client
+    if _bench_client is None:
+        import redis
+        from django.conf import settings
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter_key)
+        _bench_client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    _bench_client.incr(counter_key)
