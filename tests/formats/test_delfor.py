@@ -161,3 +161,19 @@ def test_canonical_json_round_trips():
     doc = result.documents[0]
     assert from_json(to_json(doc)) == doc
     assert to_json(doc)["lines"][0]["schedule"][0] == {"quantity": "100", "commitment": "firm", "date": "2026-11-30"}
+
+
+def test_corpus_delfor_files_parse(corpus_dir):
+    """Every DELFOR in the shared corpus parses without errors (the corpus has none yet: skip says so)."""
+    manifest = (corpus_dir / "MANIFEST.tsv").read_text().splitlines()
+    header = manifest[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=False)) for line in manifest[1:]]
+    delfor_files = [corpus_dir / r["file"] for r in rows if "DELFOR" in r.get("message_types", "")]
+    if not delfor_files:
+        import pytest
+
+        pytest.skip(f"no DELFOR file in {corpus_dir} (no public one under a usable licence); our fixtures are written from the standard")
+    for path in delfor_files:
+        _, result = parse(path.read_bytes())
+        assert result.all_errors == [], f"{path.name}: {result.all_errors[0]}"
+        assert result.documents
