@@ -23,3 +23,11 @@ def test_unreachable_broker_answers_503_with_the_reason(client):
         app.conf.broker_write_url = None
     assert response.status_code == 503
     assert "broker unreachable" in response.json()["problems"]["broker"]
+
+
+def test_published_schemas_are_served(client):
+    xsd = client.get("/schemas/hub-canonical.xsd")
+    assert xsd.status_code == 200 and b"urn:supplierhub:canonical:1" in b"".join(xsd.streaming_content)
+    json_schema = client.get("/schemas/canonical.schema.json")
+    assert json_schema.status_code == 200 and b"2020-12" in b"".join(json_schema.streaming_content)
+    assert client.get("/schemas/../settings.py").status_code == 404
