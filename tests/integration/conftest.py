@@ -46,10 +46,11 @@ class Workers:
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, concurrency: int = 2) -> subprocess.Popen:
+    def start(self, concurrency: int = 2, queues: list[str] | None = None) -> subprocess.Popen:
         log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the worker
+        only = ["-Q", ",".join(queues)] if queues else []
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "hub", "worker", "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle"],
+            [sys.executable, "-m", "celery", "-A", "hub", "worker", "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle", *only],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -58,6 +59,10 @@ class Workers:
         )
         self.procs.append(proc)
         return proc
+
+    def start_for(self, queues: list[str]) -> subprocess.Popen:
+        """A worker that consumes only ``queues`` (e.g. the dispatch queue of some plants)."""
+        return self.start(queues=queues)
 
     def kill(self, proc: subprocess.Popen) -> None:
         """SIGKILL the worker and its pool children at once, as a crash would."""

@@ -161,3 +161,21 @@ def test_a_hanging_plant_does_not_hold_up_the_others(world, workers, plant_serve
     finally:
         slow.shutdown()
         slow.server_close()
+
+
+def test_a_worker_can_serve_a_subset_of_plants(world, workers, plant_server, settings):
+    from hub.ingest.services import interchange_process
+
+    workers.env["HUB_DISPATCH_QUEUES"] = "dispatch,dispatch.eu"
+    settings.HUB_DISPATCH_QUEUES = ["dispatch", "dispatch.eu"]
+    Plant.objects.update(endpoint_url=plant_server.url + "/in")
+    Plant.objects.filter(code="PLANT02").update(queue="dispatch.eu")
+    interchange = receive(world["users"]["admin"], delfor([message("1", "EU1", plant="PLANT02"), message("2", "HOME1", plant="PLANT01")], ref="ICR-Q"))
+    interchange_process(interchange_id=interchange.pk)
+    eu_only = workers.start_for(["dispatch.eu"])
+    wait_until(lambda: [x["number"] for x in plant_server.lines()] == ["EU1"], 60, f"the dispatch.eu worker did not deliver EU1 ({workers.logs()[-600:]})")
+    time.sleep(2)
+    assert [x["number"] for x in plant_server.lines()] == ["EU1"], "a worker for dispatch.eu delivered another plant's call-off"
+    workers.kill(eu_only)
+    workers.start()  # no -Q: every queue, including dispatch.eu
+    wait_until(lambda: sorted(x["number"] for x in plant_server.lines()) == ["EU1", "HOME1"], 60, "the default worker did not deliver the rest")
