@@ -56,3 +56,11 @@ def test_unknown_format_and_missing_file_exit_2_without_traceback(tmp_path):
 def test_formats_lists_delfor():
     result = run("formats")
     assert result.returncode == 0 and "DELFOR" in result.stdout and "D:96A" in result.stdout
+
+
+def test_translate_between_families_keeps_a_valid_control_number(tmp_path):
+    path = tmp_path / "calloff.edi"
+    path.write_bytes(delfor([message("1", "CO1")], ref="S00000042"))
+    result = run("translate", str(path), "--to", "x12")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ISA*") and "*000000042*" in result.stdout

@@ -64,7 +64,7 @@ def translate(argv: Sequence[str]) -> int:
         options = RenderOptions(
             sender_id=(env.sender.get("id") if env else "") or "SUPPLIERHUB",
             receiver_id=(env.receiver.get("id") if env else "") or "PARTNER",
-            control_ref=(env.control_ref if env else "") or "1",
+            control_ref=_control_ref(env.control_ref if env else "", codec.name),
         )
         rendered = codec.render(documents, options)
     except FormatError as exc:
@@ -135,6 +135,13 @@ def _stream_edifact_json(path: str, source: str | None) -> int | None:
         finally:
             gc.enable()
     return 0
+
+
+def _control_ref(source: str, target: str) -> str:
+    """Keep the source's control reference, made numeric where the target needs it (X12: 1-9 digits)."""
+    if target == "x12":
+        return "".join(ch for ch in source if ch.isdigit())[-9:].lstrip("0") or "1"
+    return source or "1"
 
 
 def formats(argv: Sequence[str]) -> int:
