@@ -463,16 +463,16 @@ def _acknowledge(interchange: Interchange, result: ParseResult, outcome: Outcome
 
 @transaction.atomic
 def acknowledgement_create(*, interchange: Interchange, result: ParseResult, outcome: Outcome) -> Acknowledgement:
-    """Store the acknowledgement of a processed interchange as a file on it (one per interchange).
+    """Store the acknowledgement of a processed interchange as a file on it (the latest processing's).
 
     The file says what the hub made of every message: accepted, or rejected with the
     errors (syntax, routing, failure policy). Its control reference comes from the
     acknowledgement's id above ``ACK_CONTROL_BASE``, apart from the delivery ids that
     number the hub's other outbound interchanges.
     """
-    existing = Acknowledgement.objects.filter(interchange=interchange).first()
-    if existing is not None:
-        return existing
+    # A file processed again (after a profile or mapping fix) gets a new acknowledgement
+    # under a new control reference; the earlier file stays in storage.
+    Acknowledgement.objects.filter(interchange=interchange).delete()
     verdict = _verdict(result, outcome)
     ack = Acknowledgement.objects.create(
         interchange=interchange, created_at=timezone.now(), format=result.format, kind="", status="", document=[]

@@ -202,6 +202,21 @@ def test_fully_bad_file_gets_a_rejecting_contrl(world, receive_and_process):
     assert [s.split("+")[3][:1] for s in segs if s.startswith("UCM+")] == ["4"]
 
 
+def test_a_file_processed_again_gets_a_new_acknowledgement(world, receive_and_process):
+    from hub.ingest.services import interchange_process, interchange_reprocess
+    from tests.factories import PlantFactory
+
+    interchange = receive_and_process(edifact([asn("DN-45", plant="PLANT09")], ref="AGAIN"), world["users"]["supplier"])
+    first = Acknowledgement.objects.get(interchange=interchange)
+    assert first.status == "rejected"
+    PlantFactory(code="PLANT09")
+    interchange_reprocess(interchange=interchange)
+    interchange_process(interchange_id=interchange.pk)
+    second = Acknowledgement.objects.get(interchange=interchange)
+    assert second.status == "accepted" and second.control_ref != first.control_ref
+    assert StoredAdvice.objects.get().plant.code == "PLANT09"
+
+
 def test_no_acknowledgement_when_the_profile_says_so(world, receive_and_process):
     PartnerProfile.objects.filter(supplier__number="SUP00001").update(send_acknowledgements=False)
     interchange = receive_and_process(edifact([asn("DN-50")]), world["users"]["supplier"])
