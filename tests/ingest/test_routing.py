@@ -370,3 +370,13 @@ def test_new_endpoints_are_in_the_openapi_schema(world, client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     for path in ("/api/v1/despatch-advices/", "/api/v1/purchase-orders/{id}/", "/api/v1/order-responses/", "/api/v1/interchanges/{id}/ack"):
         assert path in schema
+
+
+def test_admin_lists_new_documents_within_the_buyers_plants(world, receive_and_process, client):
+    receive_and_process(edifact([asn("DN-300"), asn("DN-301", plant="PLANT02")]), world["users"]["supplier"])
+    receive_and_process(edifact([order("PO-300", plant="PLANT02")], sender="OEMPLANTS", ref="P300"), world["users"]["admin"])
+    client.force_login(world["users"]["buyer"])
+    page = client.get("/admin/orders/despatchadvice/").content.decode()
+    assert "DN-300" in page and "DN-301" not in page
+    assert "PO-300" not in client.get("/admin/orders/purchaseorder/").content.decode()
+    assert client.get("/admin/orders/orderresponse/").status_code == 200
