@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
 from hub.ingest.services import interchange_reprocess
-from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
+from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
 from hub.scope import role_of, scoped
 
 
@@ -87,7 +87,7 @@ class InterchangeAdmin(ScopedAdmin):
     list_filter = ["status", "channel", "format"]
     search_fields = ["filename", "sha256", "control_ref", "sender_id"]
     date_hierarchy = "received_at"
-    readonly_fields = [f.name for f in Interchange._meta.fields if f.name != "raw"] + ["raw_download", "error_list"]
+    readonly_fields = [f.name for f in Interchange._meta.fields if f.name != "raw"] + ["raw_download", "ack_download", "error_list"]
     exclude = ["raw"]
     actions = ["reprocess"]
     writable_roles = ("admin", "buyer")
@@ -95,6 +95,13 @@ class InterchangeAdmin(ScopedAdmin):
     @admin.display(description=_("raw file"))
     def raw_download(self, obj: Interchange) -> str:
         return format_html('<a href="{}">{}</a>', reverse("portal:interchange-raw", args=[obj.pk]), _("download the bytes as received"))
+
+    @admin.display(description=_("acknowledgement"))
+    def ack_download(self, obj: Interchange) -> str:
+        ack = Acknowledgement.objects.filter(interchange=obj).first()
+        if ack is None:
+            return "–"
+        return format_html('<a href="{}">{} ({})</a>', reverse("portal:interchange-ack", args=[obj.pk]), ack.kind, ack.status)
 
     @admin.display(description=_("errors with positions"))
     def error_list(self, obj: Interchange) -> str:

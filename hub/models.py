@@ -154,6 +154,9 @@ class Delivery(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_status = models.CharField(
+        max_length=20, blank=True, help_text=_("what the recipient's acknowledgement (CONTRL, APERAK, 997...) said: accepted, partially_accepted, rejected")
+    )
     last_error = models.TextField(blank=True)
     rendered = models.BinaryField(null=True, blank=True, help_text=_("the document as the recipient got it (portal inbox, file drop)"))
     rendered_name = models.CharField(max_length=200, blank=True)
@@ -167,6 +170,33 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         to = self.plant.code if self.recipient == self.Recipient.PLANT and self.plant_id else (self.supplier.number if self.supplier_id else "?")
         return f"{self.document_type} {self.document_number} -> {self.recipient} {to} ({self.status})"
+
+
+def acknowledgement_path(instance: Acknowledgement, filename: str) -> str:
+    """Store acknowledgements next to the raw files, by day and interchange id."""
+    return f"acknowledgements/{instance.created_at:%Y/%m/%d}/{instance.interchange_id}.{instance.extension}"
+
+
+class Acknowledgement(models.Model):
+    """The acknowledgement the hub built for a received interchange (CONTRL, 997), as a file."""
+
+    created_at = models.DateTimeField(db_index=True)
+    interchange = models.OneToOneField(Interchange, on_delete=models.CASCADE, related_name="acknowledgement")
+    format = models.CharField(max_length=20)  # EDIFACT | X12
+    kind = models.CharField(max_length=20)  # CONTRL | 997
+    status = models.CharField(max_length=20)  # accepted | partially_accepted | rejected
+    control_ref = models.CharField(_("control reference"), max_length=40, blank=True)
+    extension = models.CharField(max_length=8, default="edi")
+    document = models.JSONField(default=list, help_text=_("the canonical acknowledgement(s) as JSON"))
+    file = models.FileField(upload_to=acknowledgement_path, max_length=300)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} for {self.interchange_id}"
 
 
 class DeliveryAttempt(models.Model):

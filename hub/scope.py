@@ -20,6 +20,12 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "hub.plant": (None, "pk"),
     "suppliers.partnerprofile": ("supplier", "supplier__plants"),
     "orders.scheduleline": ("schedule__supplier", "schedule__plant"),
+    "orders.despatchadvice": ("supplier", "plant"),
+    "orders.despatchline": ("despatch_advice__supplier", "despatch_advice__plant"),
+    "orders.purchaseorder": ("supplier", "plant"),
+    "orders.orderline": ("order__supplier", "order__plant"),
+    "orders.orderresponse": ("supplier", "plant"),
+    "hub.acknowledgement": ("interchange__sender_supplier", None),  # buyers reach them through their interchanges
     "suppliers.partneridentifier": ("profile__supplier", "profile__supplier__plants"),
     "suppliers.invitation": ("supplier", "supplier__plants"),
     "suppliers.onboardingtransition": ("supplier", "supplier__plants"),
@@ -76,7 +82,17 @@ def _interchanges(qs: QuerySet, user: Any, role: str) -> QuerySet:
             return qs.filter(uploaded_by=user)
         return qs.filter(Q(sender_supplier_id=user.supplier_id) | Q(uploaded_by__supplier_id=user.supplier_id))
     ids = plant_ids(user)
-    return qs.filter(Q(uploaded_by=user) | Q(call_offs__plant__in=ids) | Q(sender_supplier__plants__in=ids)).distinct()
+    # Subqueries rather than joins: an interchange of 10,000 documents stays one row.
+    concerns = Q(uploaded_by=user) | Q(sender_supplier__plants__in=ids)
+    for relation in PLANT_DOCUMENTS:
+        related = qs.model._meta.get_field(relation).related_model
+        concerns |= Q(pk__in=related.objects.filter(plant__in=ids).values("interchange_id"))
+    return qs.filter(concerns).distinct()
+
+
+# The documents stored from an interchange, by their related name on Interchange: a buyer
+# sees an interchange that carried any of them for one of its plants.
+PLANT_DOCUMENTS = ("call_offs", "despatch_advices", "purchase_orders", "order_responses")
 
 
 def get_scoped(qs: QuerySet, user: Any, **lookup: Any) -> Model:

@@ -1,11 +1,20 @@
-"""Admin for call-offs, with their lines and quantities inline."""
+"""Admin for call-offs (lines and quantities inline), despatch advices, purchase orders and order responses."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from hub.admin import ScopedAdmin
-from orders.models import DeliverySchedule, ScheduleLine, ScheduleQuantity
+from orders.models import (
+    DeliverySchedule,
+    DespatchAdvice,
+    DespatchLine,
+    OrderLine,
+    OrderResponse,
+    PurchaseOrder,
+    ScheduleLine,
+    ScheduleQuantity,
+)
 
 
 class LineInline(admin.TabularInline):
@@ -44,3 +53,48 @@ class ScheduleLineAdmin(ScopedAdmin):
 
     def has_module_permission(self, request) -> bool:  # reached through its call-off
         return False
+
+
+class DespatchLineInline(admin.TabularInline):
+    model = DespatchLine
+    extra = 0
+    can_delete = False
+    fields = ["position", "buyer_part", "supplier_part", "quantity", "unit", "order_number", "batch"]
+    readonly_fields = fields
+
+
+@admin.register(DespatchAdvice)
+class DespatchAdviceAdmin(ScopedAdmin):
+    list_display = ["number", "supplier", "plant", "ship_date", "arrival_date", "created_at"]
+    list_filter = ["plant"]
+    search_fields = ["number", "supplier__number", "supplier__name", "lines__buyer_part"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["interchange", "supplier", "plant", "number", "issued", "ship_date", "arrival_date", "message_ref", "document", "created_at"]
+    inlines = [DespatchLineInline]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["position", "line", "buyer_part", "supplier_part", "quantity", "unit", "price", "requested_date"]
+    readonly_fields = fields
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(ScopedAdmin):
+    list_display = ["number", "plant", "supplier", "issued", "currency", "created_at"]
+    list_filter = ["plant"]
+    search_fields = ["number", "supplier__number", "supplier__name", "lines__buyer_part"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["interchange", "supplier", "plant", "number", "issued", "currency", "message_ref", "document", "created_at"]
+    inlines = [OrderLineInline]
+
+
+@admin.register(OrderResponse)
+class OrderResponseAdmin(ScopedAdmin):
+    list_display = ["number", "order_number", "status", "supplier", "plant", "created_at"]
+    list_filter = ["status", "plant"]
+    search_fields = ["number", "order_number", "supplier__number", "supplier__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["interchange", "supplier", "plant", "number", "issued", "order_number", "order", "status", "message_ref", "document", "created_at"]

@@ -76,3 +76,119 @@ class ScheduleQuantity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.commitment} {self.date or self.date_from}"
+
+
+class DespatchAdvice(models.Model):
+    """An ASN from a supplier, routed to the plant it ships to; ``document`` keeps its canonical JSON."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="despatch_advices")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="despatch_advices")
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="despatch_advices")
+    number = models.CharField(_("despatch advice number"), max_length=80, db_index=True)
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    ship_date = models.DateField(_("ship date"), null=True, blank=True)
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True, db_index=True)
+    message_ref = models.CharField(max_length=40, blank=True)
+    document = models.JSONField(help_text=_("the canonical JSON of the despatch advice"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("despatch advice")
+        verbose_name_plural = _("despatch advices")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
+
+
+class DespatchLine(models.Model):
+    """One part shipped with an ASN, for querying what is on its way."""
+
+    despatch_advice = models.ForeignKey(DespatchAdvice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    buyer_part = models.CharField(_("buyer part"), max_length=80, db_index=True)
+    supplier_part = models.CharField(_("supplier part"), max_length=80, blank=True)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit = models.CharField(max_length=8, default="C62")
+    order_number = models.CharField(max_length=80, blank=True, db_index=True)
+    batch = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["despatch_advice", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_part} {self.quantity} {self.unit}"
+
+
+class PurchaseOrder(models.Model):
+    """A purchase order from a plant to a supplier; ``document`` keeps its canonical JSON."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="purchase_orders")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="purchase_orders")
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="purchase_orders")
+    number = models.CharField(_("order number"), max_length=80, db_index=True)
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    message_ref = models.CharField(max_length=40, blank=True)
+    document = models.JSONField(help_text=_("the canonical JSON of the purchase order"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.plant_id} -> {self.supplier_id})"
+
+
+class OrderLine(models.Model):
+    """One line of a purchase order."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    line = models.CharField(_("line number"), max_length=20, blank=True)
+    buyer_part = models.CharField(_("buyer part"), max_length=80, db_index=True)
+    supplier_part = models.CharField(_("supplier part"), max_length=80, blank=True)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit = models.CharField(max_length=8, default="C62")
+    price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    requested_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_part} {self.quantity} {self.unit}"
+
+
+class OrderResponse(models.Model):
+    """A supplier's answer to a purchase order, routed to the plant of that order."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        CHANGED = "changed", _("changed")
+        REJECTED = "rejected", _("rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="order_responses")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="order_responses")
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="order_responses")
+    number = models.CharField(_("response number"), max_length=80, db_index=True)
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=80, blank=True, db_index=True)
+    order = models.ForeignKey(PurchaseOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACCEPTED, db_index=True)
+    message_ref = models.CharField(max_length=40, blank=True)
+    document = models.JSONField(help_text=_("the canonical JSON of the order response"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("order response")
+        verbose_name_plural = _("order responses")
+
+    def __str__(self) -> str:
+        return f"{self.number} for {self.order_number} ({self.status})"

@@ -1,4 +1,5 @@
-"""Services for call-offs: store, supersede, and hand to the outbox."""
+"""Services for the persisted documents: call-offs (store, supersede), despatch advices,
+purchase orders and order responses; each stores what was routed and hands it to the outbox."""
 
 from __future__ import annotations
 
@@ -10,8 +11,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub.formats.canonical import DeliverySchedule as CanonicalSchedule
+from hub.formats.canonical import DespatchAdvice as CanonicalDespatch
+from hub.formats.canonical import OrderResponse as CanonicalResponse
+from hub.formats.canonical import PurchaseOrder as CanonicalOrder
 from hub.formats.canonical import to_json
-from orders.models import DeliverySchedule, ScheduleLine, ScheduleQuantity
+from orders.models import (
+    DeliverySchedule,
+    DespatchAdvice,
+    DespatchLine,
+    OrderLine,
+    OrderResponse,
+    PurchaseOrder,
+    ScheduleLine,
+    ScheduleQuantity,
+)
 
 if TYPE_CHECKING:
     from hub.ingest.services import Routed
@@ -137,3 +150,117 @@ def schedule_acknowledge(*, schedule: DeliverySchedule) -> DeliverySchedule:
         schedule.acknowledged_at = timezone.now()
         schedule.save(update_fields=["acknowledged_at"])
     return schedule
+
+
+@transaction.atomic
+def despatch_advices_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[DespatchAdvice]:
+    """Store routed ASNs with their lines and add one delivery each, to the plant they ship to."""
+    from hub.dispatch.services import outbox_add
+
+    advices: list[DespatchAdvice] = []
+    lines: list[DespatchLine] = []
+    for item in routed:
+        doc = item.document
+        assert isinstance(doc, CanonicalDespatch)
+        advice = DespatchAdvice(
+            interchange=interchange,
+            supplier=item.supplier,
+            plant=item.plant,
+            number=doc.number[:80],
+            issued=_date(doc.issued),
+            ship_date=_date(doc.ship_date),
+            arrival_date=_date(doc.arrival_date),
+            message_ref=item.message_ref[:40],
+            document=to_json(doc),
+        )
+        advices.append(advice)
+        lines += [
+            DespatchLine(
+                despatch_advice=advice,
+                position=position,
+                buyer_part=(line.buyer_part or line.supplier_part)[:80],
+                supplier_part=line.supplier_part[:80],
+                quantity=line.quantity,
+                unit=line.unit[:8],
+                order_number=line.order_number[:80],
+                batch=line.batch[:80],
+            )
+            for position, line in enumerate(doc.lines, 1)
+        ]
+    DespatchAdvice.objects.bulk_create(advices)
+    DespatchLine.objects.bulk_create(lines, batch_size=2000)
+    outbox_add(documents=advices)
+    return advices
+
+
+@transaction.atomic
+def purchase_orders_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[PurchaseOrder]:
+    """Store routed purchase orders with their lines and add one delivery each, to the supplier."""
+    from hub.dispatch.services import outbox_add
+
+    orders: list[PurchaseOrder] = []
+    lines: list[OrderLine] = []
+    for item in routed:
+        doc = item.document
+        assert isinstance(doc, CanonicalOrder)
+        order = PurchaseOrder(
+            interchange=interchange,
+            supplier=item.supplier,
+            plant=item.plant,
+            number=doc.number[:80],
+            issued=_date(doc.issued),
+            currency=doc.currency[:3],
+            message_ref=item.message_ref[:40],
+            document=to_json(doc),
+        )
+        orders.append(order)
+        lines += [
+            OrderLine(
+                order=order,
+                position=position,
+                line=line.line[:20],
+                buyer_part=(line.buyer_part or line.supplier_part)[:80],
+                supplier_part=line.supplier_part[:80],
+                quantity=line.quantity,
+                unit=line.unit[:8],
+                price=line.price,
+                requested_date=_date(line.requested_date),
+            )
+            for position, line in enumerate(doc.lines, 1)
+        ]
+    PurchaseOrder.objects.bulk_create(orders)
+    OrderLine.objects.bulk_create(lines, batch_size=2000)
+    outbox_add(documents=orders)
+    return orders
+
+
+@transaction.atomic
+def order_responses_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[OrderResponse]:
+    """Store routed order responses, linked to the order they answer, and send each to its plant."""
+    from hub.dispatch.services import outbox_add
+    from orders.selectors import purchase_orders_by_number
+
+    docs = [item.document for item in routed]
+    known = purchase_orders_by_number(numbers={d.order_number for d in docs if isinstance(d, CanonicalResponse)})
+    responses: list[OrderResponse] = []
+    for item in routed:
+        doc = item.document
+        assert isinstance(doc, CanonicalResponse)
+        order = known.get((doc.order_number, item.supplier.pk))
+        responses.append(
+            OrderResponse(
+                interchange=interchange,
+                supplier=item.supplier,
+                plant=item.plant,
+                number=(doc.number or doc.order_number)[:80],
+                issued=_date(doc.issued),
+                order_number=doc.order_number[:80],
+                order=order,
+                status=doc.status if doc.status in OrderResponse.Status.values else OrderResponse.Status.CHANGED,
+                message_ref=item.message_ref[:40],
+                document=to_json(doc),
+            )
+        )
+    OrderResponse.objects.bulk_create(responses)
+    outbox_add(documents=responses)
+    return responses

@@ -105,7 +105,7 @@ class IdentifierInline(admin.TabularInline):
 
 @admin.register(PartnerProfile)
 class PartnerProfileAdmin(ScopedHistoryAdmin):
-    list_display = ["supplier", "format", "version", "channel", "outbound_format", "failure_policy", "updated_at"]
+    list_display = ["supplier", "format", "version", "channel", "outbound_format", "failure_policy", "send_acknowledgements", "updated_at"]
     list_filter = ["channel", "format", "failure_policy"]
     search_fields = ["supplier__number", "supplier__name", "identifiers__value"]
     inlines = [IdentifierInline]

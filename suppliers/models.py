@@ -84,6 +84,9 @@ class PartnerProfile(models.Model):
     outbound_format = models.CharField(_("preferred outbound format"), max_length=40, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL)
     failure_policy = models.CharField(max_length=20, choices=FailurePolicy.choices, default=FailurePolicy.ACCEPT_GOOD)
+    send_acknowledgements = models.BooleanField(
+        _("send acknowledgements"), default=True, help_text=_("answer EDI files with a CONTRL (EDIFACT) or 997 (X12)")
+    )
     endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True)
     format = models.CharField(_("EDI format"), max_length=20, blank=True, help_text=_("EDIFACT, X12, VDA, XML or CSV"))
     version = models.CharField(_("format version"), max_length=20, blank=True, help_text=_("e.g. D96A, 004010, 4905"))

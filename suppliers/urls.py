@@ -14,6 +14,7 @@ urlpatterns = [
     path("interchanges/", views.interchanges, name="interchanges"),
     path("interchanges/<uuid:pk>/", views.interchange_detail, name="interchange"),
     path("interchanges/<uuid:pk>/raw", views.interchange_raw, name="interchange-raw"),
+    path("interchanges/<uuid:pk>/ack", views.interchange_ack, name="interchange-ack"),
     path("invitation/<str:token>/", portal_onboarding.invitation, name="invitation"),
     path("register/", portal_onboarding.register, name="register"),
     path("profile/", portal_onboarding.profile, name="profile"),

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
-from hub.models import Interchange
+from hub.models import Acknowledgement, Interchange
 from hub.scope import can_write, role_of, scoped
 from orders.models import DeliverySchedule
+from orders.selectors import documents_of_interchange
 from suppliers.models import Supplier
 
 
@@ -90,7 +91,10 @@ def interchange_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One received file: status, documents, positioned errors, raw download."""
     interchange = _get(Interchange.objects.all(), request.user, pk)
     documents = scoped(interchange.call_offs.select_related("plant"), request.user)
-    return render(request, "portal/interchange_detail.html", {"interchange": interchange, "documents": documents})
+    others = [d for d in documents_of_interchange(interchange=interchange, user=request.user) if d["type"] != "delivery_schedule"]
+    ack = Acknowledgement.objects.filter(interchange=interchange).first()
+    context = {"interchange": interchange, "documents": documents, "other_documents": others, "ack": ack}
+    return render(request, "portal/interchange_detail.html", context)
 
 
 @login_required
@@ -98,3 +102,14 @@ def interchange_raw(request: HttpRequest, pk: Any) -> FileResponse:
     """Download the raw bytes exactly as received."""
     interchange = _get(Interchange.objects.all(), request.user, pk)
     return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=interchange.filename or f"{interchange.pk}.edi")
+
+
+@login_required
+def interchange_ack(request: HttpRequest, pk: Any) -> FileResponse:
+    """Download the hub's acknowledgement of a file (CONTRL, 997) as it was built for the sender."""
+    interchange = _get(Interchange.objects.all(), request.user, pk)
+    ack = Acknowledgement.objects.filter(interchange=interchange).first()
+    if ack is None:
+        raise Http404(_("This file has no acknowledgement."))
+    name = f"{ack.kind}-{interchange.control_ref or interchange.pk}.{ack.extension}"
+    return FileResponse(ack.file.open("rb"), as_attachment=True, filename=name)

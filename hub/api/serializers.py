@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from hub.models import Delivery, Interchange, Plant
-from orders.models import DeliverySchedule
+from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
 
 
@@ -29,6 +29,7 @@ class SupplierSerializer(serializers.ModelSerializer):
 class InterchangeSerializer(serializers.ModelSerializer):
     documents = serializers.SerializerMethodField()
     raw_url = serializers.SerializerMethodField()
+    ack_url = serializers.SerializerMethodField()
     duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -54,18 +55,23 @@ class InterchangeSerializer(serializers.ModelSerializer):
             "warnings",
             "duplicate_of",
             "raw_url",
+            "ack_url",
         ]
 
     def get_documents(self, obj: Interchange) -> list[dict[str, Any]]:
-        """The call-offs stored from this interchange that the caller may see."""
-        from hub.scope import scoped
+        """The documents stored from this interchange that the caller may see."""
+        from orders.selectors import documents_of_interchange
 
         request = self.context.get("request")
-        qs = scoped(obj.call_offs.all(), request.user) if request else obj.call_offs.none()
-        return [
-            {"type": "delivery_schedule", "id": str(s.pk), "number": s.number, "url": reverse("api:call-off-detail", args=[s.pk])}
-            for s in qs.only("pk", "number")
-        ]
+        if request is None:
+            return []
+        return documents_of_interchange(interchange=obj, user=request.user)
+
+    def get_ack_url(self, obj: Interchange) -> str | None:
+        """Where the hub's acknowledgement (CONTRL, 997) of this file can be downloaded, if it has one."""
+        if not hasattr(obj, "acknowledgement"):
+            return None
+        return reverse("api:interchange-ack", args=[obj.pk])
 
     def get_raw_url(self, obj: Interchange) -> str:
         """Where the raw bytes can be downloaded."""
@@ -94,6 +100,55 @@ class CallOffSerializer(CallOffListSerializer):
         fields = [*CallOffListSerializer.Meta.fields, "previous_number", "document"]
 
 
+class DespatchAdviceListSerializer(serializers.ModelSerializer):
+    supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
+    plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = DespatchAdvice
+        fields = ["id", "number", "issued", "ship_date", "arrival_date", "supplier", "plant", "created_at", "interchange"]
+
+
+class DespatchAdviceSerializer(DespatchAdviceListSerializer):
+    document = serializers.JSONField(read_only=True)
+
+    class Meta(DespatchAdviceListSerializer.Meta):
+        fields = [*DespatchAdviceListSerializer.Meta.fields, "document"]
+
+
+class PurchaseOrderListSerializer(serializers.ModelSerializer):
+    supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
+    plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["id", "number", "issued", "currency", "supplier", "plant", "created_at", "interchange"]
+
+
+class PurchaseOrderSerializer(PurchaseOrderListSerializer):
+    document = serializers.JSONField(read_only=True)
+
+    class Meta(PurchaseOrderListSerializer.Meta):
+        fields = [*PurchaseOrderListSerializer.Meta.fields, "document"]
+
+
+class OrderResponseListSerializer(serializers.ModelSerializer):
+    supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
+    plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    order = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = OrderResponse
+        fields = ["id", "number", "issued", "order_number", "order", "status", "supplier", "plant", "created_at", "interchange"]
+
+
+class OrderResponseSerializer(OrderResponseListSerializer):
+    document = serializers.JSONField(read_only=True)
+
+    class Meta(OrderResponseListSerializer.Meta):
+        fields = [*OrderResponseListSerializer.Meta.fields, "document"]
+
+
 class DeliverySerializer(serializers.ModelSerializer):
     plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
     supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
@@ -114,6 +169,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "created_at",
             "delivered_at",
             "acknowledged_at",
+            "acknowledgement_status",
             "next_attempt_at",
             "last_error",
         ]

@@ -1,4 +1,4 @@
-"""REST API v1: interchanges in, call-offs and deliveries out, every read scoped to the caller."""
+"""REST API v1: interchanges in; call-offs, despatch advices, orders, responses and deliveries out; every read scoped."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,7 @@ from hub.formats import registry
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
 from hub.scope import can_write, scoped
-from orders.models import DeliverySchedule
+from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
 
 
@@ -91,6 +91,21 @@ class InterchangeRaw(ScopedMixin, generics.GenericAPIView):
         return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream")
 
 
+class InterchangeAck(ScopedMixin, generics.GenericAPIView):
+    """The hub's acknowledgement of the file (EDIFACT CONTRL, X12 997), as sent to its sender."""
+
+    base_queryset = Interchange.objects.select_related("acknowledgement")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="no acknowledgement")})
+    def get(self, request: Request, pk: Any) -> FileResponse:
+        interchange = self.get_object()
+        ack = getattr(interchange, "acknowledgement", None)
+        if ack is None:
+            raise NotFound(_("This file has no acknowledgement."))
+        name = f"{ack.kind}-{interchange.control_ref or interchange.pk}.{ack.extension}"
+        return FileResponse(ack.file.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream")
+
+
 class CallOffList(ScopedMixin, generics.ListAPIView):
     """Delivery schedules (call-offs) the caller may see, newest first."""
 
@@ -104,6 +119,51 @@ class CallOffDetail(ScopedMixin, generics.RetrieveAPIView):
 
     base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
     serializer_class = serializers.CallOffSerializer
+
+
+class DespatchAdviceList(ScopedMixin, generics.ListAPIView):
+    """Despatch advices (ASNs) the caller may see, newest first."""
+
+    base_queryset = DespatchAdvice.objects.select_related("supplier", "plant")
+    serializer_class = serializers.DespatchAdviceListSerializer
+    filterset_fields = ["number", "plant__code", "supplier__number", "arrival_date"]
+
+
+class DespatchAdviceDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One despatch advice with its canonical document."""
+
+    base_queryset = DespatchAdvice.objects.select_related("supplier", "plant")
+    serializer_class = serializers.DespatchAdviceSerializer
+
+
+class PurchaseOrderList(ScopedMixin, generics.ListAPIView):
+    """Purchase orders the caller may see, newest first."""
+
+    base_queryset = PurchaseOrder.objects.select_related("supplier", "plant")
+    serializer_class = serializers.PurchaseOrderListSerializer
+    filterset_fields = ["number", "plant__code", "supplier__number"]
+
+
+class PurchaseOrderDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One purchase order with its canonical document."""
+
+    base_queryset = PurchaseOrder.objects.select_related("supplier", "plant")
+    serializer_class = serializers.PurchaseOrderSerializer
+
+
+class OrderResponseList(ScopedMixin, generics.ListAPIView):
+    """Order responses the caller may see, newest first."""
+
+    base_queryset = OrderResponse.objects.select_related("supplier", "plant")
+    serializer_class = serializers.OrderResponseListSerializer
+    filterset_fields = ["number", "order_number", "status", "plant__code", "supplier__number"]
+
+
+class OrderResponseDetail(ScopedMixin, generics.RetrieveAPIView):
+    """One order response with its canonical document."""
+
+    base_queryset = OrderResponse.objects.select_related("supplier", "plant")
+    serializer_class = serializers.OrderResponseSerializer
 
 
 class DeliveryList(ScopedMixin, generics.ListAPIView):

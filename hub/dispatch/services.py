@@ -50,12 +50,23 @@ def _supplier_connectors(supplier_ids: set) -> dict:
     return {sid: ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
 
+# Who gets a copy of each stored document, by its model: a call-off goes to the plant
+# and the supplier; an ASN and an order response to the plant alone; a purchase order
+# to the supplier alone.
+RECIPIENTS: dict[str, tuple[str, ...]] = {
+    "deliveryschedule": ("plant", "supplier"),
+    "despatchadvice": ("plant",),
+    "orderresponse": ("plant",),
+    "purchaseorder": ("supplier",),
+}
+
+
 def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
     """Add one delivery per recipient for each stored document, in the caller's transaction.
 
-    A call-off goes to its plant (HTTP or file drop, as the plant is configured) and to
-    its supplier (the portal inbox, or the supplier's own endpoint where it has one).
-    Tasks are enqueued only when the transaction commits.
+    Recipients follow ``RECIPIENTS``: a plant copy goes over HTTP or file drop, as the
+    plant is configured; a supplier copy to the portal inbox, or the supplier's own
+    endpoint where it has one. Tasks are enqueued only when the transaction commits.
     """
     if not documents:
         return []
@@ -74,15 +85,9 @@ def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
             "next_attempt_at": now,
             "enqueued_at": now,
         }
-        rows.append(Delivery(recipient=Delivery.Recipient.PLANT, connector=doc.plant.connector, sequence_key=_sequence_key("plant", doc), **common))
-        rows.append(
-            Delivery(
-                recipient=Delivery.Recipient.SUPPLIER,
-                connector=supplier_connector[doc.supplier_id],
-                sequence_key=_sequence_key("supplier", doc),
-                **common,
-            )
-        )
+        for recipient in RECIPIENTS[doc._meta.model_name]:
+            connector = doc.plant.connector if recipient == "plant" else supplier_connector[doc.supplier_id]
+            rows.append(Delivery(recipient=recipient, connector=connector, sequence_key=_sequence_key(recipient, doc), **common))
     created = Delivery.objects.bulk_create(rows, batch_size=1000)
     queues = {doc.plant_id: doc.plant.queue for doc in documents}
     work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "") for d in created]
@@ -394,6 +399,45 @@ def delivery_acknowledge(*, delivery: Delivery, note: str = "") -> Delivery:
         Delivery.objects.filter(pk=delivery.pk).update(**fields)
     delivery.refresh_from_db()
     return delivery
+
+
+def deliveries_for_acknowledgement(*, references: Sequence[str], supplier_id: int | None) -> list[Delivery]:
+    """The deliveries an inbound acknowledgement refers to by our envelope control references.
+
+    Outbound EDI carries the delivery id as its control reference (UNB 0020, ISA13, and
+    GS06); ``supplier_id`` limits the match to what went to that supplier, so one partner
+    can never acknowledge another's deliveries. Plant copies match when no supplier is given.
+    """
+    ids = {int(ref) for ref in references if ref.strip().isdigit() and 0 < int(ref) < 2**63}
+    if not ids:
+        return []
+    qs = Delivery.objects.filter(pk__in=ids)
+    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    return list(qs.order_by("pk"))
+
+
+@transaction.atomic
+def deliveries_acknowledge(*, deliveries: Sequence[Delivery], status: str, note: str = "") -> int:
+    """Record a partner's acknowledgement on the deliveries it answers; returns how many.
+
+    An accepting (or partly accepting) acknowledgement counts as receipt like
+    ``delivery_acknowledge``; a rejecting one keeps the delivery's state and says why.
+    """
+    count = 0
+    for delivery in deliveries:
+        if status == "rejected":
+            Delivery.objects.filter(pk=delivery.pk).update(
+                acknowledgement_status=status, last_error=f"rejected by the recipient's acknowledgement: {note}"[:2000]
+            )
+        else:
+            try:
+                delivery_acknowledge(delivery=delivery, note=note)
+            except ValueError:
+                log.info("acknowledgement for delivery %s in state %s recorded without changing it", delivery.pk, delivery.status)
+                Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+            Delivery.objects.filter(pk=delivery.pk).update(acknowledgement_status=status)
+        count += 1
+    return count
 
 
 def sweep(*, limit: int = 1000) -> dict[str, int]:

@@ -186,6 +186,9 @@ class X12Codec:
         ]  # fmt: skip
         out: list[SegmentOut] = [isa, *ta1s]
         for number, (fid, sets) in enumerate(groups, 1):
+            # A lone group carries the interchange's control number as GS06, so a 997
+            # (which names only the group) can be matched to what it acknowledges.
+            group_ref = str(int(control)) if len(groups) == 1 else str(number)
             version = "005010X231" if fid == "FA" and sets and sets[0][0][1] == "999" else gs08
             sender = options.sender_id.strip() or " "
             out.append(
@@ -196,14 +199,14 @@ class X12Codec:
                     options.receiver_id.strip() or " ",
                     now.strftime("%Y%m%d"),
                     now.strftime("%H%M"),
-                    str(number),
+                    group_ref,
                     "X",
                     version,
                 ]
             )
             for segs in sets:
                 out.extend(segs)
-            out.append(["GE", str(len(sets)), str(number)])
+            out.append(["GE", str(len(sets)), group_ref])
         out.append(["IEA", str(len(groups)), control.zfill(9)])
 
         seps = _choose_separators(out[1:] + [isa[:11] + isa[12:16]])
