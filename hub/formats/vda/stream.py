@@ -1,0 +1,382 @@
+"""Streaming VDA 4905/4915 -> canonical JSON for ``manage.py translate`` (bounded memory, fast).
+
+The same pattern as ``hub.formats.edifact.stream``: the file is read in chunks cut after
+a line break, decoded (ISO-8859-1) and split into 128-character records. Each call-off
+(512 or 552 with the records that follow it) is mapped straight from its record texts
+to canonical JSON as soon as the next call-off or the trailer arrives, slicing only the
+fields the mapping reads, with no ``Record`` object or dataclass per record. Memory stays
+at one call-off (and one chunk) whatever the file size.
+
+The fast path covers well-formed 4905 and 4915 transmissions. Anything it is not sure
+about raises ``Fallback`` and the caller parses the whole file with ``VdaCodec().parse``,
+so the result and every positioned error are exactly the codec's: a BOM, a line that is
+not 128 characters (or a blank-trimmed shorter one, which is padded as the codec pads
+it), a Ctrl-Z, a record version other than the layout's, a record type without a
+layout, a record out of order, a trailer count that does not match or is blank, any
+field the mapping cannot read, a 4913 transmission. Bad files cost a second pass; good
+ones never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from hub.formats import codes
+from hub.formats.vda import layouts as L
+from hub.formats.vda.records import RECORD_LENGTH
+
+CHUNK = 1 << 20
+
+
+class Fallback(Exception):
+    """The fast path cannot vouch for this file: parse it whole with the codec."""
+
+
+def _cut(layout: L.Layout, name: str) -> slice:
+    f = layout.by_name[name]
+    return slice(f.start - 1, f.end - 1)
+
+
+def _records(fh) -> Iterator[list[str]]:  # noqa: ANN001
+    """The records of the file, chunk by chunk, as ``records.split_records`` cuts them."""
+    rest = b""
+    while True:
+        block = fh.read(CHUNK)
+        if block:
+            data = rest + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                if len(data) > 4 * CHUNK:
+                    raise Fallback("no line breaks")
+                rest = data
+                continue
+            rest = data[cut:]
+            data = data[:cut]
+        else:
+            data, rest = rest, b""
+        if data:
+            text = data.decode("iso8859_1")
+            if "\x1a" in text:
+                raise Fallback("Ctrl-Z")
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            lines = text.split("\n")
+            if all(len(line) == RECORD_LENGTH for line in lines[:-1]) and not lines[-1]:
+                lines.pop()
+                yield lines
+            else:
+                out = []
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    if len(line) > RECORD_LENGTH:
+                        if len(line.rstrip(" ")) > RECORD_LENGTH:
+                            raise Fallback("a line longer than a record")
+                        line = line.rstrip(" ")
+                    out.append(line.ljust(RECORD_LENGTH))
+                yield out
+        if not block:
+            return
+
+
+def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # noqa: ANN001, C901, PLR0912
+    """Read the VDA file ``fh`` (binary, at its start) and call ``emit`` with the canonical
+    JSON of each document in file order. Returns the warnings; raises ``Fallback``."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        raise Fallback("byte order mark")
+    layouts = L.LAYOUTS
+    families = L.FAMILIES
+    family: L.Family | None = None
+    follows: dict[str, frozenset[str]] = {}
+    counts: dict[str, int] = {}
+    last = ""
+    mapper: _CallOffs | None = None
+    seen = False
+    for batch in _records(fh):
+        for text in batch:
+            seen = True
+            rtype = text[:3]
+            layout = layouts.get(rtype)
+            if layout is None or text[3:5] != layout.version:
+                raise Fallback(f"record {rtype} without a layout, or of another version")
+            if family is None:
+                family = families.get(rtype)
+                if family is None or family.name == "4913":
+                    raise Fallback("a record before the header, or a 4913 transmission")
+                mapper = _CallOffs(family.name, text, emit)
+                follows = family.follows
+                counts = dict.fromkeys(family.types, 0)
+                counts[rtype] = 1
+                last = rtype
+                continue
+            if rtype not in follows.get(last, ()):
+                raise Fallback(f"record {rtype} after {last}")
+            counts[rtype] += 1
+            last = rtype
+            assert mapper is not None
+            if rtype == family.trailer:
+                mapper.finish()
+                _trailer(text, layout, counts)
+                family, mapper = None, None
+                continue
+            mapper.record(rtype, text)
+    if family is not None or not seen:
+        raise Fallback("no trailer, or no record")
+    return []
+
+
+def _trailer(text: str, layout: L.Layout, counts: dict[str, int]) -> None:
+    for f in layout.fields[2:]:
+        if not f.name.startswith("count_"):
+            continue
+        raw = text[f.start - 1 : f.end - 1].strip()
+        counted = counts.get(f.name.removeprefix("count_"), 0)
+        if not raw or not raw.isdigit() or not raw.isascii() or int(raw) != counted:
+            raise Fallback("trailer counts")
+
+
+def _number(raw: str) -> str:
+    """``Record.int_of`` as canonical decimal text; Fallback for anything but digits."""
+    text = raw.strip()
+    if not text:
+        return "0"
+    if not text.isdigit() or not text.isascii():
+        raise Fallback("not a number")
+    return str(int(text))
+
+
+_DATES: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+
+
+def _vda_date(raw: str) -> tuple[str, str | None, str | None, str | None]:
+    found = _DATES.get(raw)
+    if found is None:
+        try:
+            found = codes.vda_date(raw)
+        except ValueError:
+            raise Fallback("date") from None
+        if len(_DATES) < 100_000:
+            _DATES[raw] = found
+    return found
+
+
+def _date(raw: str) -> str | None:
+    """``common.read_date``: zero or blank gives None; a special or bad value hands over."""
+    if raw == "000000" or not raw.strip():
+        return None
+    kind, day, _, _ = _vda_date(raw)
+    if kind != "day":
+        raise Fallback("not a calendar date")
+    return day
+
+
+def _horizon(raw: str) -> str | None:
+    """``common.read_horizon``."""
+    kind, day, _, end = _vda_date(raw)
+    if kind == "end":
+        return None
+    if kind not in ("day", "week", "month"):
+        raise Fallback("horizon")
+    return day or end
+
+
+# Field slices the mapping reads, per record type.
+_H = {t: {n: _cut(L.LAYOUTS[t], n) for n in L.LAYOUTS[t].by_name} for t in ("511", "551", "512", "552", "513", "515", "553", "555", "517", "556")}
+_SLOTS_513 = [(_cut(L.R513, f"slot{n}_date"), _cut(L.R513, f"slot{n}_qty"), None) for n in range(1, 6)]
+_SLOTS_514 = [(_cut(L.R514, f"slot{n}_date"), _cut(L.R514, f"slot{n}_qty"), None) for n in range(1, 9)]
+_SLOTS_554 = [(_cut(L.R554, f"slot{n}_date"), _cut(L.R554, f"slot{n}_qty"), _cut(L.R554, f"slot{n}_time")) for n in range(1, 7)]
+_TEXTS = [_cut(L.R518, f"text{n}") for n in (1, 2, 3)]  # 518, 557 and 716 share the layout
+
+
+class _CallOffs:
+    """One 4905/4915 transmission: mirrors ``calloff.Reader4905``/``Reader4915``, emitting JSON per call-off."""
+
+    def __init__(self, family: str, header: str, emit: Callable[[dict], None]) -> None:
+        h = _H["511" if family == "4905" else "551"]
+        self.family = family
+        self.jit = family == "4915"
+        self.emit = emit
+        customer = header[h["customer"]].rstrip().strip()
+        supplier = header[h["supplier"]].rstrip().strip()
+        self.transmission = _number(header[h["transmission_new"]])
+        _number(header[h["transmission_old"]])
+        _date(header[h["transmission_date"]])
+        self.sender = {"scheme": "VDA", "id": customer}
+        self.receiver = {"scheme": "VDA", "id": supplier}
+        self.customer, self.supplier = customer, supplier
+        self.doc: dict | None = None
+        self.line: dict | None = None
+        self.slots: list[tuple[str, str, str | None]] = []
+        self.texts: list[str] = []
+        self.production_to: str | None = None
+        self.material_to: str | None = None
+
+    def record(self, rtype: str, text: str) -> None:  # noqa: C901, PLR0912
+        if rtype == "512" or rtype == "552":
+            self.finish()
+            self.start(rtype, text)
+            return
+        line = self.line
+        if line is None:
+            raise Fallback("a call-off record is missing")
+        if rtype == "513":
+            h = _H["513"]
+            receipt, total = self.receipt(text, h["receipt_date"], h["receipt_note"], h["receipt_qty"], h["cumulative"])
+            _date(text[h["receipt_despatch_date"]])
+            line["last_receipts"] = [receipt] if receipt else []
+            line["cumulative_received"] = total
+            self.slots += [(text[d], text[q], None) for d, q, _ in _SLOTS_513]
+        elif rtype == "514":
+            self.slots += [(text[d], text[q], None) for d, q, _ in _SLOTS_514]
+        elif rtype == "554":
+            self.slots += [(text[d], text[q], text[t]) for d, q, t in _SLOTS_554]
+        elif rtype == "515":
+            h = _H["515"]
+            self.production_to = _horizon(text[h["production_to"]])
+            self.material_to = _horizon(text[h["material_to"]])
+            _date(text[h["production_from"]])
+            _date(text[h["material_from"]])
+            for name in ("production_cumulative", "material_cumulative", "cumulative_before_reset"):
+                _number(text[h[name]])
+        elif rtype == "553":
+            h = _H["553"]
+            receipts = []
+            for n in (1, 2, 3):
+                receipt, total = self.receipt(
+                    text, h[f"receipt{n}_date"], h[f"receipt{n}_note"], h[f"receipt{n}_qty"], h["cumulative"] if n == 1 else None
+                )
+                _date(text[h[f"receipt{n}_note_date"]])
+                if n == 1:
+                    line["cumulative_received"] = total
+                if receipt:
+                    receipts.append(receipt)
+            line["last_receipts"] = receipts
+        elif rtype == "518" or rtype == "557":
+            self.texts += [text[s].rstrip() for s in _TEXTS]
+        elif rtype == "517" or rtype == "556":
+            _number(text[_H[rtype]["capacity"]])
+        elif rtype == "555":
+            _number(text[_H["555"]["cumulative_before_reset"]])
+        else:
+            raise Fallback(f"record {rtype}")
+
+    @staticmethod
+    def receipt(text: str, date: slice, note: slice, qty: slice, cumulative: slice | None) -> tuple[dict | None, dict | None]:
+        """``common.receipt_and_cumulative``."""
+        day = _date(text[date])
+        note_no = text[note].rstrip().strip()
+        quantity = _number(text[qty])
+        receipt = {"delivery_note": note_no, "date": day, "quantity": quantity} if (note_no or quantity != "0") else None
+        total = None
+        if cumulative is not None:
+            value = _number(text[cumulative])
+            if value != "0":
+                total = {"quantity": value, "date": day}
+        return receipt, total
+
+    def start(self, rtype: str, text: str) -> None:
+        """``CallOffReader.start`` (and the 512/552 branch of ``read``)."""
+        h = _H[rtype]
+        jit = self.jit
+        number = text[h["calloff" if jit else "calloff_new"]].rstrip().strip()
+        ref = number or ""
+        if not ref:
+            raise Fallback("a call-off without a number")  # the codec names it by its record number
+        plant = text[h["plant"]].rstrip().strip()
+        buyer_part = text[h["customer_part"]].rstrip()
+        supplier_part = text[h["supplier_part"]].rstrip()
+        issued = _date(text[h["date" if jit else "date_new"]])
+        if not (buyer_part or supplier_part):
+            raise Fallback("no part")
+        if jit:
+            previous = ""
+            unit = "C62"
+            _date(text[h["horizon_date"]])
+        else:
+            previous = text[h["calloff_old"]].rstrip().strip()
+            unit = codes.unit_to_rec20(text[h["unit"]].rstrip())
+            _date(text[h["date_old"]])
+        self.line = {
+            "buyer_part": buyer_part, "supplier_part": supplier_part, "description": "", "unit": unit,
+            "order_number": text[h["order_number"]].rstrip().strip(), "unloading_point": "",
+            "cumulative_received": None, "last_receipts": [], "schedule": [],
+        }  # fmt: skip
+        self.doc = {
+            "type": "delivery_schedule",
+            "number": number,
+            "issued": issued,
+            "sender": self.sender,
+            "receiver": self.receiver,
+            "buyer": {"id": self.customer, "name": "", "plant": "", "unloading_point": ""},
+            "supplier": {"id": self.supplier, "name": "", "plant": "", "unloading_point": ""},
+            "ship_to": {"id": plant, "name": "", "plant": plant, "unloading_point": text[h["unloading_point"]].rstrip().strip()},
+            "source": {"format": "VDA", "version": self.family, "message_ref": ref, "interchange_ref": self.transmission},
+            "kind": "jit" if jit else "standard",
+            "previous_number": previous,
+            "lines": [self.line],
+        }
+        self.slots, self.texts = [], []
+        self.production_to = self.material_to = None
+
+    def finish(self) -> None:
+        """``CallOffReader.finish``: map the slots with the 515 horizon, join the texts, emit."""
+        doc, line = self.doc, self.line
+        if doc is None or line is None:
+            return
+        self.schedule(doc["issued"], line["schedule"])
+        texts = self.texts
+        while texts and not texts[-1]:
+            texts.pop()
+        line["description"] = "\n".join(texts)
+        self.doc = self.line = None
+        self.emit(doc)
+
+    def schedule(self, issued: str | None, out: list[dict]) -> None:  # noqa: C901
+        """``CallOffReader._schedule``."""
+        jit = self.jit
+        production_to, material_to = self.production_to, self.material_to
+        previous_end: str | None = None
+        for raw_date, raw_qty, raw_time in self.slots:
+            kind, day, start, end = _vda_date(raw_date)
+            if kind == "end":
+                if jit:
+                    continue
+                break
+            quantity = _number(raw_qty)
+            time = None
+            if raw_time is not None:
+                try:
+                    time = codes.vda_time(raw_time) or "00:00"
+                except ValueError:
+                    raise Fallback("time") from None
+            if kind == "none" or kind == "switch":
+                continue
+            if kind == "day":
+                entry = {"quantity": quantity, "commitment": "forecast", "date": day}
+                mark = day
+            elif kind == "week" or kind == "month":
+                entry = {"quantity": quantity, "commitment": "forecast", "from": start, "to": end}
+                mark = end
+            elif kind == "immediate" or kind == "backlog":
+                if not issued:
+                    raise Fallback("no call-off date")
+                entry = {"quantity": quantity, "commitment": "firm", "date": issued}
+                mark = None
+            else:  # remaining
+                after = previous_end or issued
+                entry = {"quantity": quantity, "commitment": "forecast"}
+                if after:
+                    entry["from"] = (dt.date.fromisoformat(after[:10]) + dt.timedelta(days=1)).isoformat()
+                mark = None
+            if mark is not None:
+                if production_to and mark <= production_to:
+                    entry["commitment"] = "firm"
+                elif material_to and mark <= material_to:
+                    entry["commitment"] = "material"
+            if time is not None and "date" in entry:
+                entry["date"] = f"{entry['date']}T{time}"
+            if jit:
+                entry["commitment"] = "firm"
+            previous_end = entry.get("to") or entry.get("date") or previous_end
+            out.append(entry)
