@@ -70,11 +70,18 @@ def _records(fh) -> Iterator[list[str]]:  # noqa: ANN001
                 for line in lines:
                     if not line.strip():
                         continue
-                    if len(line) > RECORD_LENGTH:
-                        if len(line.rstrip(" ")) > RECORD_LENGTH:
-                            raise Fallback("a line longer than a record")
+                    if len(line) > RECORD_LENGTH and len(line.rstrip(" ")) <= RECORD_LENGTH:
                         line = line.rstrip(" ")
-                    out.append(line.ljust(RECORD_LENGTH))
+                    if len(line) <= RECORD_LENGTH:
+                        out.append(line.ljust(RECORD_LENGTH))
+                        continue
+                    if len(line) % RECORD_LENGTH:
+                        raise Fallback("a line that is no whole number of records")
+                    for at in range(0, len(line), RECORD_LENGTH):
+                        piece = line[at : at + RECORD_LENGTH]
+                        if at and not piece.strip():
+                            continue
+                        out.append(piece)
                 yield out
         if not block:
             return
