@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hub.formats import registry
 from hub.formats.base import RenderOptions
@@ -116,10 +116,12 @@ def _stream_json(path: str, source: str | None) -> int | None:
                 buffer: list[str] = []
                 count = 0
 
+                dumps = _dumps()
+
                 def emit(doc: dict) -> None:
                     nonlocal count
                     buffer.append(",\n" if count else "\n")
-                    buffer.append(json.dumps(doc, ensure_ascii=False))
+                    buffer.append(dumps(doc))
                     count += 1
                     if len(buffer) >= 512:
                         spool.write("".join(buffer).encode("utf-8"))
@@ -144,6 +146,22 @@ def _stream_json(path: str, source: str | None) -> int | None:
         finally:
             gc.enable()
     return 0
+
+
+def _dumps() -> Callable[[dict], str]:
+    """``json.dumps(doc, ensure_ascii=False)`` with its C encoder built once, not once per document.
+
+    The same bytes as ``json.dumps`` (same separators and string escaping); documents
+    are trees of dicts, lists, strings, numbers and None, so no circular check is needed.
+    """
+    from json import encoder
+
+    make = encoder.c_make_encoder
+    if make is None:  # pragma: no cover - CPython always has the C accelerator
+        return lambda doc: json.dumps(doc, ensure_ascii=False)
+    plain = json.JSONEncoder(ensure_ascii=False)
+    iterencode = make(None, plain.default, encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda doc: "".join(iterencode(doc, 0))
 
 
 def formats(argv: Sequence[str]) -> int:
