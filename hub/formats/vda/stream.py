@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from hub.formats import codes
 from hub.formats.vda import layouts as L
@@ -141,8 +142,19 @@ _COUNTERS = {
 }
 
 
+_WRITTEN: dict[tuple, str] = {}  # (trailer type, *counts) -> the counters as a writer zero-fills them
+
+
 def _trailer(text: str, rtype: str, counts: dict[str, int]) -> None:
     """``VdaCodec._trailer`` without a fault: every counter given and right (a blank one hands over)."""
+    key = (rtype, *counts.values())
+    written = _WRITTEN.get(key)
+    if written is None:
+        written = "".join(f"{counts.get(counted, 0):07d}" for _, counted in _COUNTERS[rtype])  # counters are 7 wide from column 6
+        if len(_WRITTEN) < 10_000:
+            _WRITTEN[key] = written
+    if text[5 : 5 + len(written)] == written:
+        return
     for cut, counted in _COUNTERS[rtype]:
         raw = text[cut].strip()
         if not raw or not raw.isdigit() or not raw.isascii() or int(raw) != counts.get(counted, 0):
@@ -183,13 +195,22 @@ def _vda_date(raw: str) -> tuple[str, str | None, str | None, str | None]:
     return found
 
 
+_DAYS: dict[str, str | None] = {}
+_MISSING: Any = object()
+
+
 def _date(raw: str) -> str | None:
     """``common.read_date``: zero or blank gives None; a special or bad value hands over."""
-    if raw == "000000" or not raw.strip():
-        return None
-    kind, day, _, _ = _vda_date(raw)
-    if kind != "day":
-        raise Fallback("not a calendar date")
+    day = _DAYS.get(raw, _MISSING)
+    if day is _MISSING:
+        if raw == "000000" or not raw.strip():
+            day = None
+        else:
+            kind, day, _, _ = _vda_date(raw)
+            if kind != "day":
+                raise Fallback("not a calendar date")
+        if len(_DAYS) < 100_000:
+            _DAYS[raw] = day
     return day
 
 
