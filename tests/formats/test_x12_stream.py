@@ -106,6 +106,8 @@ def variants() -> list[bytes]:
         interchange([("810", ["BIG*20260301*INV-1"])]),
         interchange([("830", BODY_830), ("830", BODY_830)]).replace("ST*830*0002", "ST*830*0001").replace("SE*24*0002", "SE*24*0001"),
         interchange([("830", BODY_830)], version="003040"),
+        interchange([("830", BODY_830), ("830", BODY_830)]).replace("*0001~", "*0009~"),  # set numbers that fall: the codec decides
+        interchange([("830", BODY_830), ("830", BODY_830)]).replace("*0001~", "*A1~").replace("*0002~", "*A2~"),
         interchange([("830", BODY_830)]).replace("GE*1*7", "GE*2*7"),
         interchange([("830", BODY_830)]).replace("IEA*1*", "IEA*2*"),
         interchange([("830", BODY_830)]).replace("SE*24*0001", "SE*23*0001"),

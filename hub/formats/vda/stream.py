@@ -28,6 +28,7 @@ from hub.formats.vda import layouts as L
 from hub.formats.vda.records import RECORD_LENGTH
 
 CHUNK = 1 << 20
+_CACHED = 20_000  # values kept per cache: enough for the repeats, bounded for any file size
 
 
 class Fallback(Exception):
@@ -175,7 +176,7 @@ def _number(raw: str) -> str:
             raise Fallback("not a number")
         else:
             found = str(int(text))
-        if len(_NUMBERS) < 200_000:
+        if len(_NUMBERS) < _CACHED:
             _NUMBERS[raw] = found
     return found
 
@@ -190,7 +191,7 @@ def _vda_date(raw: str) -> tuple[str, str | None, str | None, str | None]:
             found = codes.vda_date(raw)
         except ValueError:
             raise Fallback("date") from None
-        if len(_DATES) < 100_000:
+        if len(_DATES) < _CACHED:
             _DATES[raw] = found
     return found
 
@@ -209,7 +210,7 @@ def _date(raw: str) -> str | None:
             kind, day, _, _ = _vda_date(raw)
             if kind != "day":
                 raise Fallback("not a calendar date")
-        if len(_DAYS) < 100_000:
+        if len(_DAYS) < _CACHED:
             _DAYS[raw] = day
     return day
 

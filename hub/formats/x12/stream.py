@@ -38,6 +38,7 @@ from hub.formats.x12.messages.schedule import RECEIPT_REFS
 from hub.formats.x12.tokenizer import _is_tag
 
 CHUNK = 1 << 20
+_CACHED = 20_000  # values kept per cache: enough for the repeats, bounded for any file size
 
 
 class Fallback(Exception):
@@ -122,7 +123,7 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
     group: str | None = None  # the GS raw text while a group is open
     group_ref = group_version = ""
     group_sets = groups = 0
-    seen: set[tuple[str, str]] = set()
+    seen: dict[str, tuple[int, set[str]]] = {}  # group ref -> (last numeric set ref, other set refs)
     current: list[str] | None = None
     clean = True
     ended = False
@@ -137,10 +138,7 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
                     ref = st[2]
                     if not _counts(_get(se, 1), len(current)) or not _same_ref(_get(se, 2), ref):
                         raise Fallback("SE count or control number")
-                    key = (group_ref, ref)
-                    if key in seen:
-                        raise Fallback("a reused set control number")
-                    seen.add(key)
+                    _unique(seen, group_ref, ref)
                     group_sets += 1
                     assert group is not None
                     mapper.set(current, st[1], ref, group, group_ref, group_version, clean and batch_clean, emit)
@@ -179,6 +177,26 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
     if not ended or current is not None:
         raise Fallback("truncated")
     return []
+
+
+def _unique(seen: dict[str, tuple[int, set[str]]], group_ref: str, ref: str) -> None:
+    """Hand over when a set control number repeats in its group (the codec warns about it).
+
+    In bounded memory: numeric control numbers must rise within a group (as senders
+    count them), so only the last one is kept; a numeric one that does not rise hands
+    over. Others are kept in a set (they cannot equal a numeric one).
+    """
+    last, others = seen.get(group_ref) or (-1, set())
+    if ref.isdigit() and ref.isascii():
+        value = int(ref)
+        if value <= last:
+            raise Fallback("set control numbers that do not rise")
+        seen[group_ref] = (value, others)
+    elif ref in others:
+        raise Fallback("a reused set control number")
+    else:
+        others.add(ref)
+        seen[group_ref] = (last, others)
 
 
 _EMPTY_PARTY = {"id": "", "name": "", "plant": "", "unloading_point": ""}
@@ -245,7 +263,7 @@ class _Mapper:
             if not value.is_finite():
                 raise ValueError(raw)
             found = decimal_text(value)
-            if len(self.numbers) < 100_000:
+            if len(self.numbers) < _CACHED:
                 self.numbers[raw] = found
         return found
 
@@ -256,7 +274,7 @@ class _Mapper:
             if not raw.strip():
                 return None
             found = codes.x12_date(raw.strip())
-            if len(self.dates) < 100_000:
+            if len(self.dates) < _CACHED:
                 self.dates[raw] = found
         return found
 
