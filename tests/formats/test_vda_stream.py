@@ -2,7 +2,7 @@
 
 Every case either streams to the same canonical JSON as ``VdaCodec().parse`` or hands
 over (``Fallback``) to the codec; a file the codec finds any error or warning in must
-hand over, and well-formed 4905/4915 transmissions must stream.
+hand over, and well-formed 4905/4915/4913 transmissions must stream.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def sample(fmt: str, n: int = 12, seed: int = 1) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["vda-4905", "vda-4915"])
+@pytest.mark.parametrize("fmt", ["vda-4905", "vda-4915", "vda-4913"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_samples_stream_to_the_codecs_json(fmt, seed):
     data = sample(fmt, 40, seed)
@@ -64,9 +64,21 @@ def test_samples_stream_to_the_codecs_json(fmt, seed):
     assert streamed(data) == docs
 
 
-def test_4913_hands_over():
-    assert streamed(sample("vda-4913")) is None
-    assert streamed((FIXTURES / "4913_one_line.vda").read_bytes()) is None
+def test_4913_fixture_and_variants_stream_or_hand_over():
+    data = (FIXTURES / "4913_one_line.vda").read_bytes()
+    assert agree(data) is not None or parsed(data)[1] or parsed(data)[2]
+    base = sample("vda-4913", 6, 5)
+    lines = base.split(b"\r\n")
+    supplier_packaging = b"\r\n".join(r[:5] + b" " * 22 + b"SUP-PACK".ljust(22) + r[49:] if r.startswith(b"715") else r for r in lines)
+    assert streamed(supplier_packaging) == parsed(supplier_packaging)[0] and supplier_packaging != base
+    for old, new in (
+        (b"0000000000000      000 B", b"0000000000000      000  "),  # no batch
+        (b"2611240000000", b"2611241530000"),  # arrival with a time
+        (b"261123000000", b"261123073000"),  # hand-over with a time
+        (b"00000001261123", b"00000000261123"),  # note number 0: the codec names it
+        (b"\r\n714", b"\r\n716" + b" " * 123 + b"\r\n714"),  # 716 before 714: out of order
+    ):
+        agree(base.replace(old, new))
 
 
 def _4905(**kwargs) -> list[str]:  # noqa: ANN003
@@ -116,7 +128,7 @@ def test_well_formed_transmissions_stream():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    fmt=st.sampled_from(["vda-4905", "vda-4915"]),
+    fmt=st.sampled_from(["vda-4905", "vda-4915", "vda-4913"]),
     seed=st.integers(1, 10_000),
     n=st.integers(1, 5),
     cut=st.integers(0, 900),

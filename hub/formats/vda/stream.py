@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from hub.formats import codes
+from hub.formats.canonical import decimal_text
 from hub.formats.vda import layouts as L
+from hub.formats.vda.despatch import MAX_LABEL_RANGE
 from hub.formats.vda.records import RECORD_LENGTH
 
 CHUNK = 1 << 20
@@ -100,7 +103,7 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
     follows: dict[str, frozenset[str]] = {}
     counts: dict[str, int] = {}
     last = ""
-    mapper: _CallOffs | None = None
+    mapper: _CallOffs | _Despatch | None = None
     seen = False
     for batch in _records(fh):
         for text in batch:
@@ -110,9 +113,9 @@ def translate(fh, emit: Callable[[dict], None], head: bytes) -> list[str]:  # no
                 raise Fallback(f"record {text[:5]!r}: no layout, or another version")
             if family is None:
                 family = families.get(rtype)
-                if family is None or family.name == "4913":
-                    raise Fallback("a record before the header, or a 4913 transmission")
-                mapper = _CallOffs(family.name, text, emit)
+                if family is None:
+                    raise Fallback("a record before the header")
+                mapper = _Despatch(text, emit) if family.name == "4913" else _CallOffs(family.name, text, emit)
                 follows = family.follows
                 counts = dict.fromkeys(family.types, 0)
                 counts[rtype] = 1
@@ -226,7 +229,10 @@ def _horizon(raw: str) -> str | None:
 
 
 # Field slices the mapping reads, per record type.
-_H = {t: {n: _cut(L.LAYOUTS[t], n) for n in L.LAYOUTS[t].by_name} for t in ("511", "551", "512", "552", "513", "515", "553", "555", "517", "556")}
+_H = {
+    t: {n: _cut(L.LAYOUTS[t], n) for n in L.LAYOUTS[t].by_name}
+    for t in ("511", "551", "711", "512", "552", "513", "515", "553", "555", "517", "556", "712", "713", "714", "715")
+}
 _SLOTS_513 = [(_cut(L.R513, f"slot{n}_date"), _cut(L.R513, f"slot{n}_qty"), None) for n in range(1, 6)]
 _SLOTS_514 = [(_cut(L.R514, f"slot{n}_date"), _cut(L.R514, f"slot{n}_qty"), None) for n in range(1, 9)]
 _SLOTS_554 = [(_cut(L.R554, f"slot{n}_date"), _cut(L.R554, f"slot{n}_qty"), _cut(L.R554, f"slot{n}_time")) for n in range(1, 7)]
@@ -425,3 +431,154 @@ class _CallOffs:
                 entry["commitment"] = "firm"
             previous_end = entry.get("to") or entry.get("date") or previous_end
             out.append(entry)
+
+
+_QUANTITIES: dict[str, str] = {}
+
+
+def _quantity(raw: str) -> str:
+    """``Record.decimal_of(name, 3)`` (4913 quantities have 3 implied decimals) as canonical text."""
+    found = _QUANTITIES.get(raw)
+    if found is None:
+        found = decimal_text(Decimal(int(_number(raw))).scaleb(-3))
+        if len(_QUANTITIES) < _CACHED:
+            _QUANTITIES[raw] = found
+    return found
+
+
+def _datetime(text: str, date: slice, time: slice) -> str | None:
+    """``common.read_datetime`` with ``midnight=False``."""
+    day = _date(text[date])
+    try:
+        clock = codes.vda_time(text[time])
+    except ValueError:
+        raise Fallback("time") from None
+    if day is None:
+        return None
+    if clock is None or clock == "00:00":
+        return day
+    return f"{day}T{clock}"
+
+
+def _labels(first: str, last: str) -> list[str]:
+    """``despatch._labels``."""
+    if not first:
+        return [last] if last else []
+    if first.isdigit() and first.isascii() and (not last or (last.isdigit() and last.isascii())):
+        a, b = int(first), int(last or first)
+        if b == 0 or b == a:
+            return [str(a)]
+        if a < b and b - a < MAX_LABEL_RANGE:
+            return [str(n) for n in range(a, b + 1)]
+        return [str(a), str(b)]
+    return [first, last] if last and last != first else [first]
+
+
+class _Despatch:
+    """One 4913 transmission: mirrors ``despatch.Reader4913``, emitting JSON per delivery note (713)."""
+
+    def __init__(self, header: str, emit: Callable[[dict], None]) -> None:
+        h = _H["711"]
+        self.emit = emit
+        customer = header[h["customer"]].rstrip().strip()
+        supplier = header[h["supplier"]].rstrip().strip()
+        self.transmission = _number(header[h["transmission_new"]])
+        _number(header[h["transmission_old"]])
+        self.issued = _date(header[h["transmission_date"]])
+        self.sender = {"scheme": "VDA", "id": supplier}  # the supplier sends a 4913
+        self.receiver = {"scheme": "VDA", "id": customer}
+        self.customer, self.supplier = customer, supplier
+        self.transport: dict | None = None
+        self.doc: dict | None = None
+        self.order_number = ""
+
+    def record(self, rtype: str, text: str) -> None:
+        if rtype == "712":
+            self.finish()
+            h = _H["712"]
+            weight = _number(text[h["gross_weight"]])
+            self.transport = {
+                "carrier": text[h["carrier"]].rstrip().strip(),
+                "transport_id": text[h["transport_no"]].rstrip().strip(),
+                "gross_weight": None if weight == "0" else weight,
+                "handover": _datetime(text, h["handover_date"], h["handover_time"]),
+                "arrival_date": _datetime(text, h["arrival_date"], h["arrival_time"]),
+            }
+            for name in ("shipment", "net_weight", "packages", "loading_metres"):
+                _number(text[h[name]])
+            return
+        if rtype == "713":
+            self.finish()
+            self.note(text)
+            return
+        doc = self.doc
+        if doc is None:
+            raise Fallback("no delivery note")
+        if rtype == "714":
+            h = _H["714"]
+            quantity = _quantity(text[h["qty1"]])
+            _number(text[h["qty2"]])
+            buyer_part = text[h["customer_part"]].rstrip()
+            supplier_part = text[h["supplier_part"]].rstrip()
+            if not (buyer_part or supplier_part):
+                raise Fallback("no part")
+            doc["lines"].append(
+                {
+                    "buyer_part": buyer_part,
+                    "supplier_part": supplier_part,
+                    "quantity": quantity,
+                    "unit": codes.unit_to_rec20(text[h["unit1"]].rstrip()),
+                    "order_number": self.order_number,
+                    "batch": text[h["batch"]].rstrip().strip(),
+                }
+            )
+        elif rtype == "715":
+            h = _H["715"]
+            kind = text[h["customer_packaging"]].rstrip() or text[h["supplier_packaging"]].rstrip()
+            count = int(_number(text[h["count"]]))
+            _number(text[h["capacity"]])
+            labels = _labels(text[h["label_from"]].rstrip().strip(), text[h["label_to"]].rstrip().strip())
+            doc["packages"].append({"type": kind.strip(), "count": count, "label_ids": labels})
+        elif rtype != "716":
+            raise Fallback(f"record {rtype}")
+
+    def note(self, text: str) -> None:
+        """``Reader4913._note``."""
+        h = _H["713"]
+        number = _number(text[h["note"]])
+        if number == "0":
+            raise Fallback("a delivery note without a number")  # the codec names it by its record number
+        transport = self.transport
+        if transport is None:
+            raise Fallback("no transport record")
+        plant = text[h["plant"]].rstrip().strip()
+        ship = _date(text[h["despatch_date"]])
+        handover = transport["handover"]
+        if handover and (ship is None or handover[:10] == ship):
+            ship = handover
+        self.order_number = text[h["order_number"]].rstrip().strip()
+        self.doc = {
+            "type": "despatch_advice",
+            "number": number,
+            "issued": self.issued,
+            "sender": self.sender,
+            "receiver": self.receiver,
+            "buyer": {"id": self.customer, "name": "", "plant": "", "unloading_point": ""},
+            "supplier": {"id": self.supplier, "name": "", "plant": "", "unloading_point": ""},
+            "ship_to": {"id": plant, "name": "", "plant": plant, "unloading_point": text[h["unloading_point"]].rstrip().strip()},
+            "source": {"format": "VDA", "version": "4913", "message_ref": number, "interchange_ref": self.transmission},
+            "ship_date": ship,
+            "arrival_date": transport["arrival_date"],
+            "carrier": transport["carrier"],
+            "transport_id": transport["transport_id"],
+            "gross_weight": transport["gross_weight"],
+            "packages": [],
+            "lines": [],
+        }
+
+    def finish(self) -> None:
+        """Emit the open delivery note."""
+        if self.doc is not None:
+            self.emit(self.doc)
+        self.doc = None
+        self.order_number = ""
