@@ -1,20 +1,21 @@
-"""Streaming VDA 4905/4915 -> canonical JSON for ``manage.py translate`` (bounded memory, fast).
+"""Streaming VDA 4905/4915/4913 -> canonical JSON for ``manage.py translate`` (bounded memory, fast).
 
 The same pattern as ``hub.formats.edifact.stream``: the file is read in chunks cut after
 a line break, decoded (ISO-8859-1) and split into 128-character records. Each call-off
-(512 or 552 with the records that follow it) is mapped straight from its record texts
-to canonical JSON as soon as the next call-off or the trailer arrives, slicing only the
-fields the mapping reads, with no ``Record`` object or dataclass per record. Memory stays
-at one call-off (and one chunk) whatever the file size.
+(512 or 552 with the records that follow it) or delivery note (713 with its 714/715/716,
+under the transport data of its 712) is mapped straight from its record texts to
+canonical JSON as soon as the next one or the trailer arrives, slicing only the fields
+the mapping reads, with no ``Record`` object or dataclass per record. Memory stays at
+one document (and one chunk) whatever the file size.
 
-The fast path covers well-formed 4905 and 4915 transmissions. Anything it is not sure
-about raises ``Fallback`` and the caller parses the whole file with ``VdaCodec().parse``,
-so the result and every positioned error are exactly the codec's: a BOM, a line that is
-not 128 characters (or a blank-trimmed shorter one, which is padded as the codec pads
-it), a Ctrl-Z, a record version other than the layout's, a record type without a
-layout, a record out of order, a trailer count that does not match or is blank, any
-field the mapping cannot read, a 4913 transmission. Bad files cost a second pass; good
-ones never do.
+The fast path covers well-formed transmissions. Anything it is not sure about raises
+``Fallback`` and the caller parses the whole file with ``VdaCodec().parse``, so the
+result and every positioned error are exactly the codec's: a BOM, a line that is no
+whole number of records (a blank-trimmed shorter one is padded and a long line of
+whole records cut, as the codec does), a Ctrl-Z, a record version other than the
+layout's, a record type without a layout (717/718), a record out of order, a trailer
+count that does not match or is blank, a call-off or delivery note without a number,
+any field the mapping cannot read. Bad files cost a second pass; good ones never do.
 """
 
 from __future__ import annotations
