@@ -139,3 +139,27 @@ def test_damaged_samples_never_disagree(fmt, seed, n, cut, junk):
     at = min(len(data) - 1, cut * 3)
     data[at : at + 1] = junk.encode("latin-1")
     agree(bytes(data))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fmt=st.sampled_from(["vda-4905", "vda-4915", "vda-4913"]),
+    seed=st.integers(1, 10_000),
+    n=st.integers(1, 4),
+    at=st.integers(0, 10_000),
+    op=st.sampled_from(["delete", "duplicate", "swap", "blank", "trim"]),
+)
+def test_records_lost_doubled_or_swapped_never_disagree(fmt, seed, n, at, op):
+    recs = sample(fmt, n, seed).split(b"\r\n")
+    i = at % (len(recs) - 1)
+    if op == "delete":
+        del recs[i]
+    elif op == "duplicate":
+        recs.insert(i, recs[i])
+    elif op == "swap":
+        recs[i], recs[i + 1] = recs[i + 1], recs[i]
+    elif op == "blank":
+        recs[i] = b" " * 128
+    else:
+        recs[i] = recs[i].rstrip()
+    agree(b"\r\n".join(recs))

@@ -154,3 +154,25 @@ def test_damaged_samples_never_disagree(fmt, seed, n, cut, junk):
     at = min(len(data) - 1, cut * 5)
     data[at : at + 1] = junk.encode("latin-1")
     agree(bytes(data))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fmt=st.sampled_from(["x12-830", "x12-862", "x12-850"]),
+    seed=st.integers(1, 10_000),
+    n=st.integers(1, 4),
+    at=st.integers(0, 10_000),
+    op=st.sampled_from(["delete", "duplicate", "swap", "blank"]),
+)
+def test_segments_lost_doubled_or_swapped_never_disagree(fmt, seed, n, at, op):
+    segs = sample(fmt, n, seed).split(b"~\n")
+    i = at % (len(segs) - 1)
+    if op == "delete":
+        del segs[i]
+    elif op == "duplicate":
+        segs.insert(i, segs[i])
+    elif op == "swap":
+        segs[i], segs[i + 1] = segs[i + 1], segs[i]
+    else:
+        segs[i] = b""
+    agree(b"~\n".join(segs))
