@@ -64,3 +64,38 @@ def test_translate_between_families_keeps_a_valid_control_number(tmp_path):
     result = run("translate", str(path), "--to", "x12")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ISA*") and "*000000042*" in result.stdout
+
+
+def test_translate_streams_x12_and_vda_to_the_codecs_json(tmp_path):
+    import io
+
+    from hub.formats import registry, samples
+    from hub.formats.canonical import to_json
+
+    for fmt in ("x12-830", "x12-862", "x12-856", "vda-4905", "vda-4915", "vda-4913"):
+        out = io.BytesIO()
+        samples.write(fmt, 5, out, 7)
+        path = tmp_path / f"{fmt}.dat"
+        path.write_bytes(out.getvalue())
+        result = run("translate", str(path))
+        assert result.returncode == 0, result.stderr
+        _, parsed = registry.parse(out.getvalue())
+        assert json.loads(result.stdout) == [to_json(d) for d in parsed.documents]
+
+
+def test_bad_x12_and_vda_exit_2_with_the_codecs_positioned_line(tmp_path):
+    from tests.formats.vda_builders import calloff_4905, header, join, transmission
+    from tests.formats.x12_samples import BODY_830, interchange
+
+    path = tmp_path / "bad.x12"
+    path.write_text(interchange([("830", BODY_830)]).replace("FST*120*C*D*20260302", "FST*12,0*C*D*20260302"))
+    result = run("translate", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"{path}: segment 15 (FST), element 1: '12,0' is not a number [message 0001]"]
+    path = tmp_path / "bad.vda"
+    path.write_bytes(join(transmission(header(), calloff_4905(slots=[("261340", 5)]), "519")))
+    result = run("translate", str(path), "--from", "vda")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"{path}: record 3 (513), column 48: '261340' is not a date (YYMMDD, JJ00WW or JJMM00) [message 187]"
+    ]

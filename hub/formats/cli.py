@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hub.formats import registry
 from hub.formats.base import RenderOptions
@@ -27,8 +27,8 @@ def translate(argv: Sequence[str]) -> int:
     parser.add_argument("--from", dest="source", default=None, help="format of FILE (default: detected)")
     parser.add_argument("--to", dest="target", default="json", help="json (default) or a format name from 'manage.py formats'")
     args = parser.parse_args(argv)
-    if args.target.lower() == "json" and (args.source or "edifact").lower() == "edifact":
-        done = _stream_edifact_json(args.file, args.source)
+    if args.target.lower() == "json" and (args.source or "").lower() in ("", *STREAMED):
+        done = _stream_json(args.file, args.source)
         if done is not None:
             return done
     try:
@@ -74,19 +74,22 @@ def translate(argv: Sequence[str]) -> int:
     return 0
 
 
-def _stream_edifact_json(path: str, source: str | None) -> int | None:
-    """Translate an EDIFACT file to JSON message by message, in bounded memory.
+# Codecs with a streaming JSON path (module with ``translate(fh, emit, head)`` and ``Fallback``).
+STREAMED = {"edifact": "hub.formats.edifact.stream", "x12": "hub.formats.x12.stream", "vda": "hub.formats.vda.stream"}
+
+
+def _stream_json(path: str, source: str | None) -> int | None:
+    """Translate an EDIFACT, X12 or VDA file to JSON message by message, in bounded memory.
 
     The JSON goes to a spooled temporary file first and reaches stdout only when the
     whole file translated without an error (bad input prints nothing on stdout).
-    Returns None when the file is no EDIFACT or the streaming path hands over
-    (``stream.Fallback``): the caller then parses the whole file with the codec.
+    Returns None when the file is none of these or the streaming path hands over
+    (its ``Fallback``): the caller then parses the whole file with the codec.
     """
     import gc
+    import importlib
     import shutil
     import tempfile
-
-    from hub.formats.edifact import stream
 
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
@@ -94,12 +97,18 @@ def _stream_edifact_json(path: str, source: str | None) -> int | None:
         return None  # the regular path words the error
     with fh:
         head = fh.read(registry.HEAD_BYTES)
-        if not source:
+        name = (source or "").lower()
+        if not name:
             try:
-                if registry.detect(head).codec != "edifact":
-                    return None
+                name = registry.detect(head).codec
             except FormatError:
                 return None
+        if name not in STREAMED:
+            return None
+        try:
+            stream = importlib.import_module(STREAMED[name])
+        except ImportError:
+            return None
         fh.seek(0)
         gc.disable()  # only acyclic garbage per message: reference counting frees it
         try:
@@ -107,10 +116,12 @@ def _stream_edifact_json(path: str, source: str | None) -> int | None:
                 buffer: list[str] = []
                 count = 0
 
+                dumps = _dumps()
+
                 def emit(doc: dict) -> None:
                     nonlocal count
                     buffer.append(",\n" if count else "\n")
-                    buffer.append(json.dumps(doc, ensure_ascii=False))
+                    buffer.append(dumps(doc))
                     count += 1
                     if len(buffer) >= 512:
                         spool.write("".join(buffer).encode("utf-8"))
@@ -142,6 +153,22 @@ def _control_ref(source: str, target: str) -> str:
     if target == "x12":
         return "".join(ch for ch in source if ch.isdigit())[-9:].lstrip("0") or "1"
     return source or "1"
+
+
+def _dumps() -> Callable[[dict], str]:
+    """``json.dumps(doc, ensure_ascii=False)`` with its C encoder built once, not once per document.
+
+    The same bytes as ``json.dumps`` (same separators and string escaping); documents
+    are trees of dicts, lists, strings, numbers and None, so no circular check is needed.
+    """
+    from json import encoder
+
+    make = encoder.c_make_encoder
+    if make is None:  # pragma: no cover - CPython always has the C accelerator
+        return lambda doc: json.dumps(doc, ensure_ascii=False)
+    plain = json.JSONEncoder(ensure_ascii=False)
+    iterencode = make(None, plain.default, encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda doc: "".join(iterencode(doc, 0))
 
 
 def formats(argv: Sequence[str]) -> int:
