@@ -39,6 +39,9 @@ from hub.formats.xml import safe
 log = logging.getLogger(__name__)
 
 _FLAT = re.compile(rb"^(?:\xef\xbb\xbf)?[\s]*EDI_DC40")
+_DATA_RECORD = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:E1|E2|Z1|Z2)[A-Z0-9_]+ +[0-9 ]{3}[0-9]{16}"
+)  # a data record without its control record
 _XML_TAG = re.compile(rb"<(?:\w+:)?(IDOCTYP|MESTYP)>\s*([^<\s]+)\s*<")
 FORMAT = "IDOC"
 
@@ -89,7 +92,7 @@ class IdocCodec:
     def parse(self, data: bytes) -> ParseResult:
         """Parse every IDoc of a flat or XML file; errors are collected per IDoc."""
         result = ParseResult(format=FORMAT)
-        if _FLAT.match(data[:64]):
+        if _FLAT.match(data[:64]) or _DATA_RECORD.match(data[:64]):
             text, warnings = decode(data)
             result.warnings.extend(warnings)
             for item in read_flat(text.lstrip(" \t\r\n")):
