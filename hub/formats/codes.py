@@ -528,3 +528,93 @@ APERAK_GROUP_RFF = "AFY"
 APERAK_DOCUMENT_RFF = ("ON", "AAN", "AAK", "DQ", "IV", "AAU", "CT", "VN")
 APERAK_TEXT_QUALIFIER = "AAO"  # 4451 error description
 APERAK_POSITION_QUALIFIER = "ZZZ"  # 4451 mutually defined: where the error is
+
+# --- SAP IDoc (ORDERS01/05, DELFOR02 DELINS/DELJIT, DELVRY0x DESADV) -------------------
+
+# IDoc basic type (EDI_DC40-IDOCTYP) -> the canonical document it carries. The logical
+# message type (MESTYP) is only read to tell DELJIT from DELINS; partners often send
+# their own message types (ZZORDERS ...), so the basic type decides.
+IDOC_BASIC_TYPES: dict[str, str] = {
+    "ORDERS01": "purchase_order",
+    "ORDERS02": "purchase_order",
+    "ORDERS03": "purchase_order",
+    "ORDERS04": "purchase_order",
+    "ORDERS05": "purchase_order",
+    "DELFOR01": "delivery_schedule",
+    "DELFOR02": "delivery_schedule",
+    "DESADV01": "despatch_advice",
+    "DELVRY01": "despatch_advice",
+    "DELVRY02": "despatch_advice",
+    "DELVRY03": "despatch_advice",
+    "DELVRY04": "despatch_advice",
+    "DELVRY05": "despatch_advice",
+    "DELVRY06": "despatch_advice",
+    "DELVRY07": "despatch_advice",
+}
+# What the hub writes, per document (basic type, message type); RenderOptions.version may
+# name another basic type of the same document (ORDERS01, DELFOR01, DESADV01 ...).
+IDOC_RENDER_TYPES: dict[str, tuple[str, str]] = {
+    "purchase_order": ("ORDERS05", "ORDERS"),
+    "delivery_schedule": ("DELFOR02", "DELINS"),
+    "despatch_advice": ("DELVRY03", "DESADV"),
+}
+IDOC_JIT_MESSAGE = "DELJIT"  # MESTYP of a JIT call-off in the DELFOR basic types
+# Basic types the hub knows by name but does not carry: named in the 'unsupported' error.
+IDOC_OTHER_TYPES: dict[str, str] = {
+    "INVOIC01": "invoice",
+    "INVOIC02": "invoice",
+    "ORDRSP": "order response",
+    "DEBMAS": "customer master",
+    "CREMAS": "vendor master",
+    "MATMAS": "material master",
+    "SHPMNT05": "shipment",
+    "WP_PLU02": "POS article master",
+    "STATUS01": "status",
+    "SYSTAT01": "status",
+}
+
+# Partner functions (PARVW in E1EDKA1, PARTNER_Q in E1ADRM1) -> canonical party role.
+IDOC_BUYER_ROLES = ("AG", "BY")  # AG: sold-to party (Auftraggeber)
+IDOC_SUPPLIER_ROLES = ("LF", "SU", "RS")  # LF: vendor (Lieferant), RS: invoicing party
+IDOC_SHIP_TO_ROLES = ("WE", "ST")  # WE: ship-to party (Warenempfänger)
+IDOC_CARRIER_ROLES = ("SP", "CA")  # SP: forwarding agent (Spediteur)
+# What the renderer writes for each role.
+IDOC_ROLE_BUYER, IDOC_ROLE_SUPPLIER, IDOC_ROLE_SHIP_TO, IDOC_ROLE_CARRIER = "AG", "LF", "WE", "SP"
+
+# E1EDK02 / E1EDK03 / E1EDP19 / E1EDL41 qualifiers.
+IDOC_K02_ORDER = "001"  # customer purchase order
+IDOC_K03_DOCUMENT_DATE = "012"  # document date
+IDOC_K03_DELIVERY_DATE = "002"  # requested delivery date (header)
+IDOC_P03_DELIVERY_DATE = "002"  # requested delivery date (item, E1EDP03)
+IDOC_P19_BUYER_PART = "001"  # material number used by the customer
+IDOC_P19_SUPPLIER_PART = "002"  # material number used by the vendor
+IDOC_L41_ORDER = "001"  # purchase order (E1EDL41-QUALI)
+# E1EDT13-QUALF in DELVRY: 006 goods issue (shipped), 007 delivery (arrival).
+IDOC_T13_SHIP = ("006",)
+IDOC_T13_ARRIVAL = ("007",)
+
+# E1EDP16 in DELFOR (ASSUMED, see idoc/layouts.py): ETTYP schedule line type -> commitment,
+# mirroring EDIFACT 4017 (1 firm, 2 production release, 3 material release, 4 forecast);
+# PRGRS date type: D day, W week, M month, I interval (from EDATUV to EDATUB).
+IDOC_ETTYP_TO_COMMITMENT: dict[str, str] = {"1": "firm", "2": "production", "3": "material", "4": "forecast", "0": "firm"}
+COMMITMENT_TO_IDOC_ETTYP: dict[str, str] = {"firm": "1", "production": "2", "material": "3", "forecast": "4"}
+IDOC_PRGRS_DAY, IDOC_PRGRS_WEEK, IDOC_PRGRS_MONTH, IDOC_PRGRS_INTERVAL = "D", "W", "M", "I"
+
+# EDI_DC40 partner types (SNDPRT/RCVPRT): LS logical system, KU customer, LI vendor.
+IDOC_PARTNER_TYPES = ("LS", "KU", "LI", "US", "B", "BP")
+
+# Units: SAP writes the ISO code of its unit (T006-ISOCODE), which is Rec 20 but for a
+# few historical codes; internal SAP codes (ST, KG, M, L ...) come from older partners.
+IDOC_UNIT_TO_REC20: dict[str, str] = {"PCE": "C62", "PCS": "C62", "ST": "C62", "EA": "C62", "PA": "PA", "PAA": "PR", "PR": "PR"}
+REC20_TO_IDOC: dict[str, str] = {"C62": "PCE"}
+
+
+def idoc_unit_to_rec20(code: str) -> str:
+    """Map an IDoc unit (ISO code, or an SAP-internal one) to Rec 20."""
+    code = (code or "").strip().upper()
+    return IDOC_UNIT_TO_REC20.get(code) or unit_to_rec20(code)
+
+
+def idoc_unit_from_rec20(code: str) -> str:
+    """The unit code an IDoc carries for a Rec 20 code (PCE for pieces, else Rec 20 itself)."""
+    return REC20_TO_IDOC.get(code, code)

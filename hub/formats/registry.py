@@ -9,6 +9,7 @@ from __future__ import annotations
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.idoc import IdocCodec, IdocXmlCodec
 from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.vda import VdaCodec
 from hub.formats.x12 import X12Codec
@@ -18,8 +19,12 @@ from hub.formats.xml import CxmlCodec, UblCodec, XmlCodec
 # non-blank byte is '<' and a root element parses) and VDA (the first record is a
 # 511/551/711 header) come before EDIFACT, which finds UNA/UNB after junk lines and
 # would otherwise claim a VDA text "BITTE UNBEDINGT BEACHTEN" or a base64 attachment.
+# SAP IDocs come first of all: a flat IDoc starts with EDI_DC40, and an XML IDoc
+# (<ORDERS05><IDOC><EDI_DC40>) would otherwise be claimed by the XML codec as "other XML".
 # CSV and XLSX stay LAST: a delimited text is only recognised by its header row.
 CODECS: dict[str, Codec] = {
+    "idoc": IdocCodec(),
+    "idoc-xml": IdocXmlCodec(),
     "xml": XmlCodec(),
     "ubl": UblCodec(),
     "cxml": CxmlCodec(),

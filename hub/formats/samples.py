@@ -261,6 +261,12 @@ SAMPLES: dict[str, tuple[str, Builder, str]] = {
     "ubl-despatchadvice": ("ubl", _with(despatch_advice), ""),
     "cxml-orderrequest": ("cxml", _with(purchase_order), ""),
     "cxml-shipnoticerequest": ("cxml", _with(despatch_advice), ""),
+    "idoc-orders": ("idoc", _with(purchase_order), "ORDERS05"),
+    "idoc-delfor": ("idoc", _calloffs("standard"), "DELFOR02"),
+    "idoc-desadv": ("idoc", _with(despatch_advice), "DELVRY03"),
+    "idoc-xml-orders": ("idoc-xml", _with(purchase_order), "ORDERS05"),
+    "idoc-xml-delfor": ("idoc-xml", _calloffs("standard"), "DELFOR02"),
+    "idoc-xml-desadv": ("idoc-xml", _with(despatch_advice), "DELVRY03"),
     "csv": ("csv", _calloffs("standard"), ""),
     "xlsx": ("xlsx", _calloffs("standard"), ""),
 }
@@ -274,6 +280,8 @@ ALIASES = {
     "hubxml": "xml",
     "ubl": "ubl-order",
     "cxml": "cxml-orderrequest",
+    "idoc": "idoc-orders",
+    "idoc-xml": "idoc-xml-orders",
     "csv-delivery_schedule": "csv",
     "xlsx-delivery_schedule": "xlsx",
 }
