@@ -217,7 +217,11 @@ def delivery_send(*, delivery_id: int) -> str:
         return Delivery.Status.PENDING
     earlier_open, plant_busy = _blocked(delivery)
     if earlier_open:
-        _release(delivery, delay=1 + random.uniform(0, 1), reason="waiting for an earlier delivery of the same supplier and plant", requeue=True)
+        # Park until the earlier one is done: it wakes this one when it finishes (no polling,
+        # which costs a task per waiting delivery per second). The sweeper is the backstop.
+        _release(delivery, delay=settings.HUB_SWEEP_STALE_SECONDS, reason="waiting for an earlier delivery of the same supplier and plant")
+        if not Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN).exists():
+            _wake(delivery)  # the earlier one finished between our check and our parking
         return Delivery.Status.PENDING
     if plant_busy:
         _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
@@ -295,7 +299,27 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
     if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id and not result.permanent:
         _circuit(delivery.plant, ok=result.ok)
+    if outcome != Delivery.Status.PENDING:
+        transaction.on_commit(lambda: _wake_next(delivery))
     return outcome
+
+
+def _wake(delivery: Delivery) -> None:
+    """Make a parked delivery due now and queue it."""
+    if Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(next_attempt_at=timezone.now(), enqueued_at=timezone.now()):
+        _enqueue_one(delivery)
+
+
+def _wake_next(delivery: Delivery) -> None:
+    """Wake the next delivery waiting in the same sequence once this one is done."""
+    following = (
+        Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__gt=delivery.pk, status=Delivery.Status.PENDING)
+        .select_related("plant")
+        .order_by("pk")
+        .first()
+    )
+    if following is not None:
+        _wake(following)
 
 
 def _circuit(plant: Plant, *, ok: bool) -> None:
