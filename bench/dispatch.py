@@ -147,7 +147,7 @@ def main() -> None:
     report = (
         f"dispatch benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python {platform.python_version()}\n"
         f"worker: celery prefork -c {args.concurrency}, broker Redis, database PostgreSQL, plant latency {args.latency} ms,"
-        f" 12 plants; each call-off also gets a supplier portal copy (a task of its own)\n"
+        f" 12 plants; each call-off also gets a supplier portal copy (taken 200 per task)\n"
         f"bare Celery floor (tasks that only count themselves, same broker and worker): {floor_rate:.0f} tasks/s\n"
         + line("one delivery per request", single)
         + line(f"batches of up to {args.batch} per request", batched)
