@@ -170,6 +170,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "hub.models.Delivery.Status",
         "CallOffStatusEnum": "orders.models.DeliverySchedule.Status",
         "SupplierStatusEnum": "suppliers.models.Supplier.Status",
+        "OrderResponseStatusEnum": "orders.models.OrderResponse.Status",
     },
 }
 
