@@ -7,52 +7,23 @@ hand over, and well-formed 4905/4915/4913 transmissions must stream.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.formats import samples
-from hub.formats.canonical import to_json
 from hub.formats.vda.codec import VdaCodec
 from hub.formats.vda.stream import Fallback, translate
+from tests.formats.stream_check import StreamCheck, sample
 from tests.formats.test_vda_4915 import jit_calloff
 from tests.formats.vda_builders import calloff_4905, header, join, rec, transmission
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vda"
 
 
-def streamed(data: bytes) -> list[dict] | None:
-    docs: list[dict] = []
-    try:
-        translate(io.BytesIO(data), docs.append, data[:8192])
-    except Fallback:
-        return None
-    return docs
-
-
-def parsed(data: bytes) -> tuple[list[dict], list[str], list[str]]:
-    result = VdaCodec().parse(data)
-    return [to_json(d) for d in result.documents], [str(e) for e in result.all_errors], result.warnings
-
-
-def agree(data: bytes) -> list[dict] | None:
-    """Assert the stream either hands over or equals the codec; a file with errors or warnings hands over."""
-    docs, errors, warnings = parsed(data)
-    got = streamed(data)
-    if errors or warnings:
-        assert got is None, (errors, warnings)
-    elif got is not None:
-        assert got == docs
-    return got
-
-
-def sample(fmt: str, n: int = 12, seed: int = 1) -> bytes:
-    out = io.BytesIO()
-    samples.write(fmt, n, out, seed)
-    return out.getvalue()
+CHECK = StreamCheck(translate, Fallback, VdaCodec())
+streamed, parsed, agree = CHECK.streamed, CHECK.parsed, CHECK.agree
 
 
 @pytest.mark.parametrize("fmt", ["vda-4905", "vda-4915", "vda-4913"])

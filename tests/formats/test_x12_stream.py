@@ -7,7 +7,6 @@ hand over, and a well-formed interchange must stream.
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
@@ -15,45 +14,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.formats import samples
-from hub.formats.canonical import to_json
 from hub.formats.x12.codec import X12Codec
 from hub.formats.x12.stream import Fallback, translate
+from tests.formats.stream_check import StreamCheck, sample
 from tests.formats.x12_samples import BODY_830, BODY_850, BODY_856, BODY_862, interchange, isa, raw
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("HUB_CORPUS_DIR") or ROOT.parent / "shared" / "corpus") / "x12"
 
 
-def streamed(data: bytes) -> list[dict] | None:
-    docs: list[dict] = []
-    try:
-        translate(io.BytesIO(data), docs.append, data[:8192])
-    except Fallback:
-        return None
-    return docs
-
-
-def parsed(data: bytes) -> tuple[list[dict], list[str], list[str]]:
-    result = X12Codec().parse(data)
-    return [to_json(d) for d in result.documents], [str(e) for e in result.all_errors], result.warnings
-
-
-def agree(data: bytes) -> list[dict] | None:
-    """Assert the stream either hands over or equals the codec; a file with errors or warnings hands over."""
-    docs, errors, warnings = parsed(data)
-    got = streamed(data)
-    if errors or warnings:
-        assert got is None, (errors, warnings)
-    elif got is not None:
-        assert got == docs
-    return got
-
-
-def sample(fmt: str, n: int = 12, seed: int = 1) -> bytes:
-    out = io.BytesIO()
-    samples.write(fmt, n, out, seed)
-    return out.getvalue()
+CHECK = StreamCheck(translate, Fallback, X12Codec())
+streamed, parsed, agree = CHECK.streamed, CHECK.parsed, CHECK.agree
 
 
 @pytest.mark.parametrize("fmt", ["x12-830", "x12-862", "x12-856", "x12-850", "x12-855"])
