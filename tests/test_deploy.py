@@ -21,6 +21,7 @@ def test_check_deploy_is_clean_with_debug_off(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
     }
     env.pop("SECURE_SSL_REDIRECT", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process, never in deployment
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -89,7 +89,17 @@ def batch_send(*, plant_id: int) -> int | None:
     delivered = 0
     try:
         plant = Plant.objects.get(pk=plant_id)
-        if plant.paused or not plant.endpoint_url or (plant.circuit_open_until and plant.circuit_open_until > timezone.now()):
+        if plant.paused or not plant.endpoint_url:
+            # Held for staff, as single deliveries are: resuming or setting the endpoint releases them.
+            reason = f"dispatch to plant {plant.code} is paused" if plant.paused else f"plant {plant.code} has no dispatch endpoint"
+            Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.PENDING).update(
+                status=Delivery.Status.HELD, last_error=reason
+            )
+            return 0
+        if plant.circuit_open_until and plant.circuit_open_until > timezone.now():
+            Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.PENDING).update(
+                next_attempt_at=plant.circuit_open_until
+            )
             return 0
         for _ in range(MAX_ROUNDS):
             batch = _claim(plant)

@@ -95,6 +95,39 @@ def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
     return created
 
 
+ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12"}
+
+
+@transaction.atomic
+def acknowledgement_send(*, acknowledgement: Any, supplier: Any) -> Delivery:
+    """Send the hub's CONTRL/997 back to the supplier that sent the file, through the outbox.
+
+    The acknowledgement is already rendered (it echoes the partner's own envelope and
+    separators), so the delivery carries its bytes: the supplier's endpoint gets them
+    by HTTP where its profile has one, else they land in its portal inbox.
+    """
+    now = timezone.now()
+    body = acknowledgement.file.open("rb").read()
+    acknowledgement.file.close()
+    delivery = Delivery.objects.create(
+        document_type="acknowledgement",
+        document_id=acknowledgement.interchange_id,
+        document_number=acknowledgement.control_ref[:80],
+        recipient=Delivery.Recipient.SUPPLIER,
+        supplier=supplier,
+        connector=_supplier_connectors({supplier.pk})[supplier.pk],
+        payload=json.dumps(acknowledgement.document, ensure_ascii=False),
+        content_type=ACK_CONTENT_TYPES.get(acknowledgement.extension, "application/octet-stream"),
+        rendered=body,
+        rendered_name=f"{acknowledgement.kind}-{acknowledgement.control_ref}.{acknowledgement.extension}",
+        sequence_key=f"supplier:acknowledgement:{supplier.pk}",
+        next_attempt_at=now,
+        enqueued_at=now,
+    )
+    transaction.on_commit(lambda: _enqueue([(delivery.pk, "")]))
+    return delivery
+
+
 def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
     from hub.dispatch import batching
     from hub.dispatch.tasks import deliver, deliver_batch, deliver_many
@@ -245,11 +278,15 @@ def _hand_over(delivery: Delivery) -> Result:
         fmt = (profile.outbound_format if profile else "") or "json"
         receiver, connector = delivery.supplier.number, delivery.connector
         url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), "", ""
-    try:
-        body, content_type, extension = rendering.render(delivery.payload, fmt, receiver_id=receiver, control_ref=str(delivery.pk))
-    except FormatError as exc:
-        return Result(status_code=None, excerpt=f"cannot render as {fmt}: {exc}", permanent=True)
-    name = f"{delivery.document_type}-{delivery.document_number}-{delivery.idempotency_key}.{extension}"
+    if delivery.document_type == "acknowledgement" and delivery.rendered is not None:
+        # Built by the ingest flow in the partner's own syntax: sent as it is.
+        body, content_type, name = bytes(delivery.rendered), delivery.content_type, delivery.rendered_name
+    else:
+        try:
+            body, content_type, extension = rendering.render(delivery.payload, fmt, receiver_id=receiver, control_ref=str(delivery.pk))
+        except FormatError as exc:
+            return Result(status_code=None, excerpt=f"cannot render as {fmt}: {exc}", permanent=True)
+        name = f"{delivery.document_type}-{delivery.document_number}-{delivery.idempotency_key}.{extension}"
     if connector == "portal":
         Delivery.objects.filter(pk=delivery.pk).update(rendered=body, rendered_name=name)
         return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")

@@ -456,9 +456,15 @@ def _acknowledge(interchange: Interchange, result: ParseResult, outcome: Outcome
     if result.messages and all(m.type in ACK_MESSAGE_TYPES for m in result.messages):
         return  # an acknowledgement is never acknowledged
     try:
-        acknowledgement_create(interchange=interchange, result=result, outcome=outcome)
+        ack = acknowledgement_create(interchange=interchange, result=result, outcome=outcome)
     except Exception:  # an acknowledgement that cannot be built must not undo what was stored
         log.exception("could not build the acknowledgement for interchange %s", interchange.pk)
+        return
+    supplier = profile.supplier if profile is not None else None
+    if supplier is not None:
+        from hub.dispatch.services import acknowledgement_send
+
+        acknowledgement_send(acknowledgement=ack, supplier=supplier)
 
 
 @transaction.atomic

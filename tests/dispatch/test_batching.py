@@ -55,3 +55,12 @@ def test_one_batch_in_flight_per_plant(backlog):
 def test_batch_tasks_are_one_per_batch_size(backlog):
     members = batching.batch_plants([d.pk for d in backlog])
     assert len(members) == 10 and len(batching.batch_tasks(members)) == 3
+
+
+def test_a_paused_batching_plant_holds_its_deliveries_until_resumed(backlog, plant_server):
+    plant = Plant.objects.get(pk=backlog[0].plant_id)
+    services.plant_pause(plant=plant)
+    assert batching.batch_send(plant_id=plant.pk) == 0
+    assert set(Delivery.objects.filter(recipient="plant").values_list("status", flat=True)) == {"held"}
+    assert services.plant_resume(plant=plant) == 10
+    assert batching.batch_send(plant_id=plant.pk) == 10

@@ -81,7 +81,7 @@ def test_asn_from_supplier_reaches_its_plants_outbox_only(world, receive_and_pro
     stored = StoredAdvice.objects.get()
     assert (stored.number, stored.supplier.number, stored.plant.code) == ("DN-1", "SUP00001", "PLANT01")
     assert stored.lines.get().quantity == Decimal("120") and stored.arrival_date == dt.date(2026, 11, 25)
-    deliveries = list(Delivery.objects.all())
+    deliveries = list(Delivery.objects.exclude(document_type="acknowledgement"))
     assert [(d.recipient, d.plant.code, d.document_type, d.document_id) for d in deliveries] == [
         ("plant", "PLANT01", "despatch_advice", stored.pk)
     ]
@@ -94,7 +94,7 @@ def test_supplier_submitting_another_suppliers_asn_is_refused_clearly(world, rec
     assert any(
         e["text"] == "despatch advice DN-2 names supplier SUP00002, but your account belongs to supplier SUP00001" for e in interchange.errors
     )
-    assert not StoredAdvice.objects.exists() and not Delivery.objects.exists()
+    assert not StoredAdvice.objects.exists() and not Delivery.objects.exclude(document_type="acknowledgement").exists()
 
 
 def test_asn_to_an_unknown_plant_is_named(world, receive_and_process):
@@ -260,7 +260,7 @@ def test_reject_all_policy_rejects_the_whole_interchange(world, receive_and_proc
     data = edifact([asn("DN-80"), asn("DN-81")], ref="RALL").replace(b"QTY+12:120:PCE", b"QTY+12:12x:PCE", 1)
     interchange = receive_and_process(data, world["users"]["supplier"])
     assert interchange.status == Interchange.Status.FAILED
-    assert not StoredAdvice.objects.exists() and not Delivery.objects.exists()
+    assert not StoredAdvice.objects.exists() and not Delivery.objects.exclude(document_type="acknowledgement").exists()
     assert any(e["code"] == "policy" and "reject_all" in e["text"] for e in interchange.errors)
     ack = Acknowledgement.objects.get(interchange=interchange)
     assert ack.status == "rejected"
@@ -380,3 +380,29 @@ def test_admin_lists_new_documents_within_the_buyers_plants(world, receive_and_p
     assert "DN-300" in page and "DN-301" not in page
     assert "PO-300" not in client.get("/admin/orders/purchaseorder/").content.decode()
     assert client.get("/admin/orders/orderresponse/").status_code == 200
+
+
+def test_the_acknowledgement_goes_back_to_the_supplier_through_the_outbox(world, receive_and_process, plant_server):
+    from hub.dispatch.services import delivery_send
+
+    interchange = receive_and_process(edifact([asn("DN-20")], ref="BACK1"), world["users"]["supplier"])
+    ack = Acknowledgement.objects.get(interchange=interchange)
+    back = Delivery.objects.get(document_type="acknowledgement")
+    assert (back.recipient, back.supplier.number, back.connector) == ("supplier", "SUP00001", "portal")
+    assert delivery_send(delivery_id=back.pk) == Delivery.Status.DELIVERED
+    assert bytes(Delivery.objects.get(pk=back.pk).rendered) == ack.file.open("rb").read()
+    # A supplier with its own endpoint gets it by HTTP, in the syntax it sent.
+    PartnerProfile.objects.filter(supplier__number="SUP00001").update(endpoint_url=plant_server.url + "/acks")
+    interchange = receive_and_process(edifact([asn("DN-21")], ref="BACK2"), world["users"]["supplier"])
+    back = Delivery.objects.get(document_type="acknowledgement", document_id=interchange.pk)
+    assert back.connector == "http" and delivery_send(delivery_id=back.pk) == Delivery.Status.DELIVERED
+    (line,) = plant_server.lines()
+    assert line["path"] == "/acks" and line["content_type"] == "application/edifact"
+
+
+def test_plant_files_get_no_acknowledgement_delivery(world, receive_and_process):
+    order = PurchaseOrder(number="PO-ACK", issued="2026-11-24", supplier=Party(id="SUP00001"), ship_to=Party(id="PLANT01", plant="PLANT01"),
+                          lines=[OrderLine(line="1", buyer_part="4711-A", quantity=Decimal(5))])
+    interchange = receive_and_process(edifact([order], sender="OEMPLANTS", ref="PLANTACK"), world["users"]["admin"])
+    assert Acknowledgement.objects.filter(interchange=interchange).exists()
+    assert not Delivery.objects.filter(document_type="acknowledgement").exists()
