@@ -14,6 +14,7 @@ thousand rows (no query per row), so 10,000 rows take seconds.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -23,12 +24,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hub.models import Plant
 from hub.scope import role_of, scoped
 from suppliers.countries import is_country
-from suppliers.models import OnboardingTransition, PartnerIdentifier, PartnerProfile, Supplier, User
+from suppliers.models import OnboardingTransition, PartnerIdentifier, PartnerProfile, Supplier, SupplierImport, User
 
 COLUMNS = ("supplier_number", "name", "duns", "vat_id", "country", "street", "city", "postcode", "email", "plants", "edi_format", "edi_id", "edi_qualifier")
 REQUIRED = ("supplier_number", "name", "country")
@@ -475,3 +478,42 @@ def _write(plan: _Plan, *, by: User | None, progress: Progress | None) -> None:
             bulk_create_with_history(chunk, PartnerIdentifier, batch_size=BATCH, default_user=by, default_change_reason="import")
     if progress:
         progress("write", total, total)
+
+
+# Files up to this many rows are imported while the staff member waits; larger ones run
+# in a Celery task that reports its progress on the import (shown as a progress bar).
+INLINE_ROWS = 2000
+STALE_IMPORT = dt.timedelta(minutes=15)
+
+
+def import_commit_start(*, batch: SupplierImport) -> bool:
+    """Claim a previewed import for committing; False when it is already running or done.
+
+    A claim left by a worker that died is taken over once it is older than STALE_IMPORT.
+    """
+    now = timezone.now()
+    claimed = SupplierImport.objects.filter(pk=batch.pk).filter(
+        Q(status=SupplierImport.Status.PREVIEWED) | Q(status=SupplierImport.Status.IMPORTING, started_at__lt=now - STALE_IMPORT)
+    ).update(status=SupplierImport.Status.IMPORTING, started_at=now, progress_stage="", progress_done=0, progress_total=batch.summary.get("rows", 0))
+    return bool(claimed)
+
+
+def import_commit(*, batch_id: int, by: User | None) -> SupplierImport:
+    """Import a claimed (``importing``) staff upload, recording progress on it as it goes."""
+    batch = SupplierImport.objects.get(pk=batch_id)
+    if batch.status != SupplierImport.Status.IMPORTING:
+        return batch
+
+    def progress(stage: str, done: int, total: int) -> None:
+        SupplierImport.objects.filter(pk=batch_id).update(progress_stage=stage, progress_done=done, progress_total=total)
+
+    with batch.file.open("rb") as fh:
+        data = fh.read()
+    try:
+        result = suppliers_import(data=data, filename=batch.filename, by=by, all_or_nothing=batch.all_or_nothing, progress=progress)
+        summary = result.as_dict()
+    except ImportFileError as exc:
+        summary = {**batch.summary, "committed": False, "file_error": str(exc)}
+    SupplierImport.objects.filter(pk=batch_id).update(status=SupplierImport.Status.COMMITTED, summary=summary)
+    batch.refresh_from_db()
+    return batch

@@ -246,6 +246,7 @@ class SupplierImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("previewed")
+        IMPORTING = "importing", _("importing")
         COMMITTED = "committed", _("committed")
 
     file = models.FileField(upload_to=import_upload_path, max_length=300)
@@ -255,6 +256,10 @@ class SupplierImport(models.Model):
     all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     summary = models.JSONField(default=dict, blank=True)
+    progress_stage = models.CharField(max_length=20, blank=True)  # check | write
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from hub.scope import can_write, role_of
 from suppliers import selectors
-from suppliers.imports import ImportFileError, suppliers_import
+from suppliers.imports import INLINE_ROWS, ImportFileError, import_commit, import_commit_start, suppliers_import
 from suppliers.invitations import (
     InvitationError,
     invitation_create,
@@ -183,27 +183,28 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         batch = selectors.imports_for(user=request.user).get(pk=pk)
     except SupplierImport.DoesNotExist:
         raise Http404(_("Not found")) from None
-    if request.method == "POST" and batch.status == SupplierImport.Status.PREVIEWED:
-        with batch.file.open("rb") as fh:
-            data = fh.read()
-        try:
-            result = suppliers_import(data=data, filename=batch.filename, by=request.user, all_or_nothing=batch.all_or_nothing)
-        except ImportFileError as exc:
-            messages.error(request, str(exc))
-        else:
-            batch.summary = result.as_dict()
-            batch.status = SupplierImport.Status.COMMITTED
-            batch.save(update_fields=["summary", "status"])
-            if result.committed:
-                messages.success(request, _("Imported: %(created)d new, %(updated)d updated.") % {"created": result.created, "updated": result.updated})
+    if request.method == "POST" and batch.status == SupplierImport.Status.PREVIEWED and can_write(request.user):
+        if import_commit_start(batch=batch):
+            if batch.summary.get("rows", 0) > INLINE_ROWS:
+                from suppliers.tasks import commit_import
+
+                commit_import.delay_on_commit(batch.pk, request.user.pk)
+                messages.info(request, _("The import runs in the background; this page shows its progress."))
             else:
-                messages.error(request, _("Nothing was imported: some rows are bad and you chose all or nothing."))
+                batch = import_commit(batch_id=batch.pk, by=request.user)
+                result = batch.summary
+                if result.get("committed"):
+                    messages.success(request, _("Imported: %(created)d new, %(updated)d updated.") % {"created": result.get("created", 0), "updated": result.get("updated", 0)})
+                elif result.get("file_error"):
+                    messages.error(request, result["file_error"])
+                else:
+                    messages.error(request, _("Nothing was imported: some rows are bad and you chose all or nothing."))
         return redirect("staff-onboarding:import-preview", pk=batch.pk)
     summary = batch.summary
     return render(
         request, "staff/import_preview.html",
         {"batch": batch, "summary": summary, "errors": summary.get("errors", [])[:1000], "more_errors": max(0, len(summary.get("errors", [])) - 1000),
-         "can_act": can_write(request.user)},
+         "can_act": can_write(request.user), "running": batch.status == SupplierImport.Status.IMPORTING},
     )  # fmt: skip
 
 

@@ -13,3 +13,13 @@ from suppliers.invitations import invitation_send
 def send_invitation(invitation_id: int) -> bool:
     """E-mail one invitation's link (a link already mailed is not mailed twice)."""
     return invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(name="suppliers.tasks.commit_import")
+def commit_import(batch_id: int, user_id: int | None) -> str:
+    """Import a large staff upload in the background (the import is claimed before it is queued)."""
+    from suppliers.imports import import_commit
+    from suppliers.models import User
+
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    return import_commit(batch_id=batch_id, by=by).status

@@ -145,3 +145,34 @@ def test_onboarding_pages_speak_german(client, world, onboarding):
     text = client.get("/staff/onboarding/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Onboarding-Trichter" in text and "Verweildauer je Status" in text
     assert "Als Lieferant registrieren" in client.get("/portal/register/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+
+def test_large_staff_import_runs_in_the_background_and_shows_progress(client, world, django_capture_on_commit_callbacks, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suppliers import imports
+    from suppliers.models import Supplier, SupplierImport
+    from tests.suppliers.test_imports import csv_bytes, good_row
+
+    monkeypatch.setattr(imports, "INLINE_ROWS", 5)
+    monkeypatch.setattr("suppliers.staff_views.INLINE_ROWS", 5)
+    login(client, world, "admin")
+    data = csv_bytes(*(good_row(n) for n in range(1, 21)))
+    client.post("/staff/onboarding/import/", {"file": SimpleUploadedFile("big.csv", data)})
+    batch = SupplierImport.objects.get()
+    queued = []
+    monkeypatch.setattr("suppliers.tasks.commit_import.delay_on_commit", lambda *args: queued.append(args))
+    client.post(f"/staff/onboarding/import/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == "importing" and queued == [(batch.pk, world["users"]["admin"].pk)]
+    page = client.get(f"/staff/onboarding/import/{batch.pk}/").content.decode()
+    assert 'id="import-progress"' in page and 'http-equiv="refresh"' in page
+    # What the Celery task runs: the import, with its progress recorded on the batch.
+    from suppliers.tasks import commit_import
+
+    assert commit_import(batch.pk, world["users"]["admin"].pk) == "committed"
+    batch.refresh_from_db()
+    assert batch.progress_done == batch.progress_total == 20 and batch.progress_stage == "write"
+    assert batch.summary["committed"] and Supplier.objects.filter(number__startswith="NEW").count() == 20
+    assert 'id="import-progress"' not in client.get(f"/staff/onboarding/import/{batch.pk}/").content.decode()
+    assert commit_import(batch.pk, None) == "committed", "a second run changes nothing"
