@@ -113,3 +113,23 @@ def interchange_ack(request: HttpRequest, pk: Any) -> FileResponse:
         raise Http404(_("This file has no acknowledgement."))
     name = f"{ack.kind}-{interchange.control_ref or interchange.pk}.{ack.extension}"
     return FileResponse(ack.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Documents the hub placed in the supplier's portal inbox, newest first, in its own format."""
+    from hub.models import Delivery
+
+    qs = scoped(Delivery.objects.filter(recipient=Delivery.Recipient.SUPPLIER, connector="portal", status=Delivery.Status.DELIVERED), request.user)
+    return render(request, "portal/inbox.html", {"deliveries": qs.select_related("supplier").order_by("-delivered_at")[:200]})
+
+
+@login_required
+def inbox_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download one inbox document as the supplier's preferred format rendered it."""
+    from hub.models import Delivery
+
+    delivery = _get(Delivery.objects.filter(recipient=Delivery.Recipient.SUPPLIER, connector="portal", status=Delivery.Status.DELIVERED), request.user, pk)
+    response = HttpResponse(bytes(delivery.rendered or b""), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{delivery.rendered_name or delivery.pk}"'
+    return response

@@ -100,3 +100,18 @@ def test_german_browser_gets_german(client, world):
     assert "Abrufe" in page
     page = client.get("/portal/call-offs/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Call-offs" in page
+
+
+def test_inbox_lists_and_downloads_only_own_documents(client, world, call_offs):
+    from hub.dispatch.services import delivery_send
+    from hub.models import Delivery
+
+    for d in Delivery.objects.filter(recipient="supplier"):
+        assert delivery_send(delivery_id=d.pk) == "delivered"
+    mine = Delivery.objects.get(recipient="supplier", document_number="MINE1")
+    theirs = Delivery.objects.get(recipient="supplier", document_number="THEIRS2")
+    page = login(client, world["users"]["supplier"]).get("/portal/inbox/").content.decode()
+    assert "MINE1" in page and "THEIRS2" not in page
+    download = client.get(f"/portal/inbox/{mine.pk}/download")
+    assert download.status_code == 200 and b'"number": "MINE1"' in download.content
+    assert client.get(f"/portal/inbox/{theirs.pk}/download").status_code == 404
