@@ -88,6 +88,12 @@ class PartnerProfile(models.Model):
         _("send acknowledgements"), default=True, help_text=_("answer EDI files with a CONTRL (EDIFACT) or 997 (X12)")
     )
     endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True)
+    column_mappings = models.JSONField(
+        _("CSV/XLSX column mappings"),
+        default=list,
+        blank=True,
+        help_text=_('for suppliers without EDI: [{"document_type": "despatch_advice", "columns": {"number": "Lieferschein", "line.buyer_part": "Sachnummer", "line.quantity": "Menge"}}]'),
+    )
     format = models.CharField(_("EDI format"), max_length=20, blank=True, help_text=_("EDIFACT, X12, VDA, XML or CSV"))
     version = models.CharField(_("format version"), max_length=20, blank=True, help_text=_("e.g. D96A, 004010, 4905"))
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,6 +105,17 @@ class PartnerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"profile of {self.supplier.number}"
+
+    def clean(self) -> None:
+        """Refuse column mappings the tabular codec could not use, saying which and why."""
+        from django.core.exceptions import ValidationError
+
+        from suppliers.services import column_mappings_of
+
+        try:
+            column_mappings_of(self)
+        except ValueError as exc:
+            raise ValidationError({"column_mappings": str(exc)}) from None
 
 
 class PartnerIdentifier(models.Model):

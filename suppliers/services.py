@@ -182,3 +182,20 @@ def profile_complete(*, supplier: Supplier, by: User, channel: str) -> str | Non
     if supplier.status == Supplier.Status.REGISTERED:
         onboarding_transition(supplier=supplier, to=Supplier.Status.PROFILE_COMPLETE, by=by, note="partner profile completed")
     return token
+
+
+def column_mappings_of(profile: PartnerProfile) -> list:
+    """The profile's CSV/XLSX column mappings as the tabular codec takes them; ValueError when one is invalid."""
+    from hub.formats.tabular.mapping import ColumnMapping
+
+    if not isinstance(profile.column_mappings, list):
+        raise ValueError("column mappings must be a list of {document_type, columns}")
+    mappings = []
+    for index, item in enumerate(profile.column_mappings, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("columns"), dict):
+            raise ValueError(f"mapping {index}: needs 'document_type' and a 'columns' object")
+        try:
+            mappings.append(ColumnMapping.from_dict(str(item.get("document_type", "")), item["columns"], name=str(item.get("name", ""))))
+        except ValueError as exc:
+            raise ValueError(f"mapping {index}: {exc}") from None
+    return mappings

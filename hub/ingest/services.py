@@ -27,7 +27,7 @@ from django.utils import timezone
 from hub.dispatch.services import deliveries_acknowledge, deliveries_for_acknowledgement
 from hub.formats import codes as format_codes
 from hub.formats import registry
-from hub.formats.base import RenderOptions
+from hub.formats.base import Detection, RenderOptions
 from hub.formats.canonical import AckError, Acknowledged, Document, PartyId, Source, to_json
 from hub.formats.canonical import Acknowledgement as CanonicalAcknowledgement
 from hub.formats.edifact import acknowledge as edifact_ack
@@ -191,7 +191,7 @@ def interchange_process(*, interchange_id: Any) -> Interchange | None:
         return None
     with interchange.raw.open("rb") as fh:
         data = fh.read()
-    detection, result = registry.parse(data)
+    detection, result = _parse(interchange, data)
     interchange.format = detection.family
     interchange.version = detection.version
     interchange.message_types = ",".join(detection.message_types)[:200]
@@ -290,6 +290,27 @@ ROUTES: dict[str, Route] = {
         _apply_acknowledgements,
     ),
 }  # fmt: skip
+
+
+def _parse(interchange: Interchange, data: bytes) -> tuple[Detection, ParseResult]:
+    """Parse with the registry; a supplier's own CSV/XLSX column mappings are tried first."""
+    from hub.formats.tabular import CsvCodec, XlsxCodec
+    from hub.formats.tabular.mapping import DEFAULT_MAPPINGS
+    from suppliers.services import column_mappings_of
+
+    uploader = interchange.uploaded_by
+    profile = getattr(uploader.supplier, "profile", None) if uploader is not None and uploader.supplier_id else None
+    if profile is not None and profile.column_mappings:
+        try:
+            mappings = column_mappings_of(profile) + list(DEFAULT_MAPPINGS)
+        except ValueError:
+            mappings = []  # an invalid stored mapping is refused when saved; never fail processing on it
+        head = data[: registry.HEAD_BYTES]
+        for codec in (XlsxCodec(mappings), CsvCodec(mappings)) if mappings else ():
+            found = codec.detect(head)
+            if found is not None:
+                return found, codec.parse(data)
+    return registry.parse(data)
 
 
 def _route(interchange: Interchange, result: ParseResult, profile: PartnerProfile | None = None) -> Outcome:

@@ -406,3 +406,28 @@ def test_plant_files_get_no_acknowledgement_delivery(world, receive_and_process)
     interchange = receive_and_process(edifact([order], sender="OEMPLANTS", ref="PLANTACK"), world["users"]["admin"])
     assert Acknowledgement.objects.filter(interchange=interchange).exists()
     assert not Delivery.objects.filter(document_type="acknowledgement").exists()
+
+
+def test_a_supplier_without_edi_sends_a_csv_in_its_own_columns(world, receive_and_process):
+    from django.core.exceptions import ValidationError
+
+    profile = PartnerProfile.objects.get(supplier__number="SUP00001")
+    profile.column_mappings = [
+        {
+            "document_type": "despatch_advice",
+            "columns": {"number": "Lieferschein", "supplier.id": "Lieferant", "ship_to.plant": "Werk", "line.buyer_part": "Sachnummer", "line.quantity": "Menge"},
+        }
+    ]
+    profile.full_clean()
+    profile.save()
+    data = b"Lieferschein;Lieferant;Werk;Sachnummer;Menge\nLS-77;SUP00001;PLANT01;4711-A;12,5\nLS-77;SUP00001;PLANT01;4711-B;3\n"
+    interchange = receive_and_process(data, world["users"]["supplier"])
+    assert interchange.status == Interchange.Status.PROCESSED, interchange.errors
+    stored = StoredAdvice.objects.get(number="LS-77")
+    assert stored.plant.code == "PLANT01" and sorted(str(x.quantity.normalize()) for x in stored.lines.all()) == ["12.5", "3"]
+    # Another supplier's upload with the same headers is not read with SUP00001's mapping.
+    other = receive_and_process(data.replace(b"LS-77", b"LS-78"), world["users"]["supplier2"])
+    assert other.status == Interchange.Status.FAILED
+    profile.column_mappings = [{"document_type": "despatch_advice", "columns": {"number": "LS"}}]
+    with pytest.raises(ValidationError, match="needs a column for 'line.quantity'"):
+        profile.full_clean()
