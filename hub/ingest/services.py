@@ -505,8 +505,12 @@ def acknowledgement_create(*, interchange: Interchange, result: ParseResult, out
         interchange=interchange, created_at=timezone.now(), format=result.format, kind="", status="", document=[]
     )
     ack.control_ref = str(ACK_CONTROL_BASE + ack.pk)
-    kind, extension, body, documents = ACKNOWLEDGERS[result.format](verdict, ack.control_ref)
-    statuses = {d.status for d in documents}
+    if result.format == "EDIFACT":
+        kind, extension, body, documents = _contrl_and_aperaks(result, outcome, ack.control_ref)
+        statuses = {edifact_ack.contrl_document(verdict, i).status for i in range(len(result.envelopes))}
+    else:
+        kind, extension, body, documents = ACKNOWLEDGERS[result.format](verdict, ack.control_ref)
+        statuses = {d.status for d in documents}
     ack.kind, ack.extension = kind, extension
     ack.status = statuses.pop() if len(statuses) == 1 else "partially_accepted"
     ack.document = [to_json(d) for d in documents]
@@ -529,6 +533,29 @@ def _contrl(verdict: ParseResult, control_ref: str) -> tuple[str, str, bytes, li
     bodies = [edifact_ack.contrl(verdict, i, control_ref=control_ref) for i in range(len(verdict.envelopes))]
     documents = [edifact_ack.contrl_document(verdict, i) for i in range(len(verdict.envelopes))]
     return "CONTRL", "edi", b"".join(bodies), documents
+
+
+# Routing and authorisation refusals of messages that parsed well are application
+# errors: EDIFACT reports them in an APERAK per message. The CONTRL reports syntax and
+# envelope faults, and the reject_all failure policy (which refuses the interchange as a whole).
+APPLICATION_CODES = {"routing"}
+
+
+def _contrl_and_aperaks(result: ParseResult, outcome: Outcome, control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
+    syntax = {i: [e for e in errs if e.code not in APPLICATION_CODES] for i, errs in outcome.rejected.items()}
+    kind, extension, body, documents = _contrl(_verdict(result, Outcome(status="", rejected={i: e for i, e in syntax.items() if e})), control_ref)
+    count = 0
+    for index, errors in sorted(outcome.rejected.items()):
+        message = result.messages[index]
+        refusals = [e for e in errors if e.code in APPLICATION_CODES]
+        if not refusals or not message.ok or syntax.get(index):
+            continue
+        count += 1
+        # The hub's own control reference, with a suffix per APERAK interchange (an..14).
+        ref = f"{control_ref}A{count}"
+        body += edifact_ack.aperak(result, message.ref, refusals, control_ref=ref, index=message.interchange)
+        documents.append(edifact_ack.aperak_document(result, message.ref, refusals, index=message.interchange))
+    return (f"{kind}+APERAK" if count else kind), extension, body, documents
 
 
 def _x12_ack(verdict: ParseResult, control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:

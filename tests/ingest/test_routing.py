@@ -182,13 +182,19 @@ def test_partly_bad_file_gets_a_partial_contrl_rejecting_the_bad_message(world, 
     assert ucms[0].split("+")[3].startswith("4") and ucms[1].endswith("+7") and ucms[2].endswith("+7")
 
 
-def test_routing_refusals_are_rejected_in_the_contrl_too(world, receive_and_process):
+def test_routing_refusals_are_rejected_in_an_aperak(world, receive_and_process):
     data = edifact([asn("DN-30"), asn("DN-31", supplier="SUP00002")], ref="MIX1")
     interchange = receive_and_process(data, world["users"]["supplier"])
     ack = Acknowledgement.objects.get(interchange=interchange)
-    assert ack.status == "partially_accepted"
-    assert ack.document[0]["acknowledges"]["message_refs"] == ["1", "2"]
-    assert any("your account belongs to supplier SUP00001" in e["text"] for e in ack.document[0]["errors"])
+    assert (ack.kind, ack.status) == ("CONTRL+APERAK", "partially_accepted")
+    contrl, aperak = ack.document
+    assert contrl["status"] == "accepted" and contrl["acknowledges"]["message_refs"] == ["1", "2"]  # the syntax was fine
+    assert aperak["source"]["version"] == "APERAK" and aperak["status"] == "rejected"
+    assert aperak["acknowledges"] == {"interchange_ref": "MIX1", "group_ref": "", "message_refs": ["2"], "number": "DN-31"}
+    assert "your account belongs to supplier SUP00001" in aperak["errors"][0]["text"]
+    segs = contrl_segments(interchange)
+    assert any(s.startswith("UNH+1+APERAK:") for s in segs) and any(s.startswith("BGM+") for s in segs)
+    assert [s for s in segs if s.startswith("UNB+")][1].endswith(f"+{ack.control_ref}A1")
 
 
 def test_fully_bad_file_gets_a_rejecting_contrl(world, receive_and_process):
