@@ -99,10 +99,6 @@ class Interchange(models.Model):
     def __str__(self) -> str:
         return f"{self.filename or self.id} ({self.status})"
 
-    @property
-    def created_at(self):  # the API's cursor pagination orders every list by created_at
-        return self.received_at
-
 
 class ControlReference(models.Model):
     """An envelope control reference seen from a sender; the unique key catches resends."""

@@ -37,6 +37,19 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
+def _stored(interchange: Interchange, item: Routed) -> dict:
+    """The fields every stored document takes from its interchange and routing."""
+    doc = item.document
+    return {
+        "interchange": interchange,
+        "supplier": item.supplier,
+        "plant": item.plant,
+        "issued": _date(doc.issued),
+        "message_ref": item.message_ref[:40],
+        "document": to_json(doc),
+    }
+
+
 @transaction.atomic
 def schedules_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[DeliverySchedule]:
     """Store routed call-offs, supersede older ones per supplier/plant/part, add outbox rows.
@@ -54,15 +67,10 @@ def schedules_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> li
         doc = item.document
         assert isinstance(doc, CanonicalSchedule)
         schedule = DeliverySchedule(
-            interchange=interchange,
-            supplier=item.supplier,
-            plant=item.plant,
             number=doc.number[:80],
             kind=doc.kind,
-            issued=_date(doc.issued),
             previous_number=doc.previous_number[:80],
-            message_ref=item.message_ref[:40],
-            document=to_json(doc),
+            **_stored(interchange, item),
         )
         schedules.append(schedule)
         for position, line in enumerate(doc.lines, 1):
@@ -144,15 +152,6 @@ def _supersede(new: list[DeliverySchedule], parts_of: dict) -> set:
 
 
 @transaction.atomic
-def schedule_acknowledge(*, schedule: DeliverySchedule) -> DeliverySchedule:
-    """Record that the supplier acknowledged a call-off (first acknowledgement wins)."""
-    if schedule.acknowledged_at is None:
-        schedule.acknowledged_at = timezone.now()
-        schedule.save(update_fields=["acknowledged_at"])
-    return schedule
-
-
-@transaction.atomic
 def despatch_advices_apply(*, interchange: Interchange, routed: Sequence[Routed]) -> list[DespatchAdvice]:
     """Store routed ASNs with their lines and add one delivery each, to the plant they ship to."""
     from hub.dispatch.services import outbox_add
@@ -163,15 +162,10 @@ def despatch_advices_apply(*, interchange: Interchange, routed: Sequence[Routed]
         doc = item.document
         assert isinstance(doc, CanonicalDespatch)
         advice = DespatchAdvice(
-            interchange=interchange,
-            supplier=item.supplier,
-            plant=item.plant,
             number=doc.number[:80],
-            issued=_date(doc.issued),
             ship_date=_date(doc.ship_date),
             arrival_date=_date(doc.arrival_date),
-            message_ref=item.message_ref[:40],
-            document=to_json(doc),
+            **_stored(interchange, item),
         )
         advices.append(advice)
         lines += [
@@ -204,14 +198,9 @@ def purchase_orders_apply(*, interchange: Interchange, routed: Sequence[Routed])
         doc = item.document
         assert isinstance(doc, CanonicalOrder)
         order = PurchaseOrder(
-            interchange=interchange,
-            supplier=item.supplier,
-            plant=item.plant,
             number=doc.number[:80],
-            issued=_date(doc.issued),
             currency=doc.currency[:3],
-            message_ref=item.message_ref[:40],
-            document=to_json(doc),
+            **_stored(interchange, item),
         )
         orders.append(order)
         lines += [
@@ -249,16 +238,11 @@ def order_responses_apply(*, interchange: Interchange, routed: Sequence[Routed])
         order = known.get((doc.order_number, item.supplier.pk))
         responses.append(
             OrderResponse(
-                interchange=interchange,
-                supplier=item.supplier,
-                plant=item.plant,
                 number=(doc.number or doc.order_number)[:80],
-                issued=_date(doc.issued),
                 order_number=doc.order_number[:80],
                 order=order,
                 status=doc.status if doc.status in OrderResponse.Status.values else OrderResponse.Status.CHANGED,
-                message_ref=item.message_ref[:40],
-                document=to_json(doc),
+                **_stored(interchange, item),
             )
         )
     OrderResponse.objects.bulk_create(responses)

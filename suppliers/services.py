@@ -42,23 +42,6 @@ def token_authenticate(*, token: str) -> User | None:
     return found.user
 
 
-def supplier_for_party(*, party_id: str, scheme: str = "edifact", qualifier: str = "") -> Supplier | None:
-    """Resolve a party id from a document (NAD+SE, N1*SU, VDA number) to a supplier.
-
-    Looks in the partner profiles' identifiers of ``scheme`` first (with the qualifier
-    when given), then falls back to the supplier number itself.
-    """
-    if not party_id:
-        return None
-    idents = PartnerIdentifier.objects.filter(scheme=scheme, value=party_id).select_related("profile__supplier")
-    if qualifier:
-        exact = [i for i in idents if i.qualifier == qualifier]
-        idents = exact or list(idents)
-    for ident in idents:
-        return ident.profile.supplier
-    return Supplier.objects.filter(number=party_id).first()
-
-
 def suppliers_by_party(*, party_ids: set[str], scheme: str = "edifact") -> dict[str, Supplier]:
     """Resolve many party ids at once (one query per table), for interchanges of thousands of messages."""
     found: dict[str, Supplier] = {}
@@ -71,18 +54,6 @@ def suppliers_by_party(*, party_ids: set[str], scheme: str = "edifact") -> dict[
         for supplier in Supplier.objects.filter(number__in=missing):
             found[supplier.number] = supplier
     return found
-
-
-@transaction.atomic
-def profile_ensure(*, supplier: Supplier, identifiers: list[tuple[str, str, str]], inbound_formats: list[str] | None = None) -> PartnerProfile:
-    """Make sure ``supplier`` has a profile carrying ``identifiers`` (scheme, qualifier, value)."""
-    profile, _ = PartnerProfile.objects.get_or_create(supplier=supplier, defaults={"inbound_formats": inbound_formats or []})
-    if inbound_formats is not None and profile.inbound_formats != inbound_formats:
-        profile.inbound_formats = inbound_formats
-        profile.save(update_fields=["inbound_formats", "updated_at"])
-    for scheme, qualifier, value in identifiers:
-        PartnerIdentifier.objects.get_or_create(profile=profile, scheme=scheme, qualifier=qualifier, value=value, plant=None)
-    return profile
 
 
 # -- partner profile wizard ----------------------------------------------------------------

@@ -193,7 +193,7 @@ class DeliveryReceipt(ScopedMixin, generics.GenericAPIView):
             raise PermissionDenied(_("Headquarters accounts are read-only."))
         delivery = self.get_object()
         try:
-            delivery = delivery_acknowledge(delivery=delivery, note=str(request.data.get("note", ""))[:500] if hasattr(request.data, "get") else "")
+            delivery = delivery_acknowledge(delivery=delivery)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(serializers.DeliverySerializer(delivery).data)

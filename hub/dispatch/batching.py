@@ -39,6 +39,12 @@ def batch_plants(delivery_ids: Sequence[int]) -> dict[int, tuple[int, int, str]]
     return {pk: (plant_id, size, queue) for pk, plant_id, size, queue in rows}
 
 
+def batches_for(delivery: Delivery) -> bool:
+    """True when ``delivery`` goes to a plant that takes batches (the same test as ``batch_plants``)."""
+    plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
+    return plant is not None and plant.batch_size > 1 and plant.outbound_format == "json" and plant.connector == "http"
+
+
 def batch_tasks(members: dict[int, tuple[int, int, str]]) -> list[tuple[int, str]]:
     """How many batch tasks to enqueue per plant: one per ``batch_size`` deliveries."""
     per_plant = Counter((plant_id, size, queue) for plant_id, size, queue in members.values())

@@ -38,7 +38,7 @@ def render(payload: str, fmt: str, *, receiver_id: str, control_ref: str) -> tup
     try:
         body = codec.render([document], options)
     except FormatError:
-        raise
+        raise  # already says what is wrong
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"{name} cannot render this {document.type}: {exc}") from None
     content_type, extension = CONTENT_TYPES.get(name, ("application/octet-stream", "dat"))

@@ -229,15 +229,16 @@ def delivery_send(*, delivery_id: int) -> str:
     """
     from hub.dispatch import batching
 
-    batch_plant = batching.batch_plants([delivery_id])
-    if batch_plant:
-        # A batching plant gets every delivery in batches, one batch in flight at a time.
-        if batching.batch_send(plant_id=batch_plant[delivery_id][0]) is None:
-            _enqueue([(delivery_id, batch_plant[delivery_id][2])], countdown=1)
-        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped"
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
+    if batching.batches_for(delivery):
+        # A batching plant gets every delivery in batches, one batch in flight at a time:
+        # give the claim back and let the batch sender take this one with the others.
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=Delivery.Status.PENDING, lease_until=None)
+        if batching.batch_send(plant_id=delivery.plant_id) is None:
+            _enqueue([(delivery.pk, delivery.plant.queue)], countdown=1)
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped"
     reason = _hold_reason(delivery)
     if reason:
         _release(delivery, delay=0, reason=reason, status=Delivery.Status.HELD)
@@ -445,7 +446,7 @@ def deliveries_release(*, plant: Plant) -> int:
 
 
 @transaction.atomic
-def delivery_acknowledge(*, delivery: Delivery, note: str = "") -> Delivery:
+def delivery_acknowledge(*, delivery: Delivery) -> Delivery:
     """Record the recipient's receipt (asynchronous acknowledgement); the first one counts."""
     if delivery.status not in (Delivery.Status.DELIVERED, Delivery.Status.SENDING, Delivery.Status.PENDING):
         raise ValueError(f"a {delivery.status} delivery cannot be acknowledged")
@@ -492,7 +493,7 @@ def deliveries_acknowledge(*, deliveries: Sequence[Delivery], status: str, note:
             )
         else:
             try:
-                delivery_acknowledge(delivery=delivery, note=note)
+                delivery_acknowledge(delivery=delivery)
             except ValueError:
                 log.info("acknowledgement for delivery %s in state %s recorded without changing it", delivery.pk, delivery.status)
                 Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())

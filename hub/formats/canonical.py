@@ -245,12 +245,6 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
 }
 
 
-def register_document_type(cls: type[Document]) -> type[Document]:
-    """Make a document class known to ``from_json`` (codecs of later formats add theirs)."""
-    DOCUMENT_TYPES[cls.type] = cls
-    return cls
-
-
 # JSON keys that differ from attribute names (``from`` is a Python keyword).
 _RENAMES = {"from_": "from"}
 _RENAMES_BACK = {v: k for k, v in _RENAMES.items()}
@@ -340,11 +334,6 @@ _NESTED.update(
         (Acknowledgement, "errors"): ("many", AckError),
     }
 )
-
-
-def register_nested(cls: type, name: str, kind: str, sub: Any = None) -> None:
-    """Tell ``from_json`` how to read a nested field of a document type added later."""
-    _NESTED[(cls, name)] = (kind, sub)
 
 
 def from_json(data: dict[str, Any]) -> Document:
