@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol
 
 from hub.formats.canonical import Document
-from hub.formats.errors import ParseResult
+from hub.formats.errors import MessageStream, ParseResult
 
 
 @dataclass
@@ -59,6 +59,9 @@ class Codec(Protocol):
     def parse(self, data: bytes) -> ParseResult:
         """Parse a whole file into canonical documents, collecting positioned errors."""
         ...
+
+    # Optional: ``stream(fh: IO[bytes]) -> MessageStream`` reads a file message by message
+    # in bounded memory; the registry wraps ``parse`` for codecs that do not offer it.
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render canonical documents as one interchange of this format."""

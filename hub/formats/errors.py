@@ -7,6 +7,7 @@ component; or record number and column), in words a supplier's EDI clerk can act
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,3 +130,38 @@ class ParseResult:
     def all_errors(self) -> list[FormatError]:
         """Envelope errors first, then every message's errors, in file order."""
         return self.errors + [e for m in self.messages for e in m.errors]
+
+
+class MessageStream:
+    """A file read message by message: iterate it for ``MessageResult``s, in file order.
+
+    This is the one parse path: ingest and ``translate`` iterate it, and ``parse`` is
+    ``stream(...).collect()``. While iterating, ``envelopes`` grows as the reader meets
+    interchange headers (a message's ``interchange`` indexes it, so the envelope is
+    always there before its first message); ``errors`` (envelope and interchange-level
+    faults, e.g. a UNZ count that does not match) and ``warnings`` are complete only
+    once the iteration has ended, so a consumer must not treat the file as accepted
+    before then. A stream can be iterated once.
+    """
+
+    def __init__(self, format: str, messages: Iterable[MessageResult] = ()) -> None:  # noqa: A002 - the canonical name
+        self.format = format
+        self.envelopes: list[Envelope] = []
+        self.errors: list[FormatError] = []
+        self.warnings: list[str] = []
+        self._messages = messages
+
+    def __iter__(self) -> Iterator[MessageResult]:
+        return iter(self._messages)
+
+    @classmethod
+    def of(cls, result: ParseResult) -> MessageStream:
+        """Wrap a whole-file ``ParseResult`` (codecs whose files are small or need the whole document)."""
+        stream = cls(result.format, result.messages)
+        stream.envelopes, stream.errors, stream.warnings = result.envelopes, result.errors, result.warnings
+        return stream
+
+    def collect(self) -> ParseResult:
+        """Read the whole stream into a ``ParseResult`` (memory grows with the file)."""
+        messages = list(self)
+        return ParseResult(format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings)

@@ -6,9 +6,11 @@ outside ``hub/formats`` changes.
 
 from __future__ import annotations
 
+from typing import IO
+
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
-from hub.formats.errors import FormatError, ParseResult, Position, UnsupportedFormat
+from hub.formats.errors import FormatError, MessageStream, ParseResult, Position, UnsupportedFormat
 from hub.formats.idoc import IdocCodec, IdocXmlCodec
 from hub.formats.tabular import CsvCodec, XlsxCodec
 from hub.formats.vda import VdaCodec
@@ -70,6 +72,30 @@ def parse(data: bytes, fmt: str | None = None) -> tuple[Detection, ParseResult]:
         result.errors.append(exc)
         return Detection(codec="", family="unknown"), result
     return detection, CODECS[detection.codec].parse(data)
+
+
+def stream(fh: IO[bytes], fmt: str | None = None, codec: Codec | None = None) -> tuple[Detection, MessageStream]:
+    """Detect (unless ``fmt`` or ``codec`` is given) and open ``fh`` message by message; never raises for bad input.
+
+    ``fh`` must be seekable (a stored interchange, a spooled upload): detection reads
+    its head, then the codec reads it from the start.
+    """
+    head = fh.read(HEAD_BYTES)
+    fh.seek(0)
+    try:
+        if codec is not None:
+            detection = codec.detect(head) or Detection(codec=codec.name, family=codec.name.upper())
+        else:
+            detection = detect(head) if not fmt else Detection(codec=get(fmt).name, family=fmt.upper())
+            codec = CODECS[detection.codec]
+    except FormatError as exc:
+        failed = MessageStream("unknown")
+        failed.errors.append(exc)
+        return Detection(codec="", family="unknown"), failed
+    opener = getattr(codec, "stream", None)
+    if opener is not None:
+        return detection, opener(fh)
+    return detection, MessageStream.of(codec.parse(fh.read()))
 
 
 def formats() -> list[FormatInfo]:
