@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import Protocol
 
 from hub.formats.canonical import Document
-from hub.formats.errors import MessageStream, ParseResult
+from hub.formats.errors import ParseResult
 
 
 @dataclass
