@@ -7,6 +7,7 @@ component; or record number and column), in words a supplier's EDI clerk can act
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,3 +166,15 @@ class MessageStream:
         """Read the whole stream into a ``ParseResult`` (memory grows with the file)."""
         messages = list(self)
         return ParseResult(format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings)
+
+
+# Characters PostgreSQL cannot store in a text column (NUL) or that are no characters at
+# all (lone UTF-16 surrogates, which a lenient decoder can produce). A codec that meets
+# one reports a positioned FormatError instead of handing it to the database.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def first_unstorable(text: str) -> int:
+    """The index of the first character the database cannot store in ``text``, or -1."""
+    found = _UNSTORABLE.search(text)
+    return found.start() if found else -1
