@@ -1,29 +1,74 @@
 """Admin for the engine: plants, interchanges (with raw download and reprocess), deliveries.
 
-Every admin list goes through ``hub.scope.scoped``: buyers see their plants' data,
-headquarters sees everything read-only.
+Every admin list goes through ``hub.scope.scoped`` and every admin write (forms, actions)
+through ``hub.permissions``: buyers see and change their plants' data only, headquarters
+sees everything read-only, and a stored secret is never shown again once saved.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
 from hub.ingest.services import interchange_reprocess
 from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
+from hub.permissions import check, may, refusal
 from hub.scope import role_of, scoped
 
+# Model fields whose stored value is never shown again (write-only once saved): by name,
+# so a secret added to any model later is covered without touching the admin.
+SECRET_SUFFIXES = ("secret", "_token", "password_hash", "private_key")
 
-class ScopedAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose querysets and permissions follow the user's role."""
 
-    writable_roles: tuple[str, ...] = ("admin",)
+def secret_fields(model: type[models.Model]) -> list[str]:
+    """The names of ``model``'s write-only fields."""
+    return [f.name for f in model._meta.fields if f.name.endswith(SECRET_SUFFIXES)]
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-object filter that offers only the objects the user may see."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        qs = scoped(field.related_model._default_manager.all(), request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            qs = qs.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in qs]
+
+
+class ScopedChoicesMixin:
+    """Form choices of related objects (foreign keys, many-to-many) limited to the user's scope."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(), request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """A ModelAdmin whose querysets follow ``hub.scope`` and whose writes follow ``hub.permissions``.
+
+    Permission names are ``<model_name>.<add|change|delete|action>`` in ``RULES``; an action
+    not declared there is offered to nobody.
+    """
+
+    def _perm(self, what: str) -> str:
+        return f"{self.opts.model_name}.{what}"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return scoped(super().get_queryset(request), request.user)
@@ -35,13 +80,139 @@ class ScopedAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return role_of(request.user) in self.writable_roles and request.user.is_staff
+        return request.user.is_staff and may(request.user, self._perm("change"), obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return role_of(request.user) == "admin" and request.user.is_staff
+        return request.user.is_staff and may(request.user, self._perm("add"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # nothing received or sent is ever deleted through the UI
+        return request.user.is_staff and may(request.user, self._perm("delete"), obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        return {name: action for name, action in actions.items() if request.user.is_staff and may(request.user, self._perm(name))}
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # An action the user can see the list of but may not run is refused out loud (403),
+        # not silently turned into "no action selected".
+        name = request.POST.get("action", "") if request.method == "POST" else ""
+        if name and self.has_view_permission(request) and name not in self.get_actions(request):
+            check(request.user, self._perm(name))
+            raise PermissionDenied(gettext("Your account may not do this."))
+        return super().changelist_view(request, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        raise Http404(gettext("Not found"))  # out of scope is not found, as everywhere
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        return [self._scoped_filter(f) for f in super().get_list_filter(request)]
+
+    def _scoped_filter(self, spec: Any) -> Any:
+        if isinstance(spec, str) and "__" not in spec:
+            try:
+                field = self.opts.get_field(spec)
+            except Exception:  # a callable or a custom filter: left as it is
+                return spec
+            if field.is_relation:
+                return (spec, ScopedRelatedFilter)
+        return spec
+
+    def allowed(self, request: HttpRequest, queryset: Any, what: str) -> list[Any]:
+        """The selected objects the user may act on; the others are named in a warning."""
+        ok, refused = [], []
+        for obj in queryset:
+            why = refusal(request.user, self._perm(what), obj)
+            (refused if why else ok).append((obj, why))
+        for obj, why in refused[:20]:
+            self.message_user(request, f"{obj}: {why}", messages.WARNING)
+        return [obj for obj, _why in ok]
+
+    # Secrets: write-only once saved.
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in secret_fields(self.model):
+            return forms.CharField(
+                label=db_field.verbose_name,
+                required=False,
+                max_length=db_field.max_length,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+                help_text=_("Write-only: the stored value is never shown. Leave empty to keep it; type a new value to replace it."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fields = list(super().get_fields(request, obj))
+        secrets = secret_fields(self.model)
+        if not secrets:
+            return fields
+        if not self.has_change_permission(request, obj):
+            fields = [f for f in fields if f not in secrets]
+        return [*fields, "secrets_state"] if "secrets_state" not in fields else fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if secret_fields(self.model) and "secrets_state" not in readonly:
+            readonly.append("secrets_state")
+        return readonly
+
+    @admin.display(description=_("secrets"))
+    def secrets_state(self, obj: Any) -> str:
+        parts = []
+        for name in secret_fields(self.model):
+            label = self.model._meta.get_field(name).verbose_name
+            state = gettext("set") if obj is not None and getattr(obj, name) else gettext("not set")
+            parts.append(f"{label}: {state}")
+        return "; ".join(parts)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        for name in secret_fields(self.model):
+            if name in form.cleaned_data and not form.cleaned_data[name] and change:
+                # An empty write-only field means "keep the stored value".
+                setattr(obj, name, type(obj)._default_manager.filter(pk=obj.pk).values_list(name, flat=True).first() or "")
+        super().save_model(request, obj, form, change)
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    """An inline that follows ``hub.permissions`` for its parent object, with scoped choices."""
+
+    extra = 0
+
+    def _perm(self, what: str) -> str:
+        return f"{self.opts.model_name}.{what}"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return role_of(request.user) in ("admin", "hq", "buyer") and request.user.is_staff
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff and may(request.user, self._perm("change"), obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff and may(request.user, self._perm("change"), obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff and may(request.user, self._perm("delete"), obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's groups: roles decide in the hub, so only a hub administrator sees these."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "group.view")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "group.view")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "group.change")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "group.add")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Plant)
@@ -51,7 +222,12 @@ class PlantAdmin(ScopedAdmin):
     list_filter = ["paused", "connector"]
     readonly_fields = ["consecutive_failures", "circuit_open_until"]
     actions = ["pause", "resume"]
-    writable_roles = ("admin", "buyer")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and role_of(request.user) != "admin":
+            readonly = ["code", *readonly]  # the plant's identity in every file: an administrator's change
+        return readonly
 
     def save_model(self, request: HttpRequest, obj: Plant, form: Any, change: bool) -> None:
         from hub.dispatch.services import deliveries_release
@@ -68,17 +244,15 @@ class PlantAdmin(ScopedAdmin):
 
     @admin.action(description=_("Pause dispatch to the selected plants (deliveries wait)"))
     def pause(self, request: HttpRequest, queryset: Any) -> None:
-        for plant in queryset:
+        plants = self.allowed(request, queryset, "pause")
+        for plant in plants:
             plant_pause(plant=plant)
-        self.message_user(request, _("Dispatch paused for %d plant(s).") % queryset.count(), messages.SUCCESS)
+        self.message_user(request, gettext("Dispatch paused for %d plant(s).") % len(plants), messages.SUCCESS)
 
     @admin.action(description=_("Resume dispatch to the selected plants and release held deliveries"))
     def resume(self, request: HttpRequest, queryset: Any) -> None:
-        released = sum(plant_resume(plant=plant) for plant in queryset)
-        self.message_user(request, _("Dispatch resumed; %d held deliveries released.") % released, messages.SUCCESS)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        released = sum(plant_resume(plant=plant) for plant in self.allowed(request, queryset, "resume"))
+        self.message_user(request, gettext("Dispatch resumed; %d held deliveries released.") % released, messages.SUCCESS)
 
 
 @admin.register(Interchange)
@@ -90,7 +264,19 @@ class InterchangeAdmin(ScopedAdmin):
     readonly_fields = [f.name for f in Interchange._meta.fields if f.name != "raw"] + ["raw_download", "ack_download", "error_list"]
     exclude = ["raw"]
     actions = ["reprocess"]
-    writable_roles = ("admin", "buyer")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not may(request.user, "interchange.file", obj):
+            # A multi-plant file: the buyer sees its own documents, never the file.
+            readonly = [f for f in readonly if f not in ("raw_download", "ack_download")]
+        return readonly
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fields = super().get_fields(request, obj)
+        if obj is not None and not may(request.user, "interchange.file", obj):
+            fields = [f for f in fields if f not in ("raw_download", "ack_download")]
+        return fields
 
     @admin.display(description=_("raw file"))
     def raw_download(self, obj: Interchange) -> str:
@@ -113,10 +299,10 @@ class InterchangeAdmin(ScopedAdmin):
     @admin.action(description=_("Process the selected failed files again"))
     def reprocess(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
-        for interchange in queryset.filter(status=Interchange.Status.FAILED):
+        for interchange in self.allowed(request, queryset.filter(status=Interchange.Status.FAILED), "reprocess"):
             interchange_reprocess(interchange=interchange)
             done += 1
-        self.message_user(request, _("%d file(s) queued for processing.") % done, messages.SUCCESS)
+        self.message_user(request, gettext("%d file(s) queued for processing.") % done, messages.SUCCESS)
 
 
 class AttemptInline(admin.TabularInline):
@@ -128,6 +314,12 @@ class AttemptInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return role_of(request.user) in ("admin", "hq", "buyer") and request.user.is_staff
+
 
 @admin.register(Delivery)
 class DeliveryAdmin(ScopedAdmin):
@@ -137,21 +329,20 @@ class DeliveryAdmin(ScopedAdmin):
     readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "rendered"]
     inlines = [AttemptInline]
     actions = ["retry", "replay"]
-    writable_roles = ("admin", "buyer")
     exclude = ["rendered"]
 
     @admin.action(description=_("Retry the selected dead-lettered or held deliveries"))
     def retry(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
-        for delivery in queryset.filter(status__in=[Delivery.Status.DEAD, Delivery.Status.HELD]):
+        for delivery in self.allowed(request, queryset.filter(status__in=[Delivery.Status.DEAD, Delivery.Status.HELD]), "retry"):
             delivery_retry(delivery=delivery)
             done += 1
-        self.message_user(request, _("%d deliveries queued again.") % done, messages.SUCCESS)
+        self.message_user(request, gettext("%d deliveries queued again.") % done, messages.SUCCESS)
 
     @admin.action(description=_("Replay the selected deliveries (new delivery, new idempotency key)"))
     def replay(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
-        for delivery in queryset.exclude(status=Delivery.Status.SUPERSEDED):
+        for delivery in self.allowed(request, queryset.exclude(status=Delivery.Status.SUPERSEDED), "replay"):
             delivery_replay(delivery=delivery)
             done += 1
-        self.message_user(request, _("%d deliveries replayed.") % done, messages.SUCCESS)
+        self.message_user(request, gettext("%d deliveries replayed.") % done, messages.SUCCESS)

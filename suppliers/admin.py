@@ -13,8 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hub.admin import ScopedAdmin
-from hub.scope import can_write, role_of
+from hub.admin import ScopedAdmin, ScopedInline
+from hub.permissions import may
+from hub.scope import plant_ids, role_of
 from suppliers.invitations import InvitationError, invitation_resend, invitation_revoke, invitations_create
 from suppliers.models import ApiToken, Invitation, OnboardingTransition, PartnerIdentifier, PartnerProfile, Registration, Supplier, User
 from suppliers.onboarding import IllegalTransition, onboarding_transition
@@ -50,11 +51,9 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-def _transition_all(admin_obj: Any, request: HttpRequest, queryset: Any, to: str) -> None:
-    if not can_write(request.user):
-        raise Http404(_("Not found"))
+def _transition_all(admin_obj: Any, request: HttpRequest, queryset: Any, to: str, action: str) -> None:
     done, failed = 0, []
-    for supplier in queryset:
+    for supplier in admin_obj.allowed(request, queryset, action):
         try:
             onboarding_transition(supplier=supplier, to=to, by=request.user, note="staff decision (admin)")
             done += 1
@@ -73,8 +72,29 @@ class SupplierAdmin(ScopedHistoryAdmin):
     filter_horizontal = ["plants"]
     readonly_fields = ["status", "status_changed_at"]  # states change through the onboarding service only
     inlines = [TransitionInline]
-    writable_roles = ("admin", "buyer")
     actions = ["invite", "approve_go_live", "suspend"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A shared supplier stays open to a buyer for its own plants' part (see get_readonly_fields).
+        return super().has_change_permission(request, obj) or (request.user.is_staff and may(request.user, "supplier.plants", obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not may(request.user, "supplier.change", obj):
+            # Shared with a plant outside the buyer's scope: master data is what that plant
+            # depends on too; only which of the buyer's own plants it supplies may change.
+            form_fields = self._get_form_for_get_fields(request, obj).base_fields
+            readonly += [f for f in form_fields if f not in readonly and f != "plants"]
+        return readonly
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The form offers only the buyer's plants: keep the links to every other plant.
+        others: list[int] = []
+        if change and role_of(request.user) != "admin":
+            others = list(form.instance.plants.exclude(pk__in=plant_ids(request.user)).values_list("pk", flat=True))
+        super().save_related(request, form, formsets, change)
+        if others:
+            form.instance.plants.add(*others)
 
     @admin.display(description=_("onboarding"))
     def onboarding_link(self, obj: Supplier) -> str:
@@ -82,25 +102,22 @@ class SupplierAdmin(ScopedHistoryAdmin):
 
     @admin.action(description=_("Invite the selected suppliers (e-mail with a single-use link)"))
     def invite(self, request: HttpRequest, queryset: Any) -> None:
-        if not can_write(request.user):
-            raise Http404(_("Not found"))
-        invited, skipped = invitations_create(suppliers=queryset, by=request.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+        invited, skipped = invitations_create(suppliers=self.allowed(request, queryset, "invite"), by=request.user, base_url=request.build_absolute_uri("/").rstrip("/"))
         self.message_user(request, _("%(n)d invitation(s) queued for sending.") % {"n": invited}, messages.SUCCESS)
         if skipped:
             self.message_user(request, _("%(n)d skipped, e.g.: %(why)s") % {"n": len(skipped), "why": skipped[0]}, messages.WARNING)
 
     @admin.action(description=_("Approve go-live of the selected suppliers in testing"))
     def approve_go_live(self, request: HttpRequest, queryset: Any) -> None:
-        _transition_all(self, request, queryset, Supplier.Status.LIVE)
+        _transition_all(self, request, queryset, Supplier.Status.LIVE, "approve_go_live")
 
     @admin.action(description=_("Suspend the selected suppliers"))
     def suspend(self, request: HttpRequest, queryset: Any) -> None:
-        _transition_all(self, request, queryset, Supplier.Status.SUSPENDED)
+        _transition_all(self, request, queryset, Supplier.Status.SUSPENDED, "suspend")
 
 
-class IdentifierInline(admin.TabularInline):
+class IdentifierInline(ScopedInline):
     model = PartnerIdentifier
-    extra = 0
 
 
 @admin.register(PartnerProfile)
@@ -109,7 +126,6 @@ class PartnerProfileAdmin(ScopedHistoryAdmin):
     list_filter = ["channel", "format", "failure_policy"]
     search_fields = ["supplier__number", "supplier__name", "identifiers__value"]
     inlines = [IdentifierInline]
-    writable_roles = ("admin", "buyer")
 
 
 @admin.register(PartnerIdentifier)
@@ -117,7 +133,6 @@ class PartnerIdentifierAdmin(ScopedHistoryAdmin):
     list_display = ["value", "scheme", "qualifier", "plant", "profile"]
     list_filter = ["scheme"]
     search_fields = ["value", "profile__supplier__number"]
-    writable_roles = ("admin", "buyer")
 
 
 @admin.register(Invitation)
@@ -128,13 +143,10 @@ class InvitationAdmin(ScopedAdmin):
     readonly_fields = ["supplier", "email", "base_url", "created_at", "created_by", "expires_at", "sent_at", "send_count", "used_at", "used_by", "revoked_at"]
     exclude = ["nonce", "sent_nonce"]
     actions = ["resend", "revoke"]
-    writable_roles = ("admin", "buyer")
 
-    def _each(self, request: HttpRequest, queryset: Any, service: Any, done_text: str) -> None:
-        if not can_write(request.user):
-            raise Http404(_("Not found"))
+    def _each(self, request: HttpRequest, queryset: Any, service: Any, done_text: str, action: str) -> None:
         done = 0
-        for invitation in queryset:
+        for invitation in self.allowed(request, queryset, action):
             try:
                 service(invitation=invitation, by=request.user)
                 done += 1
@@ -144,11 +156,11 @@ class InvitationAdmin(ScopedAdmin):
 
     @admin.action(description=_("Resend the selected invitations (new link, old links stop working)"))
     def resend(self, request: HttpRequest, queryset: Any) -> None:
-        self._each(request, queryset, invitation_resend, _("%(n)d invitation(s) resent."))
+        self._each(request, queryset, invitation_resend, _("%(n)d invitation(s) resent."), "resend")
 
     @admin.action(description=_("Revoke the selected invitations"))
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        self._each(request, queryset, invitation_revoke, _("%(n)d invitation(s) revoked."))
+        self._each(request, queryset, invitation_revoke, _("%(n)d invitation(s) revoked."), "revoke")
 
 
 @admin.register(Registration)
@@ -170,25 +182,39 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["plants", "groups", "user_permissions"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return role_of(request.user) == "admin"
+        return may(request.user, "user.view")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return role_of(request.user) == "admin"
+        return may(request.user, "user.view")
 
-    has_change_permission = has_view_permission
-    has_add_permission = has_module_permission
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "user.change")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "user.add")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "user.delete")
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    exclude = ["digest"]  # write-only: the token's hash is no one's business once stored
     search_fields = ["user__username", "name", "prefix"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return role_of(request.user) == "admin"
+        return may(request.user, "apitoken.view")
 
-    has_view_permission = has_change_permission = lambda self, request, obj=None: role_of(request.user) == "admin"  # noqa: E731
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "apitoken.view")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "apitoken.change")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued by the service, which shows the token once
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "apitoken.delete")

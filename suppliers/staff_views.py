@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hub.scope import can_write, role_of
+from hub.permissions import can_write, check, may
+from hub.scope import role_of
 from suppliers import selectors
 from suppliers.imports import INLINE_ROWS, ImportFileError, import_commit, import_commit_start, suppliers_import
 from suppliers.invitations import (
@@ -71,7 +72,9 @@ def supplier_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         data = selectors.supplier_onboarding(user=request.user, pk=pk)
     except (Supplier.DoesNotExist, ValidationError):
         raise Http404(_("Not found")) from None
-    return render(request, "staff/onboarding_supplier.html", {**data, "can_act": can_write(request.user)})
+    supplier = data.get("supplier")
+    context = {**data, "can_act": may(request.user, "supplier.invite", supplier), "can_transition": may(request.user, "supplier.transition", supplier)}
+    return render(request, "staff/onboarding_supplier.html", context)
 
 
 @staff_only
@@ -83,6 +86,9 @@ def supplier_action(request: HttpRequest, pk: Any) -> HttpResponse:
     except (Supplier.DoesNotExist, ValidationError):
         raise Http404(_("Not found")) from None
     action = request.POST.get("action", "")
+    # Invitations reach the supplier's people only; a state change (go-live, suspension)
+    # changes what every plant it serves depends on (hub.permissions: "sole").
+    check(request.user, "supplier.transition" if action in Supplier.Status.values else "supplier.invite", supplier)
     try:
         if action == "invite":
             invitation = invitation_create(supplier=supplier, by=request.user, base_url=_base_url(request))
@@ -120,7 +126,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
     """The approval queue of self-registrations for the user's plants."""
     status = request.GET.get("status", Registration.Status.PENDING)
     qs = selectors.registrations_for(user=request.user, status=status if status in Registration.Status.values else "")
-    return render(request, "staff/registrations.html", {"registrations": qs[:300], "status": status, "can_act": can_write(request.user)})
+    return render(request, "staff/registrations.html", {"registrations": qs[:300], "status": status, "can_act": may(request.user, "registration.decide")})
 
 
 @staff_only
@@ -131,6 +137,7 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
         registration = selectors.registrations_for(user=request.user).get(pk=pk)
     except Registration.DoesNotExist:
         raise Http404(_("Not found")) from None
+    check(request.user, "registration.decide", registration)
     form = DecideForm(request.POST)
     form.is_valid()
     try:
@@ -155,6 +162,8 @@ class ImportForm(forms.Form):
 @staff_only
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a master-data file; it is checked (nothing written) and shown as a preview."""
+    if request.method == "POST":
+        check(request.user, "supplier.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -183,7 +192,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         batch = selectors.imports_for(user=request.user).get(pk=pk)
     except SupplierImport.DoesNotExist:
         raise Http404(_("Not found")) from None
-    if request.method == "POST" and batch.status == SupplierImport.Status.PREVIEWED and can_write(request.user):
+    if request.method == "POST" and batch.status == SupplierImport.Status.PREVIEWED:
+        check(request.user, "supplier.import")
         if import_commit_start(batch=batch):
             if batch.summary.get("rows", 0) > INLINE_ROWS:
                 from suppliers.tasks import commit_import
@@ -204,7 +214,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "staff/import_preview.html",
         {"batch": batch, "summary": summary, "errors": summary.get("errors", [])[:1000], "more_errors": max(0, len(summary.get("errors", [])) - 1000),
-         "can_act": can_write(request.user), "running": batch.status == SupplierImport.Status.IMPORTING},
+         "can_act": may(request.user, "supplier.import"), "running": batch.status == SupplierImport.Status.IMPORTING},
     )  # fmt: skip
 
 

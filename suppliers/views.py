@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Acknowledgement, Interchange
-from hub.scope import can_write, role_of, scoped
+from hub.permissions import check, may
+from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule
 from orders.selectors import documents_of_interchange
 from suppliers.models import Supplier
@@ -64,8 +64,7 @@ def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a file; the result page shows at once whether it was accepted and why not."""
-    if not can_write(request.user):
-        raise PermissionDenied(_("Headquarters accounts are read-only."))
+    check(request.user, "interchange.upload")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -93,14 +92,15 @@ def interchange_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     documents = scoped(interchange.call_offs.select_related("plant"), request.user)
     others = [d for d in documents_of_interchange(interchange=interchange, user=request.user) if d["type"] != "delivery_schedule"]
     ack = Acknowledgement.objects.filter(interchange=interchange).first()
-    context = {"interchange": interchange, "documents": documents, "other_documents": others, "ack": ack}
+    context = {"interchange": interchange, "documents": documents, "other_documents": others, "ack": ack, "may_download": may(request.user, "interchange.file", interchange)}
     return render(request, "portal/interchange_detail.html", context)
 
 
 @login_required
 def interchange_raw(request: HttpRequest, pk: Any) -> FileResponse:
-    """Download the raw bytes exactly as received."""
+    """Download the raw bytes exactly as received (only where the whole file is the user's to see)."""
     interchange = _get(Interchange.objects.all(), request.user, pk)
+    check(request.user, "interchange.file", interchange)
     return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=interchange.filename or f"{interchange.pk}.edi")
 
 
@@ -108,6 +108,7 @@ def interchange_raw(request: HttpRequest, pk: Any) -> FileResponse:
 def interchange_ack(request: HttpRequest, pk: Any) -> FileResponse:
     """Download the hub's acknowledgement of a file (CONTRL, 997) as it was built for the sender."""
     interchange = _get(Interchange.objects.all(), request.user, pk)
+    check(request.user, "interchange.file", interchange)
     ack = Acknowledgement.objects.filter(interchange=interchange).first()
     if ack is None:
         raise Http404(_("This file has no acknowledgement."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +19,8 @@ from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
-from hub.scope import can_write, scoped
+from hub.permissions import check
+from hub.scope import scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
 
@@ -48,8 +49,7 @@ class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
         "A file sent twice gets status `duplicate` (never 409).",
     )
     def post(self, request: Request) -> Response:
-        if not can_write(request.user):
-            raise PermissionDenied(_("Headquarters accounts are read-only."))
+        check(request.user, "interchange.upload")
         content_type = request.META.get("CONTENT_TYPE", "")
         filename = ""
         if content_type.startswith("multipart/form-data"):
@@ -80,13 +80,14 @@ class InterchangeDetail(ScopedMixin, generics.RetrieveAPIView):
 
 
 class InterchangeRaw(ScopedMixin, generics.GenericAPIView):
-    """The raw bytes exactly as received."""
+    """The raw bytes exactly as received; a buyer gets them only when the whole file concerns its plants."""
 
     base_queryset = Interchange.objects.all()
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: Any) -> FileResponse:
         interchange = self.get_object()
+        check(request.user, "interchange.file", interchange)
         name = interchange.filename or f"{interchange.pk}.edi"
         return FileResponse(interchange.raw.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream")
 
@@ -99,6 +100,7 @@ class InterchangeAck(ScopedMixin, generics.GenericAPIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="no acknowledgement")})
     def get(self, request: Request, pk: Any) -> FileResponse:
         interchange = self.get_object()
+        check(request.user, "interchange.file", interchange)
         ack = getattr(interchange, "acknowledgement", None)
         if ack is None:
             raise NotFound(_("This file has no acknowledgement."))
@@ -189,9 +191,8 @@ class DeliveryReceipt(ScopedMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses={200: serializers.DeliverySerializer, 409: OpenApiResponse(description="not acknowledgeable")})
     def post(self, request: Request, pk: Any) -> Response:
-        if not can_write(request.user):
-            raise PermissionDenied(_("Headquarters accounts are read-only."))
         delivery = self.get_object()
+        check(request.user, "delivery.receipt", delivery)
         try:
             delivery = delivery_acknowledge(delivery=delivery)
         except ValueError as exc:

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
+from hub.dispatch.droppath import DropPathRefused, drop_directory
 from hub.models import Plant
 
 
 class PlantEndpointForm(forms.ModelForm):
-    """A plant's settings; the endpoint URL is refused when it points at a private address."""
+    """A plant's settings; the endpoint URL is refused when it points at a private address,
+    the drop directory when it lies outside the plant's folder under HUB_FILEDROP_ROOT."""
 
     class Meta:
         model = Plant
@@ -25,6 +27,17 @@ class PlantEndpointForm(forms.ModelForm):
             except OutboundRefused as exc:
                 raise forms.ValidationError(str(exc)) from None
         return url
+
+    def clean(self) -> dict:
+        data = super().clean()
+        directory = data.get("drop_directory", "")
+        code = data.get("code") or getattr(self.instance, "code", "")
+        if directory and code:
+            try:
+                drop_directory(owner=code, directory=directory)
+            except DropPathRefused as exc:
+                self.add_error("drop_directory", str(exc))
+        return data
 
     def clean_queue(self) -> str:
         queue = self.cleaned_data.get("queue", "")

@@ -30,6 +30,7 @@ from hub.dispatch.connectors import Result
 from hub.dispatch.connectors import filedrop as filedrop_connector
 from hub.dispatch.connectors import http as http_connector
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
+from hub.dispatch.droppath import DropPathRefused, drop_directory
 from hub.formats.errors import FormatError
 from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
 
@@ -292,9 +293,11 @@ def _hand_over(delivery: Delivery) -> Result:
         Delivery.objects.filter(pk=delivery.pk).update(rendered=body, rendered_name=name)
         return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")
     if connector == "filedrop":
-        root = settings.HUB_FILEDROP_ROOT
-        folder = directory or str(root / (delivery.plant.code if delivery.plant_id else "suppliers"))
-        return filedrop_connector.send(directory=folder, filename=name, body=body)
+        try:  # checked again here: the setting may have been changed behind the form's back
+            folder = drop_directory(owner=delivery.plant.code if delivery.plant_id else "suppliers", directory=directory)
+        except DropPathRefused as exc:
+            return Result(status_code=None, excerpt=str(exc), permanent=True)
+        return filedrop_connector.send(directory=str(folder), filename=name, body=body)
     return http_connector.send(
         url=url,
         body=body,

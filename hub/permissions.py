@@ -1,0 +1,202 @@
+"""Who may do what: the one place that decides every write (``hub.scope`` decides every read).
+
+Admin actions and forms, staff pages, portal pages and API writes all ask ``may(user,
+action, obj)``. The rules are a table: an action names the roles that may take it and the
+rule the object must pass for that role. Anything not in the table is refused to everyone
+(closed by default), so a new admin action or model cannot slip in unchecked: the
+enumerating test in ``tests/trust/test_roles.py`` fails until it is declared here.
+
+Two answers, kept apart on purpose (``docs/security.md``):
+
+- the object is outside the user's scope -> it does not exist for them: 404;
+- the user may see it but not do this (headquarters is read-only; a buyer may not change
+  what another plant depends on) -> 403 with a message that says why (``refusal``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hub.scope import plant_ids, role_of, scoped
+
+# Object rules (what the object must satisfy for a role that is allowed the action):
+#   "scope": the object is inside the user's read scope (hub.scope.scoped);
+#   "sole":  the object's supplier serves none but the buyer's plants, so changing it
+#            changes nothing another plant depends on (buyers only; else "scope");
+#   "file":  the whole interchange concerns the buyer's plants, or the buyer uploaded it
+#            (raw bytes and acknowledgements of multi-plant files stay with their owners);
+#   "":      no object rule (role alone decides).
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Roles allowed an action, and the object rule per role (default: ``scope``)."""
+
+    roles: frozenset[str]
+    buyer: str = "scope"
+
+
+def _rule(*roles: str, buyer: str = "scope") -> Rule:
+    return Rule(frozenset(roles), buyer)
+
+
+ADMIN = ("admin",)
+PLANT_STAFF = ("admin", "buyer")
+
+# action -> rule. Admin actions are "<model_name>.<action>", admin forms "<model_name>.add"
+# and "<model_name>.change"; delete is nowhere (nothing received or sent is deleted through
+# the UI), so "<model>.delete" is absent and refused to everyone.
+RULES: dict[str, Rule] = {
+    # plants
+    "plant.add": _rule(*ADMIN),
+    "plant.change": _rule(*PLANT_STAFF),
+    "plant.pause": _rule(*PLANT_STAFF),
+    "plant.resume": _rule(*PLANT_STAFF),
+    # received files
+    "interchange.upload": _rule("admin", "buyer", "supplier", buyer=""),
+    "interchange.reprocess": _rule(*PLANT_STAFF, buyer="file"),
+    "interchange.file": _rule("admin", "hq", "buyer", "supplier", buyer="file"),  # raw bytes and acknowledgement
+    # deliveries
+    "delivery.retry": _rule(*PLANT_STAFF),
+    "delivery.replay": _rule(*PLANT_STAFF),
+    "delivery.receipt": _rule("admin", "buyer", "supplier"),
+    # suppliers and what they are configured with
+    "supplier.add": _rule(*ADMIN),
+    "supplier.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "supplier.plants": _rule(*PLANT_STAFF),  # a buyer adds or removes its own plants only (admin form merges)
+    "supplier.invite": _rule(*PLANT_STAFF),
+    "supplier.approve_go_live": _rule(*PLANT_STAFF, buyer="sole"),
+    "supplier.suspend": _rule(*PLANT_STAFF, buyer="sole"),
+    "supplier.transition": _rule(*PLANT_STAFF, buyer="sole"),
+    "supplier.import": _rule(*PLANT_STAFF, buyer=""),
+    "partnerprofile.add": _rule(*ADMIN),
+    "partnerprofile.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "partneridentifier.add": _rule(*ADMIN),
+    "partneridentifier.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "partneridentifier.delete": _rule(*PLANT_STAFF, buyer="sole"),  # configuration, not a received record
+    # onboarding
+    "invitation.resend": _rule(*PLANT_STAFF),
+    "invitation.revoke": _rule(*PLANT_STAFF),
+    "registration.decide": _rule(*PLANT_STAFF),
+    # accounts
+    "user.add": _rule(*ADMIN),
+    "user.change": _rule(*ADMIN),
+    "user.view": _rule(*ADMIN),
+    "user.delete": _rule(*ADMIN),
+    "apitoken.change": _rule(*ADMIN),
+    "apitoken.view": _rule(*ADMIN),
+    "apitoken.delete": _rule(*ADMIN),
+    "group.add": _rule(*ADMIN),
+    "group.change": _rule(*ADMIN),
+    "group.view": _rule(*ADMIN),
+    # stored documents are records: only an administrator may correct them in the admin
+    "deliveryschedule.change": _rule(*ADMIN),
+    "scheduleline.change": _rule(*ADMIN),
+    "despatchadvice.change": _rule(*ADMIN),
+    "purchaseorder.change": _rule(*ADMIN),
+    "orderresponse.change": _rule(*ADMIN),
+}
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    """True when ``user`` may take ``action`` (on ``obj``, when given); unknown actions: never."""
+    return not refusal(user, action, obj)
+
+
+def refusal(user: Any, action: str, obj: Any = None) -> str:
+    """Why ``user`` may not take ``action`` on ``obj``: '' when allowed, 'not found' when out of scope.
+
+    The text is for the 403 page or API answer; 'not found' means the caller must answer
+    404, because the object does not exist for this user.
+    """
+    role = role_of(user)
+    rule = RULES.get(action)
+    if obj is not None and role and not in_scope(user, obj):
+        return NOT_FOUND
+    if rule is None or role not in rule.roles:
+        if role == "hq":
+            return _("Headquarters accounts are read-only.")
+        if not role:
+            return NOT_FOUND
+        return _("Your account may not do this.")
+    if obj is None or role in ("admin", "hq"):
+        return ""
+    if role == "buyer":
+        if rule.buyer == "sole" and not _sole(user, obj):
+            return _("This supplier also serves plants outside your scope; only a hub administrator may change it.")
+        if rule.buyer == "file" and not _whole_file(user, obj):
+            return NOT_FOUND  # the documents for the buyer's plants are visible; the file is not
+    return ""
+
+
+NOT_FOUND = "not found"
+
+
+def check(user: Any, action: str, obj: Any = None) -> None:
+    """Raise ``Http404`` (out of scope) or ``PermissionDenied`` (visible, not allowed) unless allowed."""
+    why = refusal(user, action, obj)
+    if why == NOT_FOUND:
+        raise Http404(_("Not found"))
+    if why:
+        raise PermissionDenied(why)
+
+
+def can_write(user: Any) -> bool:
+    """True for roles that may write anything at all (everyone but headquarters and anonymous)."""
+    return role_of(user) in ("admin", "buyer", "supplier")
+
+
+def in_scope(user: Any, obj: Any) -> bool:
+    """True when ``obj`` is inside the user's read scope."""
+    model = type(obj)
+    return scoped(model._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def supplier_of(obj: Any) -> Any:
+    """The supplier an object configures: itself, a profile's, an identifier's."""
+    label = obj._meta.label_lower
+    if label == "suppliers.supplier":
+        return obj
+    if label == "suppliers.partnerprofile":
+        return obj.supplier
+    if label == "suppliers.partneridentifier":
+        return obj.profile.supplier
+    return getattr(obj, "supplier", None)
+
+
+def _sole(user: Any, obj: Any) -> bool:
+    # Shared with a plant outside the buyer's scope: changing it would change what that
+    # plant depends on (its call-offs' endpoint, its identifiers, its supplier's status).
+    supplier = supplier_of(obj)
+    if supplier is None:
+        return True
+    return not supplier.plants.exclude(pk__in=plant_ids(user)).exists()
+
+
+def _whole_file(user: Any, interchange: Any) -> bool:
+    # The raw bytes hold every document of the file: a buyer gets them only when all of them
+    # are for its plants (or it uploaded the file). A file without stored documents (failed,
+    # refused, test run) may still name other plants: only when its sending supplier serves
+    # none but the buyer's plants.
+    from hub.scope import PLANT_DOCUMENTS
+
+    if interchange.uploaded_by_id is not None and interchange.uploaded_by_id == user.pk:
+        return True
+    mine = plant_ids(user)
+    any_document = False
+    for relation in PLANT_DOCUMENTS:
+        documents = getattr(interchange, relation).all()
+        if documents.exclude(plant__in=mine).exists():
+            return False
+        any_document = any_document or documents.exists()
+    if any_document:
+        return True
+    supplier = interchange.sender_supplier
+    if supplier is None:
+        return False
+    return supplier.plants.exists() and not supplier.plants.exclude(pk__in=mine).exists()
