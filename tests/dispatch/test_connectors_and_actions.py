@@ -48,10 +48,11 @@ def test_plant_may_ask_for_edifact_instead_of_json(stored, plant_server):
 
 
 def test_file_drop_writes_atomically_and_once(stored, tmp_path, settings):
-    Plant.objects.filter(code="PLANT01").update(connector="filedrop", drop_directory=str(tmp_path / "drop"))
+    settings.HUB_FILEDROP_ROOT = tmp_path
+    Plant.objects.filter(code="PLANT01").update(connector="filedrop", drop_directory="drop")
     Delivery.objects.filter(pk=stored["plant"].pk).update(connector="filedrop")
     assert services.delivery_send(delivery_id=stored["plant"].pk) == Delivery.Status.DELIVERED
-    files = list((tmp_path / "drop").iterdir())
+    files = list((tmp_path / "PLANT01" / "drop").iterdir())
     assert len(files) == 1 and files[0].suffix == ".json" and b'"number": "CO1"' in files[0].read_bytes()
     assert not [f for f in files if f.name.startswith(".incoming-")]
 
