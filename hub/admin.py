@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -60,7 +61,38 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class HiddenIsNotFound:
+    """A model the user may not see at all answers 404 on every admin page, never 403.
+
+    403 stays for what the user sees but may not do (headquarters' read-only pages).
+    """
+
+    def _visible(self, request: HttpRequest) -> None:
+        if not self.has_view_or_change_permission(request):
+            raise Http404(gettext("Not found"))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        self._visible(request)
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        self._visible(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        self._visible(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._visible(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._visible(request)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedAdmin(HiddenIsNotFound, ScopedChoicesMixin, admin.ModelAdmin):
     """A ModelAdmin whose querysets follow ``hub.scope`` and whose writes follow ``hub.permissions``.
 
     Permission names are ``<model_name>.<add|change|delete|action>`` in ``RULES``; an action
@@ -100,6 +132,14 @@ class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
             check(request.user, self._perm(name))
             raise PermissionDenied(gettext("Your account may not do this."))
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        if request.method == "POST":
+            # Django refuses a read-only user's POST with a bare 403; say why.
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not self.has_change_permission(request, obj):
+                check(request.user, self._perm("change"), obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
         raise Http404(gettext("Not found"))  # out of scope is not found, as everywhere
@@ -196,7 +236,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
+class GroupAdmin(HiddenIsNotFound, DjangoGroupAdmin):
     """Django's groups: roles decide in the hub, so only a hub administrator sees these."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

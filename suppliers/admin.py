@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hub.admin import ScopedAdmin, ScopedInline
+from hub.admin import HiddenIsNotFound, ScopedAdmin, ScopedInline
 from hub.permissions import may
 from hub.scope import plant_ids, role_of
 from suppliers.invitations import InvitationError, invitation_resend, invitation_revoke, invitations_create
@@ -83,8 +83,8 @@ class SupplierAdmin(ScopedHistoryAdmin):
         if obj is not None and not may(request.user, "supplier.change", obj):
             # Shared with a plant outside the buyer's scope: master data is what that plant
             # depends on too; only which of the buyer's own plants it supplies may change.
-            form_fields = self._get_form_for_get_fields(request, obj).base_fields
-            readonly += [f for f in form_fields if f not in readonly and f != "plants"]
+            editable = [f.name for f in self.opts.get_fields() if getattr(f, "editable", False) and not f.auto_created and (f.concrete or f.many_to_many)]
+            readonly += [f for f in editable if f not in readonly and f != "plants"]
         return readonly
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -175,7 +175,7 @@ class RegistrationAdmin(ScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
     list_display = ["username", "email", "role", "supplier", "is_active", "is_staff"]
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = [*DjangoUserAdmin.fieldsets, ("Hub", {"fields": ["role", "supplier", "plants", "language"]})]
@@ -198,7 +198,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(HiddenIsNotFound, admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     exclude = ["digest"]  # write-only: the token's hash is no one's business once stored
