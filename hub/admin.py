@@ -73,6 +73,12 @@ class HiddenIsNotFound:
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         self._visible(request)
+        # An action the user can see the list of but may not run is refused out loud (403),
+        # not silently turned into "no action selected".
+        name = request.POST.get("action", "") if request.method == "POST" else ""
+        if name and name not in self.get_actions(request):
+            check(request.user, f"{self.opts.model_name}.{name}")
+            raise PermissionDenied(gettext("Your account may not do this."))
         return super().changelist_view(request, extra_context)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
@@ -123,15 +129,6 @@ class ScopedAdmin(HiddenIsNotFound, ScopedChoicesMixin, admin.ModelAdmin):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         return {name: action for name, action in actions.items() if request.user.is_staff and may(request.user, self._perm(name))}
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        # An action the user can see the list of but may not run is refused out loud (403),
-        # not silently turned into "no action selected".
-        name = request.POST.get("action", "") if request.method == "POST" else ""
-        if name and self.has_view_permission(request) and name not in self.get_actions(request):
-            check(request.user, self._perm(name))
-            raise PermissionDenied(gettext("Your account may not do this."))
-        return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         if request.method == "POST":
