@@ -306,3 +306,21 @@ def test_format_query_filters_the_interchange_list_instead_of_answering_404(shar
     other = rest.get("/api/v1/interchanges/?format=NOSUCHFORMAT")
     assert other.status_code == 200 and other.json()["results"] == []
 
+
+
+@pytest.fixture
+def _language_restored():
+    from django.utils import translation
+
+    yield
+    translation.deactivate()  # the locale middleware leaves German active in this thread
+
+
+def test_refusals_speak_german_to_a_german_browser(client, shared, _language_restored):
+    plant = shared["plants"][0]
+    Plant.objects.filter(pk=plant.pk).update(endpoint_secret="x")
+    client = as_user(client, shared, "hq")
+    response = client.post("/admin/hub/plant/", {"action": "pause", ACTION_CHECKBOX_NAME: [str(plant.pk)]}, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 403 and "nur lesen" in response.content.decode()
+    page = client.get(f"/admin/hub/plant/{plant.pk}/change/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ": gesetzt" in page
