@@ -223,7 +223,7 @@ class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
         return request.user.is_staff and may(request.user, self._perm("change"), obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_staff and may(request.user, self._perm("change"), obj)
+        return request.user.is_staff and may(request.user, self._perm("add"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_staff and may(request.user, self._perm("delete"), obj)
