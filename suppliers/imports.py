@@ -401,6 +401,15 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
     for r in good:
         supplier = existing.get(r.number)
         changed = False
+        if supplier is not None and allowed_ids is not None and set(links.get(supplier.pk, {})) - allowed_ids:
+            # Shared with a plant outside the buyer's scope: its master data, format and EDI
+            # ids are what that plant depends on too (hub.permissions "sole"); only the
+            # buyer's own plants' links may change.
+            touched = _touched(supplier, r, profiles.get(supplier.pk), known)
+            if touched:
+                text = f"supplier '{r.number}' also serves plants outside your scope; only a hub administrator may change its {', '.join(touched)}"
+                result.errors.append(RowError(r.row, r.line, touched[0], text, r.number))
+                continue
         if supplier is None:
             supplier = Supplier(number=r.number, status=Supplier.Status.INVITED, **r.values)
             plan.create.append(supplier)
@@ -442,6 +451,16 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
             else:
                 result.unchanged += 1
     return plan
+
+
+def _touched(supplier: Supplier, r: CleanRow, profile: PartnerProfile | None, known: set) -> list[str]:
+    """The columns of ``r`` that would change an existing supplier beyond its plant links."""
+    touched = [f for f in SUPPLIER_FIELDS if getattr(supplier, f) != r.values[f]]
+    if r.edi_format and (profile is None or profile.format != r.edi_format):
+        touched.append("edi_format")
+    if r.edi_scheme and (r.edi_scheme, r.edi_qualifier, r.edi_id) not in known:
+        touched.append("edi_id")
+    return touched
 
 
 def _write(plan: _Plan, *, by: User | None, progress: Progress | None) -> None:

@@ -324,3 +324,25 @@ def test_refusals_speak_german_to_a_german_browser(client, shared, _language_res
     assert response.status_code == 403 and "nur lesen" in response.content.decode()
     page = client.get(f"/admin/hub/plant/{plant.pk}/change/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert ": gesetzt" in page
+
+
+def test_buyer_cannot_rewrite_a_shared_suppliers_master_data_by_bulk_import(shared):
+    from suppliers.imports import suppliers_import
+
+    header = "supplier_number,name,country,plants,edi_format,edi_id,edi_qualifier\n"
+    rows = [
+        "SUP00001,Hijacked GmbH,DE,PLANT01,,,",  # shared with PLANT02: name is PLANT02's business too
+        "SUP00001,Supplier SUP00001,DE,PLANT01,X12,BUYERSID,ZZ",
+        "SUP00004,Own Renamed GmbH,DE,PLANT01,,,",  # its own supplier: fine
+    ]
+    for row in rows[:2]:
+        result = suppliers_import(data=(header + row + "\n").encode(), by=shared["users"]["buyer"])
+        assert [e.message for e in result.errors][0].startswith("supplier 'SUP00001' also serves plants outside your scope")
+    supplier = Supplier.objects.get(number="SUP00001")
+    assert supplier.name == "Supplier SUP00001" and not supplier.profile.identifiers.filter(value="BUYERSID").exists()
+    assert set(supplier.plants.values_list("code", flat=True)) == {"PLANT01", "PLANT02"}
+    result = suppliers_import(data=(header + rows[2] + "\n").encode(), by=shared["users"]["buyer"])
+    assert not result.errors and Supplier.objects.get(number="SUP00004").name == "Own Renamed GmbH"
+    # Unchanged master data of a shared supplier re-imported: no error, nothing changes.
+    result = suppliers_import(data=(header + "SUP00001,Supplier SUP00001,DE,PLANT01,,,\n").encode(), by=shared["users"]["buyer"])
+    assert not result.errors and result.unchanged == 1
