@@ -172,6 +172,20 @@ class PartnerIdentifier(models.Model):
         self.fill_key()
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        """Refuse, in forms, a verified id that is another supplier's or the plant systems' (by normalised key)."""
+        from django.core.exceptions import ValidationError
+
+        from suppliers.services import reserved_identifier_owner
+
+        self.fill_key()  # so the unique constraint on the key is checked against the values entered
+        if self.status == self.Status.VERIFIED and self.profile_id:
+            from suppliers.identifiers import IdentifierKey
+
+            owner = reserved_identifier_owner(key=IdentifierKey(self.scheme, self.family, self.key), supplier=self.profile.supplier)
+            if owner:
+                raise ValidationError({"value": _("'%(value)s' already identifies %(owner)s.") % {"value": self.value, "owner": owner}})
+
     def fill_key(self) -> PartnerIdentifier:
         """Set ``family`` and ``key`` from scheme, qualifier and value (also for bulk_create, which skips save)."""
         from suppliers.identifiers import identifier_key
