@@ -3,6 +3,24 @@
 from django.db import migrations, models
 
 
+def control_references_per_verified_sender(apps, schema_editor):
+    """Re-key stored control references from the raw envelope string ('EDIFACT:SUP00001') to
+    the sending party ('EDIFACT:supplier:SUP00001', 'EDIFACT:plants'), as ingest now claims
+    them, so that files received before still catch their resends."""
+    ControlReference = apps.get_model("hub", "ControlReference")
+    seen = set()
+    for ref in ControlReference.objects.select_related("interchange__sender_supplier").order_by("pk"):
+        interchange = ref.interchange
+        supplier = interchange.sender_supplier
+        who = f"supplier:{supplier.number}" if supplier is not None else "plants"
+        key = (f"{interchange.format}:{who}"[:80], ref.reference)
+        if key in seen:
+            ref.delete()  # the same party under two envelope ids: one series now, the first keeps it
+            continue
+        seen.add(key)
+        ControlReference.objects.filter(pk=ref.pk).update(sender=key[0])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +33,5 @@ class Migration(migrations.Migration):
             name='on_behalf_of',
             field=models.JSONField(blank=True, default=list, help_text='supplier numbers a plant-side sender sent supplier documents for', verbose_name='sent on behalf of'),
         ),
+        migrations.RunPython(control_references_per_verified_sender, migrations.RunPython.noop),
     ]

@@ -39,3 +39,35 @@ def test_existing_identifiers_become_verified_and_same_key_duplicates_are_resolv
         ("M0001", "SHARED", "mutual", "verified"),
         ("M0002", "SHARED", "mutual", "pending"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_control_references_are_rekeyed_to_their_verified_sender():
+    import datetime as dt
+
+    before = [("hub", "0006_merge_0005_plant_batches_0005_routing"), *BEFORE]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    try:
+        apps = MigrationExecutor(connection).loader.project_state(before).apps
+        Supplier = apps.get_model("suppliers", "Supplier")
+        Interchange = apps.get_model("hub", "Interchange")
+        ControlReference = apps.get_model("hub", "ControlReference")
+        supplier = Supplier.objects.create(number="M0001", name="M", country="DE")
+        now = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+
+        def received(sender_supplier, envelope_id, ref):
+            i = Interchange.objects.create(received_at=now, channel="api", raw="x", size=1, sha256="0", format="EDIFACT", sender_supplier=sender_supplier)
+            ControlReference.objects.create(sender=f"EDIFACT:{envelope_id}", reference=ref, interchange=i)
+
+        received(supplier, "M0001", "R1")
+        received(supplier, "M-OTHER-ID", "R1")  # the same supplier's R1 under another id: one series now
+        received(None, "OEMPLANTS", "R1")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    from hub.models import ControlReference
+
+    assert sorted(ControlReference.objects.values_list("sender", "reference")) == [("EDIFACT:plants", "R1"), ("EDIFACT:supplier:M0001", "R1")]
