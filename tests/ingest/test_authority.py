@@ -335,3 +335,14 @@ def test_may_acknowledge_only_for_the_recipient(world):
     assert authority.may_acknowledge(buyer, recipient="plant", supplier_id=None, plant_code="PLANT01") == ""
     assert authority.may_acknowledge(buyer, recipient="plant", supplier_id=None, plant_code="PLANT02")
     assert authority.may_acknowledge(Sender(role="plant_system"), recipient="plant", supplier_id=None, plant_code="PLANT07") == ""
+
+
+def test_admin_actions_verify_claims_and_staff_entered_ids_default_to_verified(world, client):
+    claim = PartnerIdentifier.objects.create(profile=world["suppliers"][0].profile, scheme="edifact", qualifier="ZZ", value="CLAIMED")
+    client.force_login(world["users"]["buyer"])  # SUP00001 supplies the buyer's PLANT01
+    client.post("/admin/suppliers/partneridentifier/", {"action": "verify", "_selected_action": [claim.pk]})
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by) == ("verified", world["users"]["buyer"])
+    client.force_login(world["users"]["admin"])
+    form = client.get("/admin/suppliers/partneridentifier/add/").content.decode()
+    assert '<option value="verified" selected>' in form
