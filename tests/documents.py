@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from hub.formats.base import RenderOptions
-from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, Party
+from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, OrderLine, Party, PurchaseOrder
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 
@@ -25,6 +25,18 @@ def asn(number: str, *, supplier: str = "SUP00001", plant: str = "PLANT01", part
         ship_date="2026-11-24",
         arrival_date="2026-11-25",
         lines=[DespatchLine(buyer_part=part, quantity=Decimal(quantity), unit="C62", order_number="CO1")],
+    )
+
+
+def order(number: str, *, supplier: str = "SUP00001", plant: str = "PLANT01") -> PurchaseOrder:
+    """One purchase order of ``plant`` to ``supplier`` (the plant side sends these)."""
+    return PurchaseOrder(
+        number=number,
+        issued="2026-11-24",
+        buyer=Party(id=plant),
+        supplier=Party(id=supplier),
+        ship_to=Party(id=plant, plant=plant),
+        lines=[OrderLine(line="1", buyer_part="4711-A", quantity=Decimal(5))],
     )
 
 

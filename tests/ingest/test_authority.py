@@ -7,11 +7,8 @@ buys for PLANT01; the plant systems send as ``OEMPLANTS``.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from hub.formats.canonical import OrderLine, Party, PurchaseOrder
 from hub.ingest import authority
 from hub.models import ControlReference, Delivery, Interchange
 from hub.parties import Party as Sender
@@ -20,7 +17,7 @@ from suppliers.identifiers import identifier_key
 from suppliers.models import PartnerIdentifier, PartnerProfile, Supplier
 from suppliers.services import ProfileError, profile_set_identifiers
 from tests.delfor_builder import delfor, message
-from tests.documents import asn, edifact, x12
+from tests.documents import asn, edifact, order, x12
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +25,6 @@ pytestmark = pytest.mark.django_db
 
 def texts(interchange: Interchange) -> list[str]:
     return [e["text"] for e in interchange.errors]
-
-
-def order(number: str, *, supplier: str = "SUP00001", plant: str = "PLANT01") -> PurchaseOrder:
-    return PurchaseOrder(
-        number=number, issued="2026-11-24", buyer=Party(id=plant), supplier=Party(id=supplier), ship_to=Party(id=plant, plant=plant),
-        lines=[OrderLine(line="1", buyer_part="4711-A", quantity=Decimal(5))],
-    )  # fmt: skip
 
 
 # -- 1. control-reference squatting -------------------------------------------------------------
@@ -236,37 +226,6 @@ def test_buyer_sends_an_asn_on_a_suppliers_behalf_for_its_plant_and_it_is_record
 
 
 # -- 4. receipts and acknowledgements from the wrong party ---------------------------------------
-
-
-def api(user):
-    from rest_framework.test import APIClient
-
-    from suppliers.services import token_issue
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)}")
-    return client
-
-
-def test_supplier_confirming_receipt_of_a_plant_delivery_is_refused(world, receive_and_process):
-    receive_and_process(edifact([asn("DN-R")]), world["users"]["supplier"])
-    to_plant = Delivery.objects.get(document_number="DN-R", recipient="plant")
-    response = api(world["users"]["supplier"]).post(f"/api/v1/deliveries/{to_plant.pk}/receipt")
-    assert response.status_code == 403
-    assert response.json()["detail"] == "this delivery went to plant PLANT01: only that plant's side may acknowledge it"
-    to_plant.refresh_from_db()
-    assert to_plant.status == Delivery.Status.PENDING and to_plant.acknowledged_at is None
-    assert api(world["users"]["buyer"]).post(f"/api/v1/deliveries/{to_plant.pk}/receipt").status_code == 200
-
-
-def test_buyer_confirming_receipt_of_a_delivery_to_a_supplier_is_refused(world, receive_and_process):
-    receive_and_process(edifact([order("PO-R")], sender="OEMPLANTS"), world["users"]["buyer"])
-    to_supplier = Delivery.objects.get(document_number="PO-R", recipient="supplier")
-    response = api(world["users"]["buyer"]).post(f"/api/v1/deliveries/{to_supplier.pk}/receipt")
-    assert response.status_code == 403
-    to_supplier.refresh_from_db()
-    assert to_supplier.status == Delivery.Status.PENDING
-    assert api(world["users"]["supplier"]).post(f"/api/v1/deliveries/{to_supplier.pk}/receipt").status_code == 200
 
 
 def contrl(sender: str, reference: object, ref: str = "CTL1") -> bytes:
