@@ -130,6 +130,9 @@ def verified_identities(*, supplier: Supplier) -> set[IdentifierKey]:
             profile__supplier=supplier, status=PartnerIdentifier.Status.VERIFIED
         ).values_list("scheme", "family", "key")
     }
+    # Another supplier's number is that supplier's, whatever an old import may have stored.
+    taken = set(Supplier.objects.filter(number__in={k.value for k in keys}).exclude(pk=supplier.pk).values_list("number", flat=True))
+    keys = {k for k in keys if k.value not in taken}
     keys |= {identifier_key(scheme, "", supplier.number) for scheme in FORMAT_SCHEMES.values()}
     return keys
 

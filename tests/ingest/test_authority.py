@@ -132,11 +132,17 @@ def test_identifier_hijack_through_the_profile_wizard_is_refused(world, sup400, 
     page = wizard_post(client, ("edifact", "ZZ", "SUP00400"))
     assert "&#x27;SUP00400&#x27; (edifact ZZ) already identifies another supplier" in page.content.decode()
     assert not PartnerIdentifier.objects.filter(key="SUP00400").exists()
+    # Even an id stored for supplier2 before these rules (say, verified by an old import)
+    # cannot take SUP00400's documents: a supplier number is the group's key and wins.
+    PartnerIdentifier.objects.create(profile=world["suppliers"][1].profile, scheme="edifact", qualifier="ZZ", value="SUP00400", status="verified")
     # The buyer's DELFOR for SUP00400 is SUP00400's, in SUP00400's inbox, never supplier2's.
     plants = receive_and_process(delfor([message("1", "CO-400", supplier="SUP00400")]), world["users"]["buyer"])
     assert plants.status == Interchange.Status.PROCESSED, plants.errors
     assert DeliverySchedule.objects.get(number="CO-400").supplier == supplier400
     assert Delivery.objects.get(recipient="supplier").supplier == supplier400
+    # supplier2 cannot send under SUP00400's number either.
+    forged = receive_and_process(edifact([asn("DN-F", supplier="SUP00002", plant="PLANT02")], sender="SUP00400"), world["users"]["supplier2"])
+    assert forged.errors[0]["code"] == "sender", forged.errors
     # And SUP00400's own ASN is accepted.
     own = receive_and_process(edifact([asn("DN-400", supplier="SUP00400")], sender="SUP00400"), user400)
     assert own.status == Interchange.Status.PROCESSED, own.errors
