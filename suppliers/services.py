@@ -72,17 +72,18 @@ def suppliers_by_party(*, party_ids: set[str], scheme: str = "edifact") -> dict[
 def reserved_identifier_owner(*, key: IdentifierKey, supplier: Supplier) -> str:
     """Who other than ``supplier`` already holds ``key`` by right: '' when nobody does.
 
-    Another supplier's number (the group assigns those), the plant systems' own sender
-    ids, and another supplier's verified identifier are taken; pending claims are not
+    Another supplier's number (the group assigns those) or recorded DUNS, the plant
+    systems' own sender ids, and another supplier's verified identifier are taken; pending claims are not
     (a squatter's claim must not block the real owner).
     """
     from django.conf import settings
 
     if key.value in {normalise_value(v) for v in settings.HUB_PLANT_SENDER_IDS}:
         return "the group's plant systems"
-    numbered = Supplier.objects.filter(number__iexact=key.value).exclude(pk=supplier.pk).first()
-    if numbered is not None:
+    if Supplier.objects.filter(number__iexact=key.value).exclude(pk=supplier.pk).exists():
         return "another supplier"
+    if (key.scheme == "duns" or key.family == "duns") and Supplier.objects.filter(duns=key.value).exclude(pk=supplier.pk).exists():
+        return "another supplier"  # master data: the DUNS staff recorded for another supplier
     clash = (
         PartnerIdentifier.objects.filter(scheme=key.scheme, family=key.family, key=key.value, plant=None, status=PartnerIdentifier.Status.VERIFIED)
         .exclude(profile__supplier=supplier)

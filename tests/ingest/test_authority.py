@@ -151,7 +151,8 @@ def test_identifier_hijack_through_the_profile_wizard_is_refused(world, sup400, 
 def test_lookalike_identifier_in_another_qualifier_or_case_is_the_same_id(world):
     supplier2 = world["suppliers"][1]
     PartnerIdentifier.objects.create(profile=world["suppliers"][2].profile, scheme="edifact", qualifier="ZZ", value="ACME", status="verified")
-    for scheme, qualifier, value in (("edifact", "92", " sup00001 "), ("edifact", "", "acme"), ("x12", "ZZ", "oemplants")):
+    Supplier.objects.filter(number="SUP00003").update(duns="123456789")
+    for scheme, qualifier, value in (("edifact", "92", " sup00001 "), ("edifact", "", "acme"), ("x12", "ZZ", "oemplants"), ("duns", "", "123456789"), ("edifact", "1", "123456789")):
         with pytest.raises(ProfileError, match="already identifies"):
             profile_set_identifiers(supplier=supplier2, by=None, identifiers=[(scheme, qualifier, value)])
     assert identifier_key("edifact", "ZZ", "acme") == identifier_key("edifact", "92", " ACME") != identifier_key("edifact", "14", "ACME")
