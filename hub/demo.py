@@ -72,8 +72,8 @@ def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str
     links = []
     for n in range(1, SUPPLIER_COUNT + 1):
         s = suppliers[supplier_number(n)]
-        for k in range(2):
-            p = plants[PLANTS[(n + k) % len(PLANTS)][0]]
+        for k in range(2):  # DESIGN.md: SUPn supplies PLANT((n-1) mod 12 + 1) and the plant after it
+            p = plants[PLANTS[(n - 1 + k) % len(PLANTS)][0]]
             if (s.pk, p.pk) not in have:
                 links.append(through(supplier_id=s.pk, plant_id=p.pk))
                 have.add((s.pk, p.pk))
@@ -83,13 +83,17 @@ def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str
         [PartnerProfile(supplier=s, inbound_formats=INBOUND, outbound_format="EDIFACT:DELFOR") for s in suppliers.values() if s.pk not in with_profile]
     )
     profiles = {p.supplier_id: p for p in PartnerProfile.objects.filter(supplier__in=suppliers.values())}
-    have_ids = set(PartnerIdentifier.objects.values_list("scheme", "qualifier", "value"))
+    # Compared by normalised key: EDIFACT ZZ (UNB) and 92 (NAD) are one id (suppliers/identifiers.py).
+    have_ids = set(PartnerIdentifier.objects.values_list("scheme", "family", "key"))
     idents = []
     for s in suppliers.values():
-        for scheme, qualifier in (("edifact", "ZZ"), ("edifact", "92"), ("x12", "ZZ")):
-            if (scheme, qualifier, s.number) not in have_ids:
-                idents.append(PartnerIdentifier(profile=profiles[s.pk], scheme=scheme, qualifier=qualifier, value=s.number))
-    PartnerIdentifier.objects.bulk_create(idents)
+        for scheme, qualifier in (("edifact", "ZZ"), ("x12", "ZZ")):
+            ident = PartnerIdentifier(
+                profile=profiles[s.pk], scheme=scheme, qualifier=qualifier, value=s.number, status=PartnerIdentifier.Status.VERIFIED
+            ).fill_key()
+            if (ident.scheme, ident.family, ident.key) not in have_ids:
+                idents.append(ident)
+    PartnerIdentifier.objects.bulk_create(idents)  # master data from the hub itself: verified
     _user("admin", password, role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     _user("hq", password, role=User.Role.HQ, is_staff=True)
     buyer = _user("buyer", password, role=User.Role.BUYER, is_staff=True)

@@ -89,6 +89,9 @@ class Interchange(models.Model):
         _("test run"), default=False, help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched")
     )
     test_report = models.JSONField(_("test report"), default=list, blank=True)
+    on_behalf_of = models.JSONField(
+        _("sent on behalf of"), default=list, blank=True, help_text=_("supplier numbers a plant-side sender sent supplier documents for")
+    )
 
     class Meta:
         ordering = ["-received_at"]

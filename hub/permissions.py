@@ -79,6 +79,9 @@ RULES: dict[str, Rule] = {
     "partneridentifier.add": _rule(*ADMIN),
     "partneridentifier.change": _rule(*PLANT_STAFF, buyer="sole"),
     "partneridentifier.delete": _rule(*PLANT_STAFF, buyer="sole"),  # configuration, not a received record
+    # a supplier's claim to an identifier: a buyer of one of its plants (or an admin) decides
+    "partneridentifier.verify": _rule(*PLANT_STAFF),
+    "partneridentifier.reject": _rule(*PLANT_STAFF),
     # onboarding
     "invitation.resend": _rule(*PLANT_STAFF),
     "invitation.revoke": _rule(*PLANT_STAFF),

@@ -249,6 +249,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="supplier-hub@localho
 HUB_PUBLIC_URL = env.str("HUB_PUBLIC_URL", default="http://127.0.0.1:8000")  # where invitation links point
 HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
 HUB_ONBOARDING_CLEAN_FILES = env.int("HUB_ONBOARDING_CLEAN_FILES", default=3)  # clean test files per message type before go-live
+# Trust on the way in (hub/ingest/authority.py): the envelope sender ids the group's plant
+# systems send with. Plant-side accounts (buyers, admins, plant systems) must put one of
+# these in UNB 0004 / ISA06 / the VDA customer number; no supplier may claim them.
+HUB_PLANT_SENDER_IDS = env.list("HUB_PLANT_SENDER_IDS", default=["OEMPLANTS"])
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record, not an undo button
 HUB_CORPUS_DIR = env.str("HUB_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from hub.scope import plant_ids, role_of
 from suppliers.invitations import InvitationError, invitation_resend, invitation_revoke, invitations_create
 from suppliers.models import ApiToken, Invitation, OnboardingTransition, PartnerIdentifier, PartnerProfile, Registration, Supplier, User
 from suppliers.onboarding import IllegalTransition, onboarding_transition
+from suppliers.services import IdentifierError, identifier_decide
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedAdmin):
@@ -116,8 +118,22 @@ class SupplierAdmin(ScopedHistoryAdmin):
         _transition_all(self, request, queryset, Supplier.Status.SUSPENDED, "suspend")
 
 
+class StaffIdentifierForm(forms.ModelForm):
+    """Identifiers staff enter are master data: verified unless staff say otherwise."""
+
+    class Meta:
+        model = PartnerIdentifier
+        fields = ["scheme", "qualifier", "value", "plant", "status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("status", PartnerIdentifier.Status.VERIFIED)
+
+
 class IdentifierInline(ScopedInline):
     model = PartnerIdentifier
+    form = StaffIdentifierForm
 
 
 @admin.register(PartnerProfile)
@@ -130,9 +146,29 @@ class PartnerProfileAdmin(ScopedHistoryAdmin):
 
 @admin.register(PartnerIdentifier)
 class PartnerIdentifierAdmin(ScopedHistoryAdmin):
-    list_display = ["value", "scheme", "qualifier", "plant", "profile"]
-    list_filter = ["scheme"]
+    form = StaffIdentifierForm
+    list_display = ["value", "scheme", "qualifier", "plant", "profile", "status", "decided_by"]
+    list_filter = ["scheme", "status"]
     search_fields = ["value", "profile__supplier__number"]
+    actions = ["verify", "reject"]
+
+    def _decide(self, request: HttpRequest, queryset: Any, verify: bool) -> None:
+        done = 0
+        for identifier in queryset:  # scoped: a buyer decides for its plants' suppliers only
+            try:
+                identifier_decide(identifier=identifier, by=request.user, verify=verify)
+                done += 1
+            except IdentifierError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, _("%(n)d identifier(s) decided.") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Verify the selected identifiers (they route documents from now on)"))
+    def verify(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Reject the selected identifiers"))
+    def reject(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, False)
 
 
 @admin.register(Invitation)

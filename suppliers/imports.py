@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from hub.models import Plant
 from hub.scope import role_of, scoped
 from suppliers.countries import is_country
+from suppliers.identifiers import identifier_key
 from suppliers.models import OnboardingTransition, PartnerIdentifier, PartnerProfile, Supplier, SupplierImport, User
 
 COLUMNS = ("supplier_number", "name", "duns", "vat_id", "country", "street", "city", "postcode", "email", "plants", "edi_format", "edi_id", "edi_qualifier")
@@ -375,18 +376,21 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
             links.setdefault(sid, {})[pid] = link_id
         for p in PartnerProfile.objects.filter(supplier_id__in=chunk).only("pk", "supplier_id", "format"):
             profiles[p.supplier_id] = p
-    wanted_ids = {(r.edi_scheme, r.edi_qualifier, r.edi_id) for r in good if r.edi_scheme}
+    # Identifiers compare by their normalised key (suppliers/identifiers.py), as routing does.
+    wanted_ids = {identifier_key(r.edi_scheme, r.edi_qualifier, r.edi_id) for r in good if r.edi_scheme}
     owners: dict[tuple[str, str, str], Any] = {}
-    for chunk in _chunks(sorted({v for _, _, v in wanted_ids})):
-        for scheme, qualifier, value, sid in PartnerIdentifier.objects.filter(value__in=chunk, plant__isnull=True).values_list(
-            "scheme", "qualifier", "value", "profile__supplier_id"
+    stored: set[tuple[Any, tuple[str, str, str]]] = set()  # (supplier id, key) rows already there, in any state
+    for chunk in _chunks(sorted({k.value for k in wanted_ids})):
+        for scheme, family, key, sid, status in PartnerIdentifier.objects.filter(key__in=chunk, plant__isnull=True).values_list(
+            "scheme", "family", "key", "profile__supplier_id", "status"
         ):
-            owners[(scheme, qualifier, value)] = sid
-    known = set(owners)  # identifiers already stored
+            stored.add((sid, (scheme, family, key)))
+            if status == PartnerIdentifier.Status.VERIFIED:  # a pending claim owns nothing yet
+                owners[(scheme, family, key)] = sid
     # An EDI id identifies one supplier: a row giving another supplier's id is bad as a whole.
     kept = []
     for r in good:
-        key = (r.edi_scheme, r.edi_qualifier, r.edi_id)
+        key = identifier_key(r.edi_scheme, r.edi_qualifier, r.edi_id)
         if r.edi_scheme:
             mine = existing[r.number].pk if r.number in existing else r.number
             owner = owners.setdefault(key, mine)
@@ -405,7 +409,7 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
             # Shared with a plant outside the buyer's scope: its master data, format and EDI
             # ids are what that plant depends on too (hub.permissions "sole"); only the
             # buyer's own plants' links may change.
-            touched = _touched(supplier, r, profiles.get(supplier.pk), known)
+            touched = _touched(supplier, r, profiles.get(supplier.pk), stored)
             if touched:
                 text = f"supplier '{r.number}' also serves plants outside your scope; only a hub administrator may change its {', '.join(touched)}"
                 result.errors.append(RowError(r.row, r.line, touched[0], text, r.number))
@@ -442,7 +446,7 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
                 profile.format = r.edi_format
                 plan.profiles_update.append(profile)
                 changed = True
-        if r.edi_scheme and (r.edi_scheme, r.edi_qualifier, r.edi_id) not in known:
+        if r.edi_scheme and (supplier.pk, identifier_key(r.edi_scheme, r.edi_qualifier, r.edi_id)) not in stored:
             plan.identifiers.append((supplier.pk, r.edi_scheme, r.edi_qualifier, r.edi_id))
             changed = True
         if r.number in existing:
@@ -453,12 +457,12 @@ def _plan(good: list[CleanRow], *, plants: dict[str, int], by: User | None, allo
     return plan
 
 
-def _touched(supplier: Supplier, r: CleanRow, profile: PartnerProfile | None, known: set) -> list[str]:
+def _touched(supplier: Supplier, r: CleanRow, profile: PartnerProfile | None, stored: set) -> list[str]:
     """The columns of ``r`` that would change an existing supplier beyond its plant links."""
     touched = [f for f in SUPPLIER_FIELDS if getattr(supplier, f) != r.values[f]]
     if r.edi_format and (profile is None or profile.format != r.edi_format):
         touched.append("edi_format")
-    if r.edi_scheme and (r.edi_scheme, r.edi_qualifier, r.edi_id) not in known:
+    if r.edi_scheme and (supplier.pk, identifier_key(r.edi_scheme, r.edi_qualifier, r.edi_id)) not in stored:
         touched.append("edi_id")
     return touched
 
@@ -492,7 +496,11 @@ def _write(plan: _Plan, *, by: User | None, progress: Progress | None) -> None:
         profile_ids = {}
         for chunk in _chunks(sorted({sid for sid, *_ in plan.identifiers}, key=str)):
             profile_ids.update(dict(PartnerProfile.objects.filter(supplier_id__in=chunk).values_list("supplier_id", "pk")))
-        idents = [PartnerIdentifier(profile_id=profile_ids[sid], scheme=sch, qualifier=q, value=v) for sid, sch, q, v in plan.identifiers]
+        # Staff imported them: master data, verified at once.
+        idents = [
+            PartnerIdentifier(profile_id=profile_ids[sid], scheme=sch, qualifier=q, value=v, status=PartnerIdentifier.Status.VERIFIED).fill_key()
+            for sid, sch, q, v in plan.identifiers
+        ]
         for chunk in _chunks(idents):
             bulk_create_with_history(chunk, PartnerIdentifier, batch_size=BATCH, default_user=by, default_change_reason="import")
     if progress:

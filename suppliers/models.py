@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -119,7 +120,14 @@ class PartnerProfile(models.Model):
 
 
 class PartnerIdentifier(models.Model):
-    """An id a supplier is known by in one scheme: UNB/NAD for EDIFACT, ISA for X12, VDA, DUNS."""
+    """An id a supplier is known by in one scheme: UNB/NAD for EDIFACT, ISA for X12, VDA, DUNS.
+
+    An id a supplier adds itself (portal profile wizard) is a claim, ``pending`` until a
+    buyer of one of its plants or an admin verifies it; only ``verified`` ids route
+    documents and bind envelope senders. Ids created by staff, imports and ``seed_demo``
+    are verified at once. ``family`` and ``key`` are the normalised key
+    (``suppliers.identifiers``) that uniqueness, clash checks and routing compare.
+    """
 
     class Scheme(models.TextChoices):
         EDIFACT = "edifact", _("EDIFACT (UNB/NAD)")
@@ -127,18 +135,64 @@ class PartnerIdentifier(models.Model):
         VDA = "vda", _("VDA supplier number")
         DUNS = "duns", _("DUNS")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending verification")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
+
     profile = models.ForeignKey(PartnerProfile, on_delete=models.CASCADE, related_name="identifiers")
     scheme = models.CharField(max_length=20, choices=Scheme.choices)
     qualifier = models.CharField(max_length=10, blank=True, help_text=_("e.g. ZZ in UNB/ISA, 92 in NAD"))
     value = models.CharField(max_length=80, db_index=True)
     plant = models.ForeignKey("hub.Plant", null=True, blank=True, on_delete=models.CASCADE, help_text=_("VDA numbers are per plant"))
+    family = models.CharField(max_length=20, blank=True, editable=False)
+    key = models.CharField(max_length=80, db_index=True, editable=False, default="")
+    status = models.CharField(_("verification"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey("suppliers.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scheme", "qualifier", "value", "plant"], name="unique_partner_identifier")]
+        constraints = [
+            # One verified owner per normalised id; pending claims may compete until a buyer decides.
+            models.UniqueConstraint(
+                fields=["scheme", "family", "key", "plant"],
+                condition=models.Q(status="verified"),
+                nulls_distinct=False,
+                name="unique_verified_partner_identifier",
+            ),
+            models.UniqueConstraint(fields=["profile", "scheme", "family", "key", "plant"], nulls_distinct=False, name="unique_identifier_per_profile"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.qualifier}:{self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The key is derived data: kept right on every save, so no path can store a stale one.
+        self.fill_key()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Refuse, in forms, a verified id that is another supplier's or the plant systems' (by normalised key)."""
+        from django.core.exceptions import ValidationError
+
+        from suppliers.services import reserved_identifier_owner
+
+        self.fill_key()  # so the unique constraint on the key is checked against the values entered
+        if self.status == self.Status.VERIFIED and self.profile_id:
+            from suppliers.identifiers import IdentifierKey
+
+            owner = reserved_identifier_owner(key=IdentifierKey(self.scheme, self.family, self.key), supplier=self.profile.supplier)
+            if owner:
+                raise ValidationError({"value": _("'%(value)s' already identifies %(owner)s.") % {"value": self.value, "owner": owner}})
+
+    def fill_key(self) -> PartnerIdentifier:
+        """Set ``family`` and ``key`` from scheme, qualifier and value (also for bulk_create, which skips save)."""
+        from suppliers.identifiers import identifier_key
+
+        ident = identifier_key(self.scheme, self.qualifier, self.value)
+        self.family, self.key = ident.family, ident.value
+        return self
 
 
 class ApiToken(models.Model):

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from hub.models import Interchange, Plant
 from hub.scope import scoped
-from suppliers.models import Invitation, OnboardingTransition, Registration, Supplier, SupplierImport, User
+from suppliers.identifiers import FORMAT_SCHEMES, IdentifierKey, identifier_key
+from suppliers.models import Invitation, OnboardingTransition, PartnerIdentifier, Registration, Supplier, SupplierImport, User
 from suppliers.onboarding import ORDER, allowed_next, required_message_types, test_runs_summary
 
 STATES = [*ORDER, Supplier.Status.SUSPENDED]
@@ -115,3 +116,28 @@ def supplier_onboarding(*, user: User, pk: Any) -> dict[str, Any]:
 def invitation_for(*, user: User, pk: Any) -> Invitation:
     """One invitation inside the user's scope (DoesNotExist otherwise)."""
     return scoped(Invitation.objects.select_related("supplier"), user).get(pk=pk)
+
+
+def verified_identities(*, supplier: Supplier) -> set[IdentifierKey]:
+    """The normalised keys a supplier may send under: its verified identifiers and its own number.
+
+    The supplier number counts in every envelope scheme: the group assigned it, so it
+    needs no verification.
+    """
+    keys = {
+        IdentifierKey(scheme, family, key)
+        for scheme, family, key in PartnerIdentifier.objects.filter(
+            profile__supplier=supplier, status=PartnerIdentifier.Status.VERIFIED
+        ).values_list("scheme", "family", "key")
+    }
+    # Another supplier's number is that supplier's, whatever an old import may have stored.
+    taken = set(Supplier.objects.filter(number__in={k.value for k in keys}).exclude(pk=supplier.pk).values_list("number", flat=True))
+    keys = {k for k in keys if k.value not in taken}
+    keys |= {identifier_key(scheme, "", supplier.number) for scheme in FORMAT_SCHEMES.values()}
+    return keys
+
+
+def identifier_claims_for(*, user: User, status: str = PartnerIdentifier.Status.PENDING) -> QuerySet[PartnerIdentifier]:
+    """Identifier claims the user may decide on: a buyer those of its plants' suppliers, an admin all (hq reads)."""
+    qs = scoped(PartnerIdentifier.objects.select_related("profile__supplier", "plant", "decided_by"), user)
+    return qs.filter(status=status).order_by("profile__supplier__number", "scheme", "key") if status else qs

@@ -9,6 +9,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from suppliers.identifiers import MUTUAL, IdentifierKey, identifier_key, normalise_value
 from suppliers.models import ApiToken, PartnerIdentifier, PartnerProfile, Supplier, User
 
 TOKEN_PREFIX = "hub_"
@@ -43,17 +44,52 @@ def token_authenticate(*, token: str) -> User | None:
 
 
 def suppliers_by_party(*, party_ids: set[str], scheme: str = "edifact") -> dict[str, Supplier]:
-    """Resolve many party ids at once (one query per table), for interchanges of thousands of messages."""
+    """Resolve many party ids at once (one query per table), for interchanges of thousands of messages.
+
+    A supplier number is the group's own key and wins; otherwise only VERIFIED identifiers
+    route, compared by their normalised key (``suppliers.identifiers``), so a pending
+    claim on someone else's id never moves a document. The ``mutual`` qualifier family
+    (ZZ/92 and friends) is preferred where a value exists in several families.
+    """
     found: dict[str, Supplier] = {}
     if not party_ids:
         return found
-    for ident in PartnerIdentifier.objects.filter(scheme=scheme, value__in=party_ids).select_related("profile__supplier"):
-        found.setdefault(ident.value, ident.profile.supplier)
-    missing = party_ids - found.keys()
+    wanted = {normalise_value(p): p for p in party_ids if p}
+    for supplier in Supplier.objects.filter(number__in=[p for p in party_ids if p]):
+        found[supplier.number] = supplier
+    missing = {k: raw for k, raw in wanted.items() if raw not in found}
     if missing:
-        for supplier in Supplier.objects.filter(number__in=missing):
-            found[supplier.number] = supplier
+        idents = (
+            PartnerIdentifier.objects.filter(scheme=scheme, key__in=list(missing), status=PartnerIdentifier.Status.VERIFIED, plant=None)
+            .select_related("profile__supplier")
+            .order_by("pk")
+        )
+        for ident in sorted(idents, key=lambda i: i.family != MUTUAL):
+            found.setdefault(missing[ident.key], ident.profile.supplier)
     return found
+
+
+def reserved_identifier_owner(*, key: IdentifierKey, supplier: Supplier) -> str:
+    """Who other than ``supplier`` already holds ``key`` by right: '' when nobody does.
+
+    Another supplier's number (the group assigns those) or recorded DUNS, the plant
+    systems' own sender ids, and another supplier's verified identifier are taken; pending claims are not
+    (a squatter's claim must not block the real owner).
+    """
+    from django.conf import settings
+
+    if key.value in {normalise_value(v) for v in settings.HUB_PLANT_SENDER_IDS}:
+        return "the group's plant systems"
+    if Supplier.objects.filter(number__iexact=key.value).exclude(pk=supplier.pk).exists():
+        return "another supplier"
+    if (key.scheme == "duns" or key.family == "duns") and Supplier.objects.filter(duns=key.value).exclude(pk=supplier.pk).exists():
+        return "another supplier"  # master data: the DUNS staff recorded for another supplier
+    clash = (
+        PartnerIdentifier.objects.filter(scheme=key.scheme, family=key.family, key=key.value, plant=None, status=PartnerIdentifier.Status.VERIFIED)
+        .exclude(profile__supplier=supplier)
+        .exists()
+    )
+    return "another supplier" if clash else ""
 
 
 # -- partner profile wizard ----------------------------------------------------------------
@@ -111,25 +147,55 @@ def profile_set_format(*, supplier: Supplier, by: User | None, format: str, vers
 def profile_set_identifiers(*, supplier: Supplier, by: User | None, identifiers: list[tuple[str, str, str]]) -> PartnerProfile:
     """Wizard step 2: the ids the supplier's files carry; replaces the profile's plant-less identifiers.
 
-    Raises ProfileError when an id already identifies another supplier.
+    What a supplier claims here is ``pending`` until a buyer of one of its plants or an
+    admin verifies it (``identifier_decide``); ids it already had keep their state.
+    Raises ProfileError when an id is another supplier's (its number or a verified id)
+    or the plant systems', compared by the normalised key.
     """
     profile, _ = PartnerProfile.objects.get_or_create(supplier=supplier)
-    wanted = list(dict.fromkeys((s, q.strip()[:10], v.strip()[:80]) for s, q, v in identifiers if v.strip()))
-    for scheme, qualifier, value in wanted:
-        clash = PartnerIdentifier.objects.filter(scheme=scheme, qualifier=qualifier, value=value, plant=None).exclude(profile=profile)
-        if clash.exists():
-            raise ProfileError(f"'{value}' ({scheme} {qualifier}) already identifies another supplier; ask the hub team if this is yours")
-    current = {(i.scheme, i.qualifier, i.value): i for i in profile.identifiers.filter(plant=None)}
+    wanted: dict[IdentifierKey, tuple[str, str, str]] = {}
+    for s, q, v in identifiers:
+        if v.strip():
+            wanted.setdefault(identifier_key(s, q.strip()[:10], v.strip()[:80]), (s, q.strip()[:10], v.strip()[:80]))
+    for key, (scheme, qualifier, value) in wanted.items():
+        owner = reserved_identifier_owner(key=key, supplier=supplier)
+        if owner:
+            raise ProfileError(f"'{value}' ({scheme} {qualifier}) already identifies {owner}; ask the hub team if this is yours")
+    current = {identifier_key(i.scheme, i.qualifier, i.value): i for i in profile.identifiers.filter(plant=None)}
     for key, ident in current.items():
         if key not in wanted:
             ident._history_user = by
             ident.delete()
-    for scheme, qualifier, value in wanted:
-        if (scheme, qualifier, value) not in current:
-            ident = PartnerIdentifier(profile=profile, scheme=scheme, qualifier=qualifier, value=value)
+    for key, (scheme, qualifier, value) in wanted.items():
+        if key not in current:
+            ident = PartnerIdentifier(profile=profile, scheme=scheme, qualifier=qualifier, value=value, status=PartnerIdentifier.Status.PENDING)
             ident._history_user = by
             ident.save()
     return profile
+
+
+class IdentifierError(ValueError):
+    """An identifier decision the hub cannot take (e.g. the id is verified for another supplier)."""
+
+
+@transaction.atomic
+def identifier_decide(*, identifier: PartnerIdentifier, by: User, verify: bool) -> PartnerIdentifier:
+    """Verify or reject a supplier's identifier claim; the caller has checked ``by`` may decide for this supplier.
+
+    Verifying refuses an id that meanwhile belongs to someone else by right (another
+    supplier's number or verified id, the plant systems' ids).
+    """
+    identifier = PartnerIdentifier.objects.select_for_update().select_related("profile__supplier").get(pk=identifier.pk)
+    if verify:
+        key = identifier_key(identifier.scheme, identifier.qualifier, identifier.value)
+        owner = reserved_identifier_owner(key=key, supplier=identifier.profile.supplier)
+        if owner:
+            raise IdentifierError(f"'{identifier.value}' already identifies {owner}; it cannot be verified for {identifier.profile.supplier.number}")
+    identifier.status = PartnerIdentifier.Status.VERIFIED if verify else PartnerIdentifier.Status.REJECTED
+    identifier.decided_by, identifier.decided_at = by, timezone.now()
+    identifier._history_user = by
+    identifier.save()
+    return identifier
 
 
 @transaction.atomic

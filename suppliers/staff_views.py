@@ -33,8 +33,9 @@ from suppliers.invitations import (
     registration_approve,
     registration_reject,
 )
-from suppliers.models import Registration, Supplier, SupplierImport
+from suppliers.models import PartnerIdentifier, Registration, Supplier, SupplierImport
 from suppliers.onboarding import IllegalTransition, onboarding_transition
+from suppliers.services import IdentifierError, identifier_decide
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -219,3 +220,31 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
+
+
+@staff_only
+def identifier_claims(request: HttpRequest) -> HttpResponse:
+    """Identifiers suppliers claimed in the portal, waiting for a decision (a buyer: its plants' suppliers)."""
+    claims = selectors.identifier_claims_for(user=request.user)
+    return render(request, "staff/identifier_claims.html", {"claims": claims[:300], "can_act": can_write(request.user)})
+
+
+@staff_only
+@require_POST
+def identifier_claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verify or reject one claim; until verified, an identifier routes nothing and binds no envelope."""
+    try:
+        identifier = selectors.identifier_claims_for(user=request.user, status="").get(pk=pk)
+    except (PartnerIdentifier.DoesNotExist, ValueError):
+        raise Http404(_("Not found")) from None
+    decision = request.POST.get("decision")
+    if decision not in ("verify", "reject"):
+        raise Http404(_("Not found"))
+    try:
+        identifier_decide(identifier=identifier, by=request.user, verify=decision == "verify")
+    except IdentifierError as exc:
+        messages.error(request, str(exc))
+    else:
+        text = _("%(value)s is verified for %(number)s.") if decision == "verify" else _("%(value)s is rejected for %(number)s.")
+        messages.success(request, text % {"value": identifier.value, "number": identifier.profile.supplier.number})
+    return redirect("staff-onboarding:identifiers")

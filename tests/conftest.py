@@ -30,9 +30,12 @@ def _fast_settings(settings, tmp_path):
 
 @pytest.fixture
 def world(db):
-    """Plants PLANT01-03, suppliers SUP00001-3, and one user per role."""
+    """Plants PLANT01-03, suppliers SUP00001-3 (SUP00001 supplies PLANT01-02, SUP00002 PLANT02-03, SUP00003 PLANT03), one user per role."""
     plants = [PlantFactory(code=f"PLANT{n:02d}", endpoint_url=f"http://127.0.0.1:9/plants/PLANT{n:02d}") for n in (1, 2, 3)]
     suppliers = [SupplierFactory(number=f"SUP{n:05d}") for n in (1, 2, 3)]
+    # As seed_demo: SUPn supplies PLANT((n-1) mod 12 + 1) and the plant after it (of these three).
+    for n, supplier in enumerate(suppliers):
+        supplier.plants.set([p for p in plants[n : n + 2]])
     users = {
         "supplier": UserFactory(username="supplier", role="supplier", supplier=suppliers[0]),
         "supplier2": UserFactory(username="supplier2", role="supplier", supplier=suppliers[1]),

@@ -33,7 +33,10 @@ class SupplierFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         profile, _ = PartnerProfile.objects.get_or_create(supplier=self)
-        PartnerIdentifier.objects.get_or_create(profile=profile, scheme="edifact", qualifier="92", value=self.number, plant=None)
+        # Staff-created master data: verified, as seed_demo and imports make it.
+        PartnerIdentifier.objects.get_or_create(
+            profile=profile, scheme="edifact", qualifier="92", value=self.number, plant=None, defaults={"status": PartnerIdentifier.Status.VERIFIED}
+        )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hub.models import Interchange
 from orders.models import DeliverySchedule
 from tests.delfor_builder import delfor, message
+from tests.documents import asn, edifact
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +56,14 @@ def test_plant_interchange_is_not_shown_to_suppliers(client, world, call_offs):
 
 def test_upload_page_stores_the_file_and_shows_its_result(client, world, django_capture_on_commit_callbacks):
     login(client, world["users"]["supplier"])
-    data = delfor([message("1", "UP1")], sender="SUP00001")
+    data = edifact([asn("UP1")], sender="SUP00001")  # suppliers send despatch advices
     response = client.post("/portal/upload/", {"file": SimpleUploadedFile("up.edi", data)})
     interchange = Interchange.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/portal/interchanges/{interchange.pk}/"
     from hub.ingest.services import interchange_process
 
     interchange_process(interchange_id=interchange.pk)
+    assert Interchange.objects.get().status == "processed"
     page = client.get(response["Location"]).content.decode()
     assert "UP1" in page and "processed" in page
     raw = client.get(f"/portal/interchanges/{interchange.pk}/raw")

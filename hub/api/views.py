@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,8 +17,10 @@ from rest_framework.views import APIView
 from hub.api import pagination, serializers
 from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
+from hub.ingest.authority import may_acknowledge
 from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
+from hub.parties import party_of_user
 from hub.permissions import check
 from hub.scope import scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
@@ -189,10 +191,20 @@ class DeliveryReceipt(ScopedMixin, generics.GenericAPIView):
     base_queryset = Delivery.objects.select_related("plant", "supplier")
     serializer_class = serializers.DeliverySerializer
 
-    @extend_schema(request=None, responses={200: serializers.DeliverySerializer, 409: OpenApiResponse(description="not acknowledgeable")})
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.DeliverySerializer,
+            403: OpenApiResponse(description="the caller is not the party the delivery went to"),
+            409: OpenApiResponse(description="not acknowledgeable"),
+        },
+    )
     def post(self, request: Request, pk: Any) -> Response:
         delivery = self.get_object()
         check(request.user, "delivery.receipt", delivery)
+        why = may_acknowledge(party_of_user(request.user), recipient=delivery.recipient, supplier_id=delivery.supplier_id, plant_code=delivery.plant.code if delivery.plant_id else "")
+        if why:  # visible (e.g. the plant copy of a supplier's own ASN), but not its receipt to confirm
+            raise PermissionDenied(why)
         try:
             delivery = delivery_acknowledge(delivery=delivery)
         except ValueError as exc:

@@ -32,7 +32,9 @@ from hub.formats.canonical import AckError, Acknowledged, Document, PartyId, Sou
 from hub.formats.canonical import Acknowledgement as CanonicalAcknowledgement
 from hub.formats.edifact import acknowledge as edifact_ack
 from hub.formats.errors import FormatError, ParseResult, Position
+from hub.ingest import authority
 from hub.models import Acknowledgement, ControlReference, Delivery, Interchange, Plant
+from hub.parties import Party, party_of_supplier, party_of_user
 from hub.scope import role_of
 from orders import services as order_services
 from orders.selectors import purchase_orders_by_number
@@ -101,7 +103,8 @@ def interchange_receive(
     spool.close()
     with transaction.atomic():
         original = (
-            Interchange.objects.filter(sha256=sha, test_run=test_run)  # a test file may later be sent for real
+            # Same bytes from the same party only: another party's copy must not swallow this one.
+            Interchange.objects.filter(sha256=sha, test_run=test_run, sender_supplier=supplier)  # a test file may later be sent for real
             .exclude(status__in=[Interchange.Status.FAILED, Interchange.Status.DUPLICATE])
             .order_by("received_at")
             .first()
@@ -166,6 +169,8 @@ class Context:
     plants: dict[str, Plant]
     orders: dict[tuple[str, int], Any]  # (order number, supplier id) -> orders.PurchaseOrder
     sender: Supplier | None  # the supplier whose envelope or account sent the file
+    party: Party | None = None  # who sent the file: what hub.ingest.authority judges
+    supplier_plants: dict[Any, frozenset[str]] = field(default_factory=dict)  # supplier pk -> codes of the plants it supplies
 
 
 def _claim(interchange_id: Any) -> Interchange | None:
@@ -213,12 +218,18 @@ def _scheme(result: ParseResult) -> str:
     return "edifact" if result.format == "EDIFACT" else result.format.lower()
 
 
+def _party(interchange: Interchange) -> Party:
+    """The party that sent the interchange: its uploader, else the supplier of its channel."""
+    if interchange.uploaded_by is not None:
+        return party_of_user(interchange.uploaded_by)
+    if interchange.sender_supplier is not None:
+        return party_of_supplier(interchange.sender_supplier)
+    return Party(role="anonymous")
+
+
 def _sender_profile(interchange: Interchange, result: ParseResult) -> PartnerProfile | None:
-    """The partner profile of the supplier that sent the file: its account, else its envelope id."""
+    """The partner profile of the supplier that sent the file (never one named only by its envelope)."""
     supplier = interchange.sender_supplier
-    if supplier is None and result.envelopes and result.envelopes[0].sender.get("id"):
-        sender_id = result.envelopes[0].sender["id"]
-        supplier = suppliers_by_party(party_ids={sender_id}, scheme=_scheme(result)).get(sender_id)
     if supplier is None:
         return None
     return PartnerProfile.objects.filter(supplier=supplier).first()
@@ -322,6 +333,11 @@ def _route(interchange: Interchange, result: ParseResult, profile: PartnerProfil
         _reject_the_rest(result, rejected, "the interchange envelope is faulty, so no message of it was accepted", "envelope")
         return Outcome(status=Interchange.Status.FAILED, errors=errors, rejected=rejected)
     ctx = _context(interchange, result)
+    refusal = _sender_refusal(ctx.party, result, test_run=interchange.test_run)
+    if refusal is not None:  # the sender may not send this file at all: refused as a whole
+        _reject_the_rest(result, rejected, refusal.text, refusal.code)
+        errors += [e.as_dict() for m in result.messages for e in m.errors]  # the sender sees every fault at once
+        return Outcome(status=Interchange.Status.FAILED, errors=[refusal.as_dict(), *errors], rejected=rejected)
     routed: list[Routed] = []
     for message in result.messages:
         errors += [e.as_dict() for e in message.errors]
@@ -356,6 +372,26 @@ def _reject_the_rest(result: ParseResult, rejected: dict[int, list[FormatError]]
             rejected[index] = [FormatError(text, Position(message_ref=message.ref), code=code)]
 
 
+def _sender_refusal(party: Party, result: ParseResult, *, test_run: bool) -> FormatError | None:
+    """The positioned error refusing the whole interchange when its party or envelope sender is not trusted."""
+    from django.conf import settings
+
+    from suppliers.selectors import verified_identities
+
+    why = authority.party_error(party, test_run=test_run)
+    if why:
+        return FormatError(why, code="sender")
+    identities = verified_identities(supplier=party.supplier) if party.role == "supplier" else set()
+    for env in result.envelopes:
+        why = authority.sender_binding_error(
+            party, envelope_format=env.format, sender=env.sender, identities=identities, plant_sender_ids=settings.HUB_PLANT_SENDER_IDS
+        )
+        if why:
+            tag, element = authority.sender_position(env.format)
+            return FormatError(f"{why}; the whole interchange is refused", Position(tag=tag, element=element), code="sender")
+    return None
+
+
 def _context(interchange: Interchange, result: ParseResult) -> Context:
     uploader = interchange.uploaded_by
     role = role_of(uploader) if uploader is not None else "admin"
@@ -368,7 +404,13 @@ def _context(interchange: Interchange, result: ParseResult) -> Context:
     codes |= {o.plant.code for o in orders.values()}
     plants = {p.code: p for p in Plant.objects.filter(code__in=codes)}
     sender = uploader.supplier if role == "supplier" and uploader is not None else None
-    return Context(uploader, role, allowed_plants, suppliers, plants, orders, sender)
+    links = Supplier.plants.through.objects.filter(supplier_id__in={s.pk for s in suppliers.values()}).values_list("supplier_id", "plant__code")
+    supplier_plants: dict[Any, set[str]] = {}
+    for supplier_id, code in links:
+        supplier_plants.setdefault(supplier_id, set()).add(code)
+    party = _party(interchange)
+    frozen = {k: frozenset(v) for k, v in supplier_plants.items()}
+    return Context(uploader, role, allowed_plants, suppliers, plants, orders, sender, party, frozen)
 
 
 def _check(doc: Document, ctx: Context, message_ref: str) -> tuple[Routed | None, str]:
@@ -376,10 +418,9 @@ def _check(doc: Document, ctx: Context, message_ref: str) -> tuple[Routed | None
     route = ROUTES.get(doc.type)
     if route is None:
         return None, f"{doc.type} documents are not routed by the hub"
-    if ctx.role == "hq":
-        return None, "headquarters accounts are read-only and cannot submit documents"
-    if ctx.role not in route.senders:
-        return None, f"{route.label} {doc.number}: {route.label}s come from {route.sent_by}, and your account is a {ctx.role} account"
+    why = authority.kind_error(ctx.party, doc.type, doc.number)
+    if why:
+        return None, why
     check = route.check or _check_party_document
     return check(doc, route, ctx, message_ref)
 
@@ -397,20 +438,17 @@ def _check_party_document(doc: Document, route: Route, ctx: Context, message_ref
     plant = ctx.plants.get(code)
     if plant is None:
         return None, f"{what}: ship-to '{code}' is not a plant of the group"
-    if ctx.role == "supplier" and ctx.uploader is not None and ctx.uploader.supplier_id != supplier.pk:
-        own = ctx.uploader.supplier.number if ctx.uploader.supplier else "none"
-        return None, f"{what} names supplier {doc.supplier.id}, but your account belongs to supplier {own}"
-    if ctx.allowed_plants is not None and code not in ctx.allowed_plants:
-        return None, f"{what} is for plant {code}, which is not one of your plants"
+    why = authority.may_send(ctx.party, doc.type, number=doc.number, supplier=supplier, plant_code=code, supplier_plants=ctx.supplier_plants.get(supplier.pk, ()))
+    if why:
+        return None, why
     return Routed(doc, supplier, plant, message_ref), ""
 
 
 def _check_acknowledgement(doc: Document, route: Route, ctx: Context, message_ref: str) -> tuple[Routed | None, str]:
     """Match a partner's acknowledgement to the deliveries the hub sent it, by our control references."""
     assert isinstance(doc, CanonicalAcknowledgement)
-    supplier = ctx.sender or ctx.suppliers.get(doc.sender.id)
-    if ctx.role == "supplier" and supplier is None:
-        return None, "your account belongs to no supplier, so it has nothing to acknowledge"
+    # Who acknowledges is the (envelope-bound) sending party, never the id the document names.
+    supplier = ctx.party.supplier if ctx.party.role == "supplier" else None
     acked = doc.acknowledges
     references = [acked.interchange_ref]
     if doc.source.format == "X12":
@@ -420,8 +458,10 @@ def _check_acknowledgement(doc: Document, route: Route, ctx: Context, message_re
         deliveries = deliveries_for_acknowledgement(references=[reference], supplier_id=supplier.pk if supplier else None)
         if deliveries:
             break
-    if ctx.allowed_plants is not None:
-        deliveries = [d for d in deliveries if d.plant_id and d.plant.code in ctx.allowed_plants]
+    deliveries = [
+        d for d in deliveries
+        if not authority.may_acknowledge(ctx.party, recipient=d.recipient, supplier_id=d.supplier_id, plant_code=d.plant.code if d.plant_id else "")
+    ]  # fmt: skip
     if not deliveries:
         named = " / ".join(r for r in references if r) or "nothing"
         to = f"supplier {supplier.number}" if supplier else "a plant"
@@ -437,12 +477,13 @@ def _persist(interchange: Interchange, outcome: Outcome) -> None:
     if interchange.test_run:
         _persist_test_run(interchange, outcome, now)
         return
+    party = _party(interchange)
+    namespace = authority.control_namespace(party, interchange.format)  # per verified sender, not per envelope string
+    interchange.on_behalf_of = sorted({r.supplier.number for r in outcome.documents if r.supplier and authority.sent_on_behalf(party, r.document.type)})
     try:
         with transaction.atomic():
             if interchange.control_ref and interchange.sender_id and outcome.status == Interchange.Status.PROCESSED:
-                ControlReference.objects.create(
-                    sender=f"{interchange.format}:{interchange.sender_id}", reference=interchange.control_ref, interchange=interchange
-                )
+                ControlReference.objects.create(sender=namespace, reference=interchange.control_ref, interchange=interchange)
             for doc_type, route in ROUTES.items():
                 mine = [r for r in outcome.documents if r.document.type == doc_type]
                 if mine and route.apply is not None:
@@ -453,9 +494,7 @@ def _persist(interchange: Interchange, outcome: Outcome) -> None:
             interchange.processed_at = now
             interchange.save()
     except IntegrityError:
-        first = ControlReference.objects.filter(
-            sender=f"{interchange.format}:{interchange.sender_id}", reference=interchange.control_ref
-        ).first()
+        first = ControlReference.objects.filter(sender=namespace, reference=interchange.control_ref).first()
         interchange.status = Interchange.Status.DUPLICATE
         interchange.duplicate_of_id = first.interchange_id if first else None
         interchange.errors = [

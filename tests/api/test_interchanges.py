@@ -9,6 +9,7 @@ from hub.models import Interchange
 from orders.models import DeliverySchedule
 from suppliers.services import token_issue
 from tests.delfor_builder import delfor, message
+from tests.documents import asn, edifact
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,8 @@ def test_failed_interchange_shows_positioned_errors_and_raw_bytes(world, receive
     segs = message("1", "CO1")
     segs[segs.index("QTY+1:100:PCE")] = "QTY+1:12,5x:PCE"
     data = delfor([segs])
-    interchange = receive_and_process(data, world["users"]["supplier"])
-    client = client_for(world["users"]["supplier"])
+    interchange = receive_and_process(data, world["users"]["buyer"])  # call-offs come from the plant side
+    client = client_for(world["users"]["buyer"])
     detail = client.get(f"/api/v1/interchanges/{interchange.pk}/").json()
     assert detail["status"] == "failed"
     assert detail["errors"][0]["position"] == "segment 14 (QTY), element 1, component 2"
@@ -110,7 +111,9 @@ def test_each_role_sees_only_its_call_offs_and_interchanges(world, receive_and_p
         delfor([message("1", "S1P1", supplier="SUP00001"), message("2", "S2P1", supplier="SUP00002"), message("3", "S1P2", supplier="SUP00001", plant="PLANT02")]),
         admin,
     )
-    own = receive_and_process(delfor([message("1", "FROMSUP1")], sender="SUP00001", ref="S1"), world["users"]["supplier"])
+    receive_and_process(delfor([message("1", "FROMSUP1")], ref="B1"), world["users"]["buyer"])  # PLANT01's buyer, for SUP00001
+    own = receive_and_process(edifact([asn("DN-S1")], sender="SUP00001", ref="S1"), world["users"]["supplier"])
+    assert own.status == "processed", own.errors
 
     def numbers(user):
         return sorted(r["number"] for r in client_for(user).get("/api/v1/call-offs/").json()["results"])

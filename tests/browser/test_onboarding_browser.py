@@ -11,7 +11,7 @@ from hub.ingest.services import interchange_process
 from hub.models import Delivery, Interchange
 from suppliers.invitations import invitation_create, invitation_send
 from suppliers.models import Supplier
-from tests.delfor_builder import delfor, message
+from tests.documents import asn, edifact
 from tests.factories import SupplierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,12 +46,12 @@ def test_supplier_goes_from_invited_to_live(browser, live_server, world, plant_s
     assert page.inner_text("#onboarding-state") == "registered"
 
     sample = tmp_path / "sample.edi"
-    sample.write_bytes(delfor([message("1", "SAMPLE1", supplier="SUP00042")], sender="SUP00042", ref="SAMPLE"))
+    sample.write_bytes(edifact([asn("SAMPLE1", supplier="SUP00042")], sender="SUP00042", ref="SAMPLE"))  # suppliers send ASNs
     page.set_input_files("input[name=sample]", str(sample))
     page.click("#sample-form button")
     page.wait_for_selector("#proposal")
     assert "EDIFACT D96A" in page.inner_text("#proposal")
-    assert page.input_value("select[name=format]") == "EDIFACT" and page.input_value("input[name=message_types]") == "DELFOR"
+    assert page.input_value("select[name=format]") == "EDIFACT" and page.input_value("input[name=message_types]") == "DESADV"
     page.click("#format-form button")
     page.wait_for_url("**/portal/profile/identifiers/")
     assert page.input_value("input[name=ids-0-value]") == "SUP00042"
@@ -66,14 +66,14 @@ def test_supplier_goes_from_invited_to_live(browser, live_server, world, plant_s
     assert page.inner_text("#onboarding-state") == "testing"
 
     test_file = tmp_path / "test.edi"
-    test_file.write_bytes(delfor([message("1", "TEST-CO1", supplier="SUP00042")], sender="SUP00042", ref="T0001"))
+    test_file.write_bytes(edifact([asn("TEST-DN1", supplier="SUP00042")], sender="SUP00042", ref="T0001"))
     page.goto(f"{live_server.url}/portal/upload/")
     page.set_input_files("input[type=file]", str(test_file))
     page.click("main button[type=submit]")
     page.wait_for_url("**/portal/interchanges/**")
     assert _process_latest(page).test_run
     report = page.inner_text("#test-run")
-    assert "clean" in page.inner_text("#test-verdict") and "TEST-CO1" in report and "4711-A" in report and "350" in report
+    assert "clean" in page.inner_text("#test-verdict") and "TEST-DN1" in report and "4711-A" in report and "120" in report
     assert not Delivery.objects.exclude(document_type="acknowledgement").exists()  # only its CONTRL goes back
 
     staff = page_for("buyer")
@@ -84,15 +84,15 @@ def test_supplier_goes_from_invited_to_live(browser, live_server, world, plant_s
     assert staff.inner_text("#state") == "live"
 
     prod_file = tmp_path / "prod.edi"
-    prod_file.write_bytes(delfor([message("1", "PROD-CO1", supplier="SUP00042")], sender="SUP00042", ref="P0001"))
+    prod_file.write_bytes(edifact([asn("PROD-DN1", supplier="SUP00042")], sender="SUP00042", ref="P0001"))
     page.goto(f"{live_server.url}/portal/upload/")
     page.set_input_files("input[type=file]", str(prod_file))
     page.click("main button[type=submit]")
     page.wait_for_url("**/portal/interchanges/**")
     interchange = _process_latest(page)
     assert not interchange.test_run and interchange.status == "processed"
-    assert "Call-off PROD-CO1" in page.inner_text("main")
-    delivery = Delivery.objects.get(document_number="PROD-CO1", recipient="plant")
+    assert "Despatch advice PROD-DN1" in page.inner_text("main")
+    delivery = Delivery.objects.get(document_number="PROD-DN1", recipient="plant")
     assert delivery_send(delivery_id=delivery.pk) == "delivered"
     assert [line["applied"] for line in plant_server.lines()] == [True]
     context.close()

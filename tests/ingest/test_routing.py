@@ -215,7 +215,7 @@ def test_a_file_processed_again_gets_a_new_acknowledgement(world, receive_and_pr
     interchange = receive_and_process(edifact([asn("DN-45", plant="PLANT09")], ref="AGAIN"), world["users"]["supplier"])
     first = Acknowledgement.objects.get(interchange=interchange)
     assert first.status == "rejected"
-    PlantFactory(code="PLANT09")
+    world["suppliers"][0].plants.add(PlantFactory(code="PLANT09"))  # the plant, and SUP00001 assigned to it
     interchange_reprocess(interchange=interchange)
     interchange_process(interchange_id=interchange.pk)
     second = Acknowledgement.objects.get(interchange=interchange)

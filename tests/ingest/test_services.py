@@ -75,10 +75,13 @@ def test_same_control_reference_from_the_same_sender_is_a_duplicate(world, recei
 
 
 def test_supplier_may_only_submit_its_own_documents(world, receive_and_process):
-    data = delfor([message("1", "MINE", supplier="SUP00001"), message("2", "THEIRS", supplier="SUP00002")], sender="SUP00001")
+    from orders.models import DespatchAdvice
+    from tests.documents import asn, edifact
+
+    data = edifact([asn("MINE", supplier="SUP00001", plant="PLANT02"), asn("THEIRS", supplier="SUP00002", plant="PLANT02")], sender="SUP00001")
     interchange = receive_and_process(data, world["users"]["supplier"])
     assert interchange.status == Interchange.Status.PROCESSED
-    assert list(DeliverySchedule.objects.values_list("number", flat=True)) == ["MINE"]
+    assert list(DespatchAdvice.objects.values_list("number", flat=True)) == ["MINE"]
     assert any("your account belongs to supplier SUP00001" in e["text"] for e in interchange.errors)
 
 

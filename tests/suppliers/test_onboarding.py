@@ -156,5 +156,6 @@ def test_profile_wizard_completes_the_profile_and_issues_a_token(newcomer):
     newcomer.refresh_from_db()
     assert newcomer.status == S.PROFILE_COMPLETE
     assert newcomer.profile.inbound_formats == ["EDIFACT:DELFOR", "EDIFACT:DESADV"]
-    assert list(PartnerIdentifier.objects.filter(profile=newcomer.profile).values_list("qualifier", "value")) == [("ZZ", "NEW00001")]
+    # ZZ and 92 are one id (one qualifier family): the verified one the supplier already had is kept, not re-claimed.
+    assert list(PartnerIdentifier.objects.filter(profile=newcomer.profile).values_list("key", "status")) == [("NEW00001", "verified")]
     assert newcomer.profile.history.count() >= 2
