@@ -22,7 +22,7 @@ sampled from /proc for their process group.
 
 Writes bench/results/ingest.txt (full-size runs; smaller runs write bench/tmp/ingest.txt).
 Usage:
-    .venv/bin/python bench/ingest.py [--messages N] [--small-files N] [--keep]
+    .venv/bin/python bench/ingest.py [--messages N] [--small-files N] [--delivery-window S] [--keep]
 """
 
 from __future__ import annotations
