@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Run every benchmark in bench/*.py; each writes its figures to bench/results/<name>.txt.
-# Extra arguments are passed to each benchmark (e.g. bash bench/run.sh --quick).
+# Run the benchmarks in bench/*.py; each writes its figures to bench/results/<name>.txt.
+#   bash bench/run.sh                      every benchmark, with its defaults (what `make bench` does)
+#   bash bench/run.sh ingest dispatch      only these, in this order
+#   bash bench/run.sh ingest --messages 1000 --small-files 100
+#                                          arguments after the names go to each named benchmark
+# Helper modules (no `__main__` guard, e.g. bench/stack.py) are not benchmarks and are skipped.
 set -eu
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
 test -x "$PY" || PY=python3
 mkdir -p bench/results bench/tmp
+names=()
+while [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; do
+    [ -f "bench/$1.py" ] || { echo "bench/$1.py: no such benchmark" >&2; exit 2; }
+    names+=("$1"); shift
+done
+if [ ${#names[@]} -eq 0 ]; then
+    for script in bench/*.py; do
+        [ -e "$script" ] || continue
+        grep -q '__main__' "$script" || continue
+        names+=("$(basename "$script" .py)")
+    done
+fi
 status=0
-for script in bench/*.py; do
-    [ -e "$script" ] || continue
-    name="$(basename "$script" .py)"
+for name in "${names[@]}"; do
     echo "== bench/$name"
-    "$PY" "$script" "$@" || { echo "bench/$name failed" >&2; status=1; }
+    "$PY" "bench/$name.py" "$@" || { echo "bench/$name failed" >&2; status=1; }
 done
 exit $status
