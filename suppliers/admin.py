@@ -123,7 +123,7 @@ class StaffIdentifierForm(forms.ModelForm):
 
     class Meta:
         model = PartnerIdentifier
-        fields = ["scheme", "qualifier", "value", "plant", "status"]
+        fields = ["profile", "scheme", "qualifier", "value", "plant", "status"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -42,7 +42,7 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str]]]] = {
         "buyer": ("vc", {"invite", "approve_go_live", "suspend"}),
     },
     "suppliers.partnerprofile": {"admin": ("vac", set()), "hq": ("v", set()), "buyer": ("vc", set())},
-    "suppliers.partneridentifier": {"admin": ("vacd", set()), "hq": ("v", set()), "buyer": ("vcd", set())},
+    "suppliers.partneridentifier": {"admin": ("vacd", {"verify", "reject"}), "hq": ("v", set()), "buyer": ("vcd", {"verify", "reject"})},
     "suppliers.invitation": {"admin": ("v", {"resend", "revoke"}), "hq": ("v", set()), "buyer": ("v", {"resend", "revoke"})},
     "suppliers.registration": {"admin": ("v", set()), "hq": ("v", set()), "buyer": ("v", set())},
     "suppliers.user": {"admin": ("vacd", {"delete_selected"})},
