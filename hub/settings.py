@@ -238,6 +238,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_FOLDER / "processed"),
         "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
+        # the embedded broker polls its folder; 1 s (the default) makes every task and
+        # a worker's shutdown wait that long
+        "polling_interval": 0.2,
     }
 else:
     # visibility_timeout is above the longest task (an HTTP delivery times out after
@@ -275,6 +278,9 @@ CELERY_TASK_ROUTES = {
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Cold shutdown (SIGQUIT) lets running tasks end for this long before cancelling them
+# (they return to the queue: acks late); scripts/run.sh uses it to stop on Ctrl-C.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=0.0)
 
 # Dispatch
 HUB_OUTBOUND_ALLOWLIST = env.list("HUB_OUTBOUND_ALLOWLIST", default=[])
