@@ -130,3 +130,15 @@ def test_every_page_of_every_role_satisfies_the_csp(role, browser, live_server, 
     visited, problems = crawl(page, live_server.url, START[role])
     assert len(visited) >= len(START[role]), visited
     assert not problems, "\n".join(problems[:20])
+
+
+def test_language_picker_and_funnel_bars_work_without_inline_code(pages_world, page_for, live_server):
+    """What used to be inline (onchange, style="width") now comes from static/hub/hub.js."""
+    page = page_for("admin")
+    page.goto(f"{live_server.url}/staff/onboarding/")
+    widths = page.eval_on_selector_all(".bar[data-width]", "els => els.map(e => [e.dataset.width, e.style.width])")
+    assert widths and all(style == f"{float(width):g}%" for width, style in widths), widths
+    assert any(width != "0" for width, _style in widths)
+    page.select_option("select[name=language]", "de")
+    page.wait_for_function("document.documentElement.lang === 'de'")
+    assert page.url.endswith("/staff/onboarding/")
