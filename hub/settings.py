@@ -184,6 +184,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "suppliers.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# The client address for lockout and rate limits: REMOTE_ADDR, or behind a proxy the
+# header it sets (as request.META key, e.g. HTTP_X_REAL_IP); never a header by default.
+HUB_CLIENT_IP_HEADER = env.str("HUB_CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "suppliers.lockout.client_ip"
+RATELIMIT_IP_META_KEY = "suppliers.lockout.client_ip"
 
 # Rate limits of the anonymous account pages (suppliers/ratelimits.py holds the rates).
 # The counters live in the cache: one process (make run) may use local memory; with

@@ -6,6 +6,7 @@ address within ``AXES_COOLOFF_TIME``); docs/security.md explains the choice.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,24 @@ from django.db.models import Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, for the lockout and the rate limits alike.
+
+    ``REMOTE_ADDR``, unless ``HUB_CLIENT_IP_HEADER`` names a header that the hub's own
+    proxy sets (e.g. ``HTTP_X_REAL_IP``); then its last address, the one that proxy saw.
+    A header the client sends itself is never trusted otherwise, or an attacker could
+    dodge every limit by changing it.
+    """
+    header = settings.HUB_CLIENT_IP_HEADER
+    if header:
+        candidate = request.META.get(header, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass  # no usable header: fall back to the peer address
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -189,3 +189,33 @@ def test_password_reset_flood_from_one_address_is_refused(world):
     statuses = [client.post("/accounts/password_reset/", {"email": f"nobody{n}@example.com"}).status_code for n in range(15)]
     assert statuses[:10] == [302] * 10
     assert set(statuses[10:]) == {429}
+
+
+def test_brute_force_cannot_dodge_the_lockout_with_forged_forwarded_for_headers(world):
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, f"someone{n}", "guess", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", HTTP_X_REAL_IP=f"198.51.100.{n}")
+    response = _login(client, "buyer", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.1", HTTP_X_REAL_IP="192.0.2.1")
+    assert response.status_code == 429
+
+
+def test_registration_flood_cannot_dodge_the_limit_with_forged_forwarded_for_headers(world):
+    client = Client()
+    statuses = [
+        client.post(
+            "/portal/register/",
+            {"company": "Flood GmbH", "country": "DE", "contact_name": "Bot", "email": f"bot{n}@flood.example", "plant": "PLANT01"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(8)
+    ]
+    assert statuses[5:] == [429, 429, 429]
+
+
+def test_behind_a_proxy_the_lockout_counts_the_address_the_proxy_reports(world, settings):
+    settings.HUB_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    proxy = Client(REMOTE_ADDR="10.0.0.1")  # every request comes through the proxy
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(proxy, f"someone{n}", "guess", HTTP_X_REAL_IP="203.0.113.66")
+    assert _login(proxy, "buyer", PASSWORD, HTTP_X_REAL_IP="203.0.113.66").status_code == 429  # the attacker
+    assert _login(proxy, "buyer", PASSWORD, HTTP_X_REAL_IP="198.51.100.5").status_code == 302  # a colleague elsewhere
