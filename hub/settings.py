@@ -8,6 +8,7 @@ PostgreSQL and ``CELERY_BROKER_URL`` at Redis.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "hub.apps.HubConfig",
     "suppliers.apps.SuppliersConfig",
     "orders.apps.OrdersConfig",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last: turns a login refused by the lockout into the page that says so (429)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -101,6 +107,11 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The lockout backend comes first: it refuses a locked-out login before any password
+# is checked. API tokens do not go through authenticate(), so portal failures never
+# lock out a token (docs/security.md).
+AUTHENTICATION_BACKENDS = ["suppliers.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +151,50 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp): every page runs only the hub's own static
+# scripts and styles; no inline script, no inline style, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI draws its icons as data: URIs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login lockout (django-axes), on /accounts/login/ and /admin/login/ alike: after
+# AXES_FAILURE_LIMIT failed logins for one user name, or from one IP address, within
+# the cool-off, further logins for that name / from that address are refused until the
+# cool-off has passed since the last failure, also with the right password. Failures
+# during a lockout do not prolong it (an attacker cannot keep a user locked out for
+# ever), and a success does not wipe the count (else an attacker with an account of his
+# own could reset it). Admins unlock early: `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "suppliers.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client address for lockout and rate limits: REMOTE_ADDR, or behind a proxy the
+# header it sets (as request.META key, e.g. HTTP_X_REAL_IP); never a header by default.
+HUB_CLIENT_IP_HEADER = env.str("HUB_CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "suppliers.lockout.client_ip"
+RATELIMIT_IP_META_KEY = "suppliers.lockout.client_ip"
+
+# Rate limits of the anonymous account pages (suppliers/ratelimits.py holds the rates).
+# The counters live in the cache: one process (make run) may use local memory; with
+# several web processes set CACHE_URL to Redis (e.g. redis://redis:6379/2) so they
+# share the counts.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Uploads: files are streamed to disk; the API enforces HUB_MAX_INTERCHANGE_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -190,6 +245,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_FOLDER / "processed"),
         "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
+        # the embedded broker polls its folder; 1 s (the default) makes every task and
+        # a worker's shutdown wait that long
+        "polling_interval": 0.2,
     }
 else:
     # visibility_timeout is above the longest task (an HTTP delivery times out after
@@ -227,6 +285,9 @@ CELERY_TASK_ROUTES = {
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Cold shutdown (SIGQUIT) lets running tasks end for this long before cancelling them
+# (they return to the queue: acks late); scripts/run.sh uses it to stop on Ctrl-C.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=0.0)
 
 # Dispatch
 HUB_OUTBOUND_ALLOWLIST = env.list("HUB_OUTBOUND_ALLOWLIST", default=[])
@@ -262,5 +323,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,15 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hub.health import healthz
 from hub.published import schema
+from suppliers.accounts import PasswordResetView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("schemas/<str:name>", schema, name="schema-file"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),  # rate-limited
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("suppliers.urls")),
@@ -19,5 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hub.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from hub.models import Interchange, Plant
 from hub.scope import role_of, scoped
+from suppliers import ratelimits
 from suppliers.countries import is_country
 from suppliers.invitations import InvitationError, invitation_accept, invitation_check, registration_submit
 from suppliers.models import PartnerIdentifier, PartnerProfile, Supplier
@@ -98,6 +99,8 @@ class RegisterForm(forms.Form):
 
 def register(request: HttpRequest) -> HttpResponse:
     """A supplier not in master data asks to join; the plant's purchasing staff decide."""
+    if request.method == "POST" and (limited := ratelimits.check(request, action="register")):
+        return ratelimits.limited_response(request, limited)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         registration_submit(**form.cleaned_data)

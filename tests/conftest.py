@@ -28,6 +28,16 @@ def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (local-memory) cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """Plants PLANT01-03, suppliers SUP00001-3 (SUP00001 supplies PLANT01-02, SUP00002 PLANT02-03, SUP00003 PLANT03), one user per role."""

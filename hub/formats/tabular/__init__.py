@@ -2,6 +2,7 @@
 
 from hub.formats.tabular.codec import CsvCodec, XlsxCodec, render_csv, render_xlsx
 from hub.formats.tabular.mapping import DEFAULT_DESPATCH_MAPPING, DEFAULT_MAPPINGS, DEFAULT_SCHEDULE_MAPPING, ColumnMapping
+from hub.formats.tabular.neutral import neutralise, neutralise_row, restore
 
 __all__ = [
     "DEFAULT_DESPATCH_MAPPING",
@@ -10,6 +11,9 @@ __all__ = [
     "ColumnMapping",
     "CsvCodec",
     "XlsxCodec",
+    "neutralise",
+    "neutralise_row",
     "render_csv",
     "render_xlsx",
+    "restore",
 ]

@@ -23,6 +23,7 @@ from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document, Source, decimal_text
 from hub.formats.errors import FormatError, ParseResult, Position
 from hub.formats.tabular.mapping import DEFAULT_MAPPINGS, ColumnMapping, best_mapping
+from hub.formats.tabular.neutral import neutralise, restore
 from hub.formats.tabular.table import read_rows, to_text, write_rows
 
 DELIMITERS = ";,\t|"
@@ -173,7 +174,8 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             if any(len(cell) > MAX_CELL for cell in row):
                 raise FormatError(f"a cell is longer than {MAX_CELL} characters", Position(line=start), code="value")
             if row and any(cell.strip() for cell in row):
-                yield start, row
+                # the hub's own CSV (and careful senders') prefix formula-like text with '
+                yield start, [restore(cell) for cell in row]
     except csv.Error as exc:
         raise FormatError(f"the CSV is malformed: {exc}", Position(line=reader.line_num)) from None
 
@@ -182,19 +184,23 @@ def _cell_text(value: Any, decimal_comma: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
+        # A quantity is a number, and stays one: a negative quantity is written -5, unprefixed.
         text = decimal_text(value)
         return text.replace(".", ",") if decimal_comma else text
-    return str(value)
+    return neutralise(str(value))
 
 
 def render_csv(
     documents: Sequence[Document], mapping: ColumnMapping, delimiter: str = ";", decimal_comma: bool = False, bom: bool = True
 ) -> bytes:
-    """Render documents as CSV with ``mapping``'s columns (one row per schedule quantity / despatch line)."""
+    """Render documents as CSV with ``mapping``'s columns (one row per schedule quantity / despatch line).
+
+    Text cells that a spreadsheet would run as a formula are neutralised (see ``neutral``).
+    """
     header, rows = write_rows(documents, mapping)
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow([_cell_text(v, decimal_comma) for v in row])
     return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")
