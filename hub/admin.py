@@ -383,3 +383,42 @@ class DeliveryAdmin(ScopedAdmin):
             delivery_replay(delivery=delivery)
             done += 1
         self.message_user(request, gettext("%d deliveries replayed.") % done, messages.SUCCESS)
+
+
+# -- login lockout records (django-axes) ---------------------------------------------------
+
+
+class LockoutRecordAdmin(HiddenIsNotFound):
+    """django-axes' records of failed logins: a hub administrator reads them and unlocks
+    (deletes an access attempt); nobody else sees that they exist."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "lockout.view")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may(request.user, "lockout.view")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.opts.model_name == "accessattempt" and may(request.user, "lockout.unlock")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return super().get_actions(request) if may(request.user, "lockout.unlock") else {}
+
+
+def _lockout_admins() -> None:
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, base in ((AccessAttempt, axes_admin.AccessAttemptAdmin), (AccessLog, axes_admin.AccessLogAdmin), (AccessFailureLog, axes_admin.AccessFailureLogAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(f"Hub{base.__name__}", (LockoutRecordAdmin, base), {}))
+
+
+_lockout_admins()

@@ -97,6 +97,9 @@ RULES: dict[str, Rule] = {
     "group.add": _rule(*ADMIN),
     "group.change": _rule(*ADMIN),
     "group.view": _rule(*ADMIN),
+    # login lockout records (django-axes): read and unlock
+    "lockout.view": _rule(*ADMIN),
+    "lockout.unlock": _rule(*ADMIN),
     # stored documents are records: only an administrator may correct them in the admin
     "deliveryschedule.change": _rule(*ADMIN),
     "scheduleline.change": _rule(*ADMIN),

@@ -33,6 +33,9 @@ DOCUMENTS = ("orders.deliveryschedule", "orders.despatchadvice", "orders.purchas
 # model -> role -> (v view, a add, c change, d delete; the actions offered). Absent: nothing.
 EXPECTED: dict[str, dict[str, tuple[str, set[str]]]] = {
     "auth.group": {"admin": ("vac", set())},
+    "axes.accessattempt": {"admin": ("vd", {"delete_selected", "cleanup_expired_attempts"})},  # unlock = delete the attempt
+    "axes.accesslog": {"admin": ("v", set())},
+    "axes.accessfailurelog": {"admin": ("v", set())},
     "hub.plant": {"admin": ("vac", {"pause", "resume"}), "hq": ("v", set()), "buyer": ("vc", {"pause", "resume"})},
     "hub.interchange": {"admin": ("v", {"reprocess"}), "hq": ("v", set()), "buyer": ("v", {"reprocess"})},
     "hub.delivery": {"admin": ("v", {"retry", "replay"}), "hq": ("v", set()), "buyer": ("v", {"retry", "replay"})},
