@@ -1,17 +1,18 @@
 """Cut an EDIFACT text into segments and elements.
 
 Our own tokenizer rather than pydifact's: pydifact builds a token object per
-character class and costs about ten seconds for a 10 MB interchange; here the common
-case (no release character in the text) is a handful of ``str.split`` calls, and the
-release character is handled by a regular expression only where it occurs. Elements
-stay escaped until a mapping reads them, so fields nobody reads cost nothing.
+character class and costs about ten seconds for a 10 MB interchange. Files are cut
+into raw segments by ``reader.Reader`` (block by block); this module makes ``Segment``
+objects of raw segments for the mappings that want them, and splits, unescapes and
+escapes elements. Elements stay escaped until a mapping reads them, so fields nobody
+reads cost nothing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from hub.formats.edifact.reader import Cutter
 from hub.formats.edifact.syntax import Separators
 from hub.formats.errors import FormatError, Position
 
@@ -116,55 +117,29 @@ def escape(text: str, seps: Separators) -> str:
     return "".join(rel + ch if ch in specials else ch for ch in text)
 
 
-def _raw_segments(text: str, seps: Separators) -> Iterator[str]:
-    term, rel = seps.segment, seps.release
-    if term not in "\r\n":
-        # Hard-wrapped files and one-segment-per-line files: line breaks are layout.
-        text = text.replace("\r", "").replace("\n", "")
-    if not rel or rel not in text:
-        yield from text.split(term)
-        return
-    pattern = re.compile(f"((?:[^{re.escape(rel + term)}]|{re.escape(rel)}.)*)(?:{re.escape(term)}|$)", re.S)
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            break
-        yield match.group(1)
+def segment_of(raw: str, number: int, seps: Separators) -> Segment:
+    """Make a Segment of one raw (escaped, trimmed) segment text.
 
-
-def _trim(raw: str, release: str) -> str:
-    """Strip layout (blanks, NUL, SUB, line breaks) around a segment, but keep an escaped blank at its end."""
-    trimmed = raw.strip(" \t\r\n\x00\x1a")
-    if release and trimmed.endswith(release):
-        run = len(trimmed) - len(trimmed.rstrip(release))
-        if run % 2 == 1:  # the last release character escapes the blank that followed it
-            rest = raw[raw.rfind(trimmed) + len(trimmed):]
-            trimmed += rest[:1]
-    return trimmed
+    A segment whose tag is not 3 letters/digits comes out with an empty ``tag`` and its
+    raw text as its only element, for the envelope walker to report.
+    """
+    elem = seps.element
+    if raw.startswith("UNA") and (len(raw) < 4 or raw[3] != elem):
+        return Segment(number, "UNA", [raw], seps)
+    elements = split_escaped(raw, elem, seps.release) if seps.release and seps.release in raw else raw.split(elem)
+    tag = elements[0]
+    if len(tag) != 3 or not tag.isalnum() or not (tag.isupper() or tag.isdigit()):
+        return Segment(number, "", [raw], seps)
+    return Segment(number, tag, elements, seps)
 
 
 def tokenize(text: str, seps: Separators, first_number: int = 1) -> Iterator[Segment]:
-    """Yield the segments of ``text`` (which starts after any UNA), numbered from 1.
+    """Yield the segments of ``text`` (which starts after any UNA), numbered from ``first_number``.
 
-    Blank segments (from blank lines or spaces after terminators) are skipped; a
-    segment whose tag is not 3 letters/digits comes out with an empty ``tag`` and
-    its raw text as its only element, for the envelope walker to report.
+    For texts already in memory (tests, tools); files go through ``reader.Reader``, which
+    cuts the same way. Blank segments (from blank lines or spaces after terminators) are skipped.
     """
-    number = first_number - 1
-    elem = seps.element
-    for raw in _raw_segments(text, seps):
-        raw = _trim(raw, seps.release)
-        if not raw:
-            continue
-        number += 1
-        if raw.startswith("UNA") and (len(raw) < 4 or raw[3] != elem):
-            # A UNA before a second interchange in the same file: keep it as a segment.
-            yield Segment(number, "UNA", [raw], seps)
-            continue
-        elements = split_escaped(raw, elem, seps.release) if seps.release and seps.release in raw else raw.split(elem)
-        tag = elements[0]
-        if len(tag) != 3 or not tag.isalnum() or not (tag.isupper() or tag.isdigit()):
-            # Not a segment: the envelope walker reports it in its message, so the
-            # other messages of the interchange still go through.
-            yield Segment(number, "", [raw], seps)
-            continue
-        yield Segment(number, tag, elements, seps)
+    cutter = Cutter(seps)
+    pieces, carry = cutter.cut(text)
+    for number, raw in enumerate([*pieces, *cutter.finish(carry)], first_number):
+        yield segment_of(raw, number, seps)
