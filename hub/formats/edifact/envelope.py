@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from hub.formats.edifact.reader import Reset, Una
 from hub.formats.edifact.syntax import DEFAULT, SYNTAX_CHARSETS, Separators
-from hub.formats.edifact.tokenizer import Segment, segment_of
+from hub.formats.edifact.tokenizer import Segment, message_segment, segment_of
 from hub.formats.errors import Envelope, FormatError, Position, first_unstorable
 
 SERVICE_TAGS = ("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ")
-_JOIN = "\uffff"  # joins a message's segments for one regular-expression pass (a non-character)
+# Joins a message's segments for one pass of C-speed checks. A control character keeps the
+# text one byte per character; where it occurs in data, the exact per-segment check decides.
+_JOIN = "\x1d"
 
 
 @dataclass
@@ -43,7 +45,8 @@ class Message:
     def segments(self) -> list[Segment]:
         """The segments as objects (built on first use, for the mappings that want them)."""
         if self._segments is None:
-            self._segments = [segment_of(raw, n, self.seps) for n, raw in enumerate(self.raw, 1)]
+            seps = self.seps
+            self._segments = [message_segment(raw, n, seps) for n, raw in enumerate(self.raw, 1)]
         return self._segments
 
     @property
@@ -127,7 +130,9 @@ class Walker:
         e = re.escape(seps.element)
         j = re.escape(_JOIN)
         # A prefilter for segments without a proper tag; the exact rule decides (``_tag_ok``).
-        self.bad_tag = re.compile(f"(?:^|{j})(?![A-Z0-9]{{3}}(?:{e}|{j}|$))")
+        # It starts with a literal (the joiner, also put before the first segment) so the
+        # engine scans for that character instead of trying every position.
+        self.bad_tag = re.compile(f"{j}(?![A-Z0-9]{{3}}(?:{e}|{j}|$))")
 
     def una(self, una: Una) -> Iterator[Message]:
         """A UNA at a segment start: the separators of the interchange that follows."""
@@ -304,12 +309,13 @@ class Walker:
 
     def _check_body(self, msg: Message) -> None:
         """Report segments without a tag and text the database cannot store, in segment order."""
-        joined = _JOIN.join(msg.raw)
+        joined = _JOIN + _JOIN.join(msg.raw)
         if self.bad_tag.search(joined):
             for n, raw in enumerate(msg.raw, 1):
                 if not _tag_ok(raw, self.seps.element):
                     msg.errors.append(_bad_tag(raw, n, msg.ref))
-        if first_unstorable(joined) >= 0:
+        # NUL is found by memchr; a lone surrogate can only be in a decoded (non-ASCII) text.
+        if "\x00" in joined or (not joined.isascii() and first_unstorable(joined) >= 0):
             for n, raw in enumerate(msg.raw, 1):
                 if first_unstorable(raw) >= 0:
                     msg.errors.append(_unstorable(segment_of(raw, n, msg.seps), msg.ref))

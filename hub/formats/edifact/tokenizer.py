@@ -20,13 +20,14 @@ from hub.formats.errors import FormatError, Position
 class Segment:
     """One segment: its 1-based number in the interchange, tag and raw (escaped) elements."""
 
-    __slots__ = ("number", "tag", "elements", "seps")
+    __slots__ = ("number", "tag", "elements", "seps", "plain")
 
-    def __init__(self, number: int, tag: str, elements: list[str], seps: Separators) -> None:
+    def __init__(self, number: int, tag: str, elements: list[str], seps: Separators, plain: bool = False) -> None:
         self.number = number
         self.tag = tag
         self.elements = elements  # elements[0] is the tag itself
         self.seps = seps
+        self.plain = plain  # no release or repetition character anywhere: components split as they stand
 
     def __repr__(self) -> str:
         return f"Segment({self.number}, {self.seps.element.join(self.elements)!r})"
@@ -43,6 +44,12 @@ class Segment:
             return ""
         raw = self.elements[e]
         seps = self.seps
+        if self.plain:
+            if c == 1:
+                at = raw.find(seps.component)
+                return raw if at < 0 else raw[:at]
+            parts = raw.split(seps.component)
+            return parts[c - 1] if c <= len(parts) else ""
         if seps.repetition != " " and seps.repetition in raw:
             raw = split_escaped(raw, seps.repetition, seps.release)[0]  # syntax 4: the first repetition
         if seps.component not in raw:
@@ -126,11 +133,22 @@ def segment_of(raw: str, number: int, seps: Separators) -> Segment:
     elem = seps.element
     if raw.startswith("UNA") and (len(raw) < 4 or raw[3] != elem):
         return Segment(number, "UNA", [raw], seps)
-    elements = split_escaped(raw, elem, seps.release) if seps.release and seps.release in raw else raw.split(elem)
+    plain = not (seps.release and seps.release in raw) and (seps.repetition == " " or seps.repetition not in raw)
+    elements = raw.split(elem) if plain or not seps.release or seps.release not in raw else split_escaped(raw, elem, seps.release)
     tag = elements[0]
     if len(tag) != 3 or not tag.isalnum() or not (tag.isupper() or tag.isdigit()):
         return Segment(number, "", [raw], seps)
-    return Segment(number, tag, elements, seps)
+    return Segment(number, tag, elements, seps, plain)
+
+
+def message_segment(raw: str, number: int, seps: Separators) -> Segment:
+    """Make a Segment of a raw segment inside a message, whose tag the envelope walker has checked."""
+    rel, rep = seps.release, seps.repetition
+    if rel and rel in raw:
+        elements = split_escaped(raw, seps.element, rel)
+        return Segment(number, elements[0], elements, seps, False)
+    elements = raw.split(seps.element)
+    return Segment(number, elements[0], elements, seps, rep == " " or rep not in raw)
 
 
 def tokenize(text: str, seps: Separators, first_number: int = 1) -> Iterator[Segment]:
