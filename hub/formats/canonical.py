@@ -18,6 +18,9 @@ from typing import Any, ClassVar
 
 def decimal_text(value: Decimal) -> str:
     """Write a decimal without exponent or trailing zeros: ``Decimal('1500.000')`` -> ``'1500'``."""
+    text = str(value)
+    if text.isdigit():
+        return text  # the common case, an integer as written: nothing to normalise
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     text = format(value.normalize(), "f")

@@ -196,21 +196,41 @@ class Walker:
 
     def feed(self, batch: list[str], ascii_only: bool) -> Iterator[Message]:
         """Walk one batch of raw segments; yield each message that ends in it."""
-        decode = not ascii_only and self.sniffed != "iso8859_1"
-        msg = self.message
-        raws = msg.raw if msg is not None else None
-        elem = self.seps.element
+        if not ascii_only and self.sniffed != "iso8859_1":
+            yield from self._feed_decoding(batch)
+            return
+        # Only segments starting with "UN" can be envelope segments: find those, and hand
+        # the runs between them to the open message in one slice.
+        marks = [i for i, raw in enumerate(batch) if raw[:2] == "UN"]
+        marks.append(len(batch))
+        at = 0
+        for i in marks:
+            if i < len(batch):
+                raw = batch[i]
+                if raw[:3] not in SERVICE_TAGS or raw[3:4] not in (self.seps.element, ""):
+                    continue  # UNS and other "UN.." message segments
+            msg = self.message
+            if msg is not None:
+                msg.raw.extend(batch[at:i])
+            else:
+                for outside in batch[at:i]:
+                    yield from self._envelope(outside)
+            if i < len(batch):
+                yield from self._envelope(batch[i])
+            at = i + 1
+
+    def _feed_decoding(self, batch: list[str]) -> Iterator[Message]:
+        """``feed`` for batches with non-ASCII bytes: each such segment is decoded in its interchange's charset."""
         for raw in batch:
-            if decode and not raw.isascii():
-                raw = self._decode(raw, self.number + (len(raws) if raws is not None else 0) + 1)
-            if raws is not None and (not raw.startswith("UN") or raw[:3] not in SERVICE_TAGS or raw[3:4] not in (elem, "")):
-                raws.append(raw)  # the hot path: a segment inside a message
-                continue
-            yield from self._envelope(raw)
             msg = self.message
             raws = msg.raw if msg is not None else None
+            if self.sniffed != "iso8859_1" and not raw.isascii():
+                raw = self._decode(raw, self.number + (len(raws) if raws is not None else 0) + 1)
             elem = self.seps.element
-            decode = not ascii_only and self.sniffed != "iso8859_1"
+            if raws is not None and (not raw.startswith("UN") or raw[:3] not in SERVICE_TAGS or raw[3:4] not in (elem, "")):
+                raws.append(raw)
+                continue
+            yield from self._envelope(raw)
 
     def _envelope(self, raw: str) -> Iterator[Message]:  # noqa: C901, PLR0911, PLR0912
         """One segment outside a message, or a service segment: number it in the file and walk on."""
