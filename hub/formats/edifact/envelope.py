@@ -21,6 +21,7 @@ from hub.formats.edifact.syntax import DEFAULT, SYNTAX_CHARSETS, Separators
 from hub.formats.edifact.tokenizer import Segment, message_segment, segment_of
 from hub.formats.errors import Envelope, FormatError, Position, first_unstorable
 
+_SYNTAX = re.compile(r"UNB.(UNO[A-Z])")  # UNB S001 0001, as the syntax identifier is always written
 SERVICE_TAGS = ("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ")
 # Joins a message's segments for one pass of C-speed checks. A control character keeps the
 # text one byte per character; where it occurs in data, the exact per-segment check decides.
@@ -122,6 +123,7 @@ class Walker:
         self.groups = 0
         self.last_number: int | None = None
         self.ident, self.charset, self.sniffed = "UNOA", "ascii", ""
+        self.declared = ""  # the UNB whose charset is in force
         self._checks(DEFAULT)
 
     # --- separators and charsets -------------------------------------------------
@@ -136,6 +138,9 @@ class Walker:
 
     def una(self, una: Una) -> Iterator[Message]:
         """A UNA at a segment start: the separators of the interchange that follows."""
+        if self.message is not None and not una.problem and una.seps == self.seps:
+            self.number += 1  # the same separators again, inside a message (counted in the file, not in the message)
+            return
         if self.message is not None:
             yield self._close(f"message {self.message.ref} has no UNT")
         self.number += 1
@@ -152,6 +157,15 @@ class Walker:
         self.seps = DEFAULT
         self._checks(DEFAULT)
         self.dead = False
+
+    def _declare(self, raw: str) -> None:
+        """Take the charset a UNB declares (S001), for the segments of its interchange."""
+        match = _SYNTAX.match(raw)
+        ident = match.group(1) if match else "UNOA"
+        self.ident = ident
+        self.charset = SYNTAX_CHARSETS.get(ident, "iso8859_1")
+        self.sniffed = ""
+        self.declared = raw
 
     def _decode(self, raw: str, number: int) -> str:
         """Decode a segment's Latin-1 view in its interchange's charset, falling back with a warning.
@@ -217,6 +231,10 @@ class Walker:
                     yield from self._envelope(outside)
             if i < len(batch):
                 yield from self._envelope(batch[i])
+                if not ascii_only and self.sniffed != "iso8859_1":
+                    # A UNB declared a charset whose non-ASCII segments must be decoded.
+                    yield from self._feed_decoding(batch[i + 1:])
+                    return
             at = i + 1
 
     def _feed_decoding(self, batch: list[str]) -> Iterator[Message]:
@@ -224,6 +242,8 @@ class Walker:
         for raw in batch:
             msg = self.message
             raws = msg.raw if msg is not None else None
+            if raw.startswith("UNB"):
+                self._declare(raw)  # a UNB is read in the charset it declares
             if self.sniffed != "iso8859_1" and not raw.isascii():
                 raw = self._decode(raw, self.number + (len(raws) if raws is not None else 0) + 1)
             elem = self.seps.element
@@ -301,10 +321,8 @@ class Walker:
         for error in self.stray:
             self._error(error)
         self.stray = []
-        ident = seg.get(1, 1)
-        self.ident = ident if ident in SYNTAX_CHARSETS else (ident or "UNOA")
-        self.charset = SYNTAX_CHARSETS.get(ident, "iso8859_1") if ident else "ascii"
-        self.sniffed = ""
+        if self.declared != raw:
+            self._declare(raw)
         _, problem = _prepared(seg)
         if problem is not None:
             self._error(problem)

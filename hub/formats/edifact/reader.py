@@ -28,8 +28,10 @@ from hub.formats.edifact.syntax import DEFAULT, Separators, read_una
 BLOCK = 1 << 20
 HEAD = 65536  # an interchange must start within this many bytes (junk, mail headers before it)
 LAYOUT = " \t\r\n\x00\x1a"
-_CANDIDATE = re.compile(r"UNA[^A-Za-z0-9\s]")
-_CANDIDATE_OR_UNB = re.compile(r"UNA[^A-Za-z0-9\s]|UNB\+")
+# ASCII only: a UNA is followed by a service character, and "UNAUTHORISED" is no UNA; a
+# byte above 0x7F (a Latin-1 letter in this view) may be a service character.
+_CANDIDATE = re.compile(r"UNA[^A-Za-z0-9\s]", re.ASCII)
+_CANDIDATE_OR_UNB = re.compile(r"UNA[^A-Za-z0-9\s]|UNB\+", re.ASCII)
 _START = re.compile(r"UN[AB]")
 
 
@@ -132,17 +134,17 @@ class Cutter:
         return [last] if last else []
 
 
-def find_start(text: str, limit: int = HEAD) -> int:
+def find_start(text: str, limit: int = HEAD, begin: int = 0) -> int:
     """Return the offset of the first UNA or UNB in the first ``limit`` characters, or -1.
 
     Real files carry BOMs, mail headers or junk lines before the interchange; the
     envelope starts at the first UNA/UNB wherever it is. UNA/UNB are followed by a
     service character, never by a letter, digit or blank: "UNBEKANNT" is no interchange.
     """
-    match = _START.search(text, 0, limit)
+    match = _START.search(text, begin, limit)
     while match:
         after = text[match.end():match.end() + 1]
-        if after and not after.isalnum() and not after.isspace():
+        if after and not (after.isascii() and (after.isalnum() or after.isspace())):
             return match.start()
         match = _START.search(text, match.start() + 1, limit)
     return -1
@@ -176,14 +178,17 @@ class Reader:
     def __iter__(self) -> Iterator[tuple[list[str], bool] | Una | Reset]:
         blocks = self._blocks()
         head = ""
+        start = -1
         for text in blocks:
+            searched = max(len(head) - 4, 0)
             head += text
-            if len(head) >= HEAD + 3:
-                break
-        if head.startswith("\xef\xbb\xbf"):
-            head = head[3:]
-        start = find_start(head)
+            if searched == 0 and head.startswith("\xef\xbb\xbf"):
+                head = head[3:]
+            start = find_start(head, HEAD, searched)
+            if start >= 0 or len(head) >= HEAD + 3:
+                break  # found (no need to read on), or not within the first 64 KiB
         if start < 0:
+            # A UNA/UNB at the very end of the file, with nothing after it, is no start either.
             self.found = False
             return
         self.skipped = start
