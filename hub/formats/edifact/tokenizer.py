@@ -61,6 +61,17 @@ class Segment:
             return ""
         return unescape(parts[c - 1], seps)
 
+    def pairs(self, first: int) -> list[tuple[str, str]]:
+        """Components 1 and 2 of every element from ``first`` on (item numbers and their types, label ranges)."""
+        if self.plain:
+            comp = self.seps.component
+            out = []
+            for raw in self.elements[first:]:
+                parts = raw.split(comp, 2)
+                out.append((parts[0], parts[1] if len(parts) > 1 else ""))
+            return out
+        return [(self.get(e, 1), self.get(e, 2)) for e in range(first, len(self.elements))]
+
     def position(self, e: int | None = None, c: int | None = None, message_ref: str = "") -> Position:
         """The position of this segment (and an element/component in it) for an error."""
         return Position(segment=self.number, tag=self.tag, element=e, component=c, message_ref=message_ref)
