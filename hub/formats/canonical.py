@@ -21,6 +21,8 @@ def decimal_text(value: Decimal) -> str:
     text = str(value)
     if text.isdigit():
         return text  # the common case, an integer as written: nothing to normalise
+    if "E" not in text and "." in text and text[-1] not in "0." and text.lstrip("-")[:1].isdigit():
+        return text  # a decimal without exponent or trailing zeros is already normal
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     text = format(value.normalize(), "f")

@@ -210,47 +210,41 @@ class Walker:
 
     def feed(self, batch: list[str], ascii_only: bool) -> Iterator[Message]:
         """Walk one batch of raw segments; yield each message that ends in it."""
-        if not ascii_only and self.sniffed != "iso8859_1":
-            yield from self._feed_decoding(batch)
-            return
         # Only segments starting with "UN" can be envelope segments: find those, and hand
-        # the runs between them to the open message in one slice.
+        # the runs between them to the open message in one slice (decoded first when the
+        # batch has bytes above 0x7F and its interchange's charset is not settled as Latin-1).
+        n = len(batch)
         marks = [i for i, raw in enumerate(batch) if raw[:2] == "UN"]
-        marks.append(len(batch))
+        marks.append(n)
         at = 0
         for i in marks:
-            if i < len(batch):
+            if i < n:
                 raw = batch[i]
                 if raw[:3] not in SERVICE_TAGS or raw[3:4] not in (self.seps.element, ""):
                     continue  # UNS and other "UN.." message segments
-            msg = self.message
-            if msg is not None:
-                msg.raw.extend(batch[at:i])
-            else:
-                for outside in batch[at:i]:
-                    yield from self._envelope(outside)
-            if i < len(batch):
-                yield from self._envelope(batch[i])
+            if at < i:
+                run = batch[at:i]
                 if not ascii_only and self.sniffed != "iso8859_1":
-                    # A UNB declared a charset whose non-ASCII segments must be decoded.
-                    yield from self._feed_decoding(batch[i + 1:])
-                    return
+                    run = self._decoded(run)
+                msg = self.message
+                if msg is not None:
+                    msg.raw.extend(run)
+                else:
+                    for outside in run:
+                        yield from self._envelope(outside)
+            if i < n:
+                raw = batch[i]
+                if raw.startswith("UNB"):
+                    self._declare(raw)  # a UNB is read in the charset it declares
+                if not ascii_only and self.sniffed != "iso8859_1" and not raw.isascii():
+                    raw = self._decoded([raw])[0]
+                yield from self._envelope(raw)
             at = i + 1
 
-    def _feed_decoding(self, batch: list[str]) -> Iterator[Message]:
-        """``feed`` for batches with non-ASCII bytes: each such segment is decoded in its interchange's charset."""
-        for raw in batch:
-            msg = self.message
-            raws = msg.raw if msg is not None else None
-            if raw.startswith("UNB"):
-                self._declare(raw)  # a UNB is read in the charset it declares
-            if self.sniffed != "iso8859_1" and not raw.isascii():
-                raw = self._decode(raw, self.number + (len(raws) if raws is not None else 0) + 1)
-            elem = self.seps.element
-            if raws is not None and (not raw.startswith("UN") or raw[:3] not in SERVICE_TAGS or raw[3:4] not in (elem, "")):
-                raws.append(raw)
-                continue
-            yield from self._envelope(raw)
+    def _decoded(self, run: list[str]) -> list[str]:
+        """The segments of ``run`` decoded in the interchange's charset (ASCII ones as they are)."""
+        before = self.number + (len(self.message.raw) if self.message is not None else 0)
+        return [raw if raw.isascii() else self._decode(raw, before + k) for k, raw in enumerate(run, 1)]
 
     def _envelope(self, raw: str) -> Iterator[Message]:  # noqa: C901, PLR0911, PLR0912
         """One segment outside a message, or a service segment: number it in the file and walk on."""

@@ -8,7 +8,7 @@ SCC first (later directories); both are read.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from hub.formats import codes
 from hub.formats.canonical import (
@@ -25,7 +25,7 @@ from hub.formats.canonical import (
 from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.messages.common import date, missing, number, party, write_segment
 from hub.formats.edifact.syntax import Separators
-from hub.formats.edifact.tokenizer import message_segment
+from hub.formats.edifact.tokenizer import Segment, message_segment
 from hub.formats.errors import Envelope, FormatError
 
 
@@ -62,6 +62,38 @@ def _cache(seps: Separators) -> _Cache:
         found = _CACHES[seps] = _Cache()
     return found
 
+
+def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decimal, str] | None:
+    """Read a plain ``QTY+qualifier:quantity:unit`` straight from its text; None when it needs the careful way."""
+    if (seps.release and seps.release in raw) or (seps.repetition != " " and seps.repetition in raw):
+        return None
+    parts = raw.split(seps.element)
+    if len(parts) < 2 or parts[0] != "QTY":
+        return None
+    comps = parts[1].split(seps.component)
+    if len(comps) < 2:
+        return None
+    text = comps[1].replace(decimal_mark, ".") if decimal_mark != "." else comps[1]
+    if decimal_mark != "," and "," in text:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    unit = comps[2] if len(comps) > 2 else ""
+    return comps[0], value, codes.unit_to_rec20(unit) if unit else ""
+
+
+def _quantity_of(seg: Segment, decimal_mark: str, ref: str) -> tuple[str, Decimal, str]:
+    """Read a QTY segment the careful way (release characters, repetitions), or raise its positioned error."""
+    unit = seg.get(1, 3)
+    return seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else ""
+
+
+# The other segments this mapping reads (FTX, PAC, UNH, UNT... are passed by unsplit).
+_READ = frozenset(("BGM", "RFF", "NAD", "LOC", "LIN", "PIA", "IMD", "UNS"))
 
 BUYER_ROLES = ("BY", "MI")
 SUPPLIER_ROLES = ("SE", "SU")
@@ -136,9 +168,7 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
                 continue  # summary or header quantities carry no part
             found_qty = quantities.get(raw)
             if found_qty is None:
-                seg = make(raw, n, seps)
-                unit = seg.get(1, 3)
-                found_qty = (seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else "")
+                found_qty = _quantity(raw, seps, decimal_mark) or _quantity_of(make(raw, n, seps), decimal_mark, ref)
                 cache.keep(quantities, raw, found_qty)
             qualifier, quantity, unit = found_qty
             if qualifier in schedule_qty:
@@ -169,7 +199,7 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
             commitment = level
             if last_tag == "QTY" and context == "schedule" and item is not None:
                 item.commitment = level
-        else:
+        elif tag in _READ:
             seg = make(raw, n, seps)
             tag = seg.tag
             if tag == "BGM":
