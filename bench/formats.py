@@ -88,14 +88,20 @@ for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
 print(n)
 """
 
-# pydifact's bare parse: its Parser over the text (the interchange's own UNA), every segment.
+# pydifact's bare parse: its Parser over every segment. It reads one UNA per text, so a
+# file with several interchanges is handed to it interchange by interchange (each decoded
+# in its own charset), as the hub reads it.
 PYDIFACT = """
-import sys, warnings
+import re, sys, warnings
 warnings.simplefilter("ignore")
 from pydifact.parser import Parser
 data = open(sys.argv[1], "rb").read()
-text = data.decode("utf-8" if b"UNOW" in data[:200] else "latin-1")
-print(sum(1 for _ in Parser().parse(text)))
+n = 0
+for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
+    if part.strip():
+        head = part[:60]
+        n += sum(1 for _ in Parser().parse(part.decode("utf-8" if b"UNOW" in head or b"UNOY" in head else "latin-1")))
+print(n)
 """
 
 

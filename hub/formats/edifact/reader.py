@@ -75,10 +75,11 @@ class Cutter:
         self.strip_breaks = term not in "\r\n"
         layout = "".join(ch for ch in LAYOUT if ch != term and (ch not in "\r\n" or not self.strip_breaks))
         self.layout = layout
-        # Where trimming may be needed: layout next to a terminator, or an empty segment.
-        # Substring searches (memchr-fast) rather than one regular expression, which costs
-        # several times more per block.
-        self.noise = (*(ch + term for ch in layout), *(term + ch for ch in layout), term + term)
+        # Where trimming may be needed: layout next to a terminator (an empty segment is
+        # found among the pieces). Substring searches rather than one regular expression,
+        # which costs several times more per block; a layout character that does not occur
+        # at all (memchr) needs no pair searched.
+        self.noise = tuple((ch, ch + term, term + ch) for ch in layout)
 
     def cut(self, text: str) -> tuple[list[str], str]:
         """Return the complete segments of ``text`` (trimmed, none empty) and the rest after the last terminator."""
@@ -89,15 +90,15 @@ class Cutter:
         if self.escaped_term and self.escaped_term in text:
             pieces = self._rejoin(pieces)
         carry = pieces.pop()
-        if pieces and self._noisy(text):
+        if pieces and self._noisy(text, pieces):
             rel = self.rel
             pieces = [p for p in (trim(raw, rel) for raw in pieces) if p]
         return pieces, carry
 
-    def _noisy(self, text: str) -> bool:
-        if text[:1] in self.layout or text[:1] == self.term:
+    def _noisy(self, text: str, pieces: list[str]) -> bool:
+        if text[:1] in self.layout or "" in pieces:
             return True
-        return any(noise in text for noise in self.noise)
+        return any(ch in text and (before in text or after in text) for ch, before, after in self.noise)
 
     def _rejoin(self, pieces: list[str]) -> list[str]:
         """Put back together the pieces a released terminator (``?'``) separated."""
