@@ -19,6 +19,7 @@ from hub.formats import registry, samples
 from hub.formats.canonical import to_json
 from hub.formats.edifact import EdifactCodec
 from tests.delfor_builder import delfor, message
+from tests.formats.edifact_shapes import other_generator
 
 CODEC = EdifactCodec()
 
@@ -58,22 +59,6 @@ def sample(fmt: str, n: int = 3, seed: int = 1) -> bytes:
     out = io.BytesIO()
     samples.write(fmt, n, out, seed)
     return out.getvalue()
-
-
-def other_generator() -> bytes:
-    """Another writer's layout: no line breaks, UNA with other separators, release characters in
-    free text, syntax 4 UTF-8 (multibyte characters), UNG groups, a second interchange with
-    the default separators."""
-    body = [
-        "UNH*1*DELFOR=D=96A=UN", "BGM*241*CO?*1*5", "DTM*137=20261124=102", "NAD*BY*OEM==92",
-        "NAD*SE*SUP00001==92**Lieferant ?* Söhne ?= Töchter ?~ Ωmega ??", "UNS*D", "NAD*ST*PLANT01==92",
-        "LIN***4711-A=IN", "IMD*F**===Halter ?*links?*", "QTY*1=100=PCE", "SCC*1", "DTM*2=20261130=102",
-        "UNS*S", "UNT*14*1",
-    ]  # fmt: skip
-    first = "UNA=*.? ~UNB*UNOW=4*OEMPLANTS=ZZ*SUPPLIERHUB=ZZ*20261124=0930*A1~UNG*DELFOR*OEM*HUB*20261124=0930*G1*UN*D=96A~"
-    first += "~".join(body) + "~UNE*1*G1~UNZ*1*A1~"
-    second = delfor([message("2", "CO2"), message("3", "CO3")], ref="A2", una=False).replace(b"'\n", b"'")
-    return first.encode("utf-8") + second
 
 
 def files() -> list[bytes]:

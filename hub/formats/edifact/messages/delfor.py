@@ -43,6 +43,7 @@ class _Cache:
         self.dates: dict[str, tuple[str, str | None, str | None, str | None]] = {}
         self.quantities: dict[str, tuple[str, Decimal, str]] = {}
         self.levels: dict[str, str] = {}
+        self.fields: dict[str, tuple] = {}
 
     def keep(self, table: dict, raw: str, value: object) -> None:
         """Remember ``value`` for ``raw`` (the table is emptied when full)."""
@@ -92,8 +93,31 @@ def _quantity_of(seg: Segment, decimal_mark: str, ref: str) -> tuple[str, Decima
     return seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else ""
 
 
-# The other segments this mapping reads (FTX, PAC, UNH, UNT... are passed by unsplit).
+# The other segments this mapping reads (FTX, PAC, UNH, UNT... are passed by unsplit), and
+# those whose texts repeat from message to message (parties, places, descriptions).
 _READ = frozenset(("BGM", "RFF", "NAD", "LOC", "LIN", "PIA", "IMD", "UNS"))
+_REPEATING = frozenset(("NAD", "LOC", "IMD", "UNS"))
+
+
+def _fields(seg: Segment) -> tuple:
+    """What the mapping reads of a BGM, RFF, NAD, LOC, LIN, PIA, IMD or UNS segment."""
+    tag = seg.tag
+    if tag == "BGM":
+        return (seg.get(2, 1) or seg.get(1, 2),)
+    if tag == "RFF":
+        return seg.get(1, 1), seg.get(1, 2)
+    if tag == "NAD":
+        found = party(seg)
+        return seg.get(1), found.id, found.name
+    if tag == "LOC":
+        return seg.get(1), seg.get(2, 1)
+    if tag == "LIN":
+        return seg.get(3, 1), seg.get(3, 2)
+    if tag == "PIA":
+        return tuple(seg.pairs(2))
+    if tag == "IMD":
+        return (seg.get(3, 4) or seg.get(3, 1),)
+    return (seg.get(1),)  # UNS
 
 BUYER_ROLES = ("BY", "MI")
 SUPPLIER_ROLES = ("SE", "SU")
@@ -135,7 +159,7 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
     ship_to_seg = None
     seps = msg.seps
     cache = _cache(seps)
-    dates, quantities, levels = cache.dates, cache.quantities, cache.levels
+    dates, quantities, levels, fields_seen = cache.dates, cache.quantities, cache.levels, cache.fields
     make = message_segment
 
     # The hot tags (QTY, SCC, DTM: three segments per schedule entry) are read once per
@@ -200,12 +224,15 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
             if last_tag == "QTY" and context == "schedule" and item is not None:
                 item.commitment = level
         elif tag in _READ:
-            seg = make(raw, n, seps)
-            tag = seg.tag
+            fields = fields_seen.get(raw)
+            if fields is None:
+                fields = _fields(make(raw, n, seps))
+                if tag in _REPEATING:
+                    cache.keep(fields_seen, raw, fields)
             if tag == "BGM":
-                doc.number = seg.get(2, 1) or seg.get(1, 2)
+                doc.number = fields[0]
             elif tag == "RFF":
-                qualifier, value = seg.get(1, 1), seg.get(1, 2)
+                qualifier, value = fields
                 if qualifier == "AIF":
                     doc.previous_number = value
                 elif qualifier == "ON" and line is not None:
@@ -213,51 +240,51 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
                 elif qualifier in ("AAU", "AAK", "DQ") and receipt is not None:
                     receipt.delivery_note = value
             elif tag == "NAD":
-                role = seg.get(1)
+                role, party_id, name = fields
                 if role in BUYER_ROLES and (role == "BY" or not doc.buyer.id):
-                    doc.buyer = party(seg)
+                    doc.buyer = Party(id=party_id, name=name)
                 elif role in SUPPLIER_ROLES:
-                    doc.supplier = party(seg)
+                    doc.supplier = Party(id=party_id, name=name)
                 elif role in SHIP_TO_ROLES:
-                    found = party(seg)
-                    if ship_to_seg is not None and doc.ship_to.id and found.id != doc.ship_to.id:
-                        raise seg.error(
-                            f"a second ship-to party '{found.id}' (the first, '{doc.ship_to.id}', is in segment "
+                    if ship_to_seg is not None and doc.ship_to.id and party_id != doc.ship_to.id:
+                        raise make(raw, n, seps).error(
+                            f"a second ship-to party '{party_id}' (the first, '{doc.ship_to.id}', is in segment "
                             f"{ship_to_seg}); the hub carries one ship-to per call-off: send one message per plant",
                             2, 1, ref,
                         )
-                    ship_to_seg = seg.number
-                    doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
+                    ship_to_seg = n
+                    doc.ship_to = Party(id=party_id, name=name, plant=party_id)
                     line = None
             elif tag == "LOC":
-                if seg.get(1) in ("11", "159"):
+                if fields[0] in ("11", "159"):
                     if line is None:
-                        doc.ship_to.unloading_point = doc.ship_to.unloading_point or seg.get(2, 1)
+                        doc.ship_to.unloading_point = doc.ship_to.unloading_point or fields[1]
                     else:
-                        line.unloading_point = line.unloading_point or seg.get(2, 1)
+                        line.unloading_point = line.unloading_point or fields[1]
             elif tag == "LIN":
                 line = ScheduleLine()
                 doc.lines.append(line)
                 item = receipt = cumulative = None
                 context = ""
                 commitment = "firm"
-                part, kind = seg.get(3, 1), seg.get(3, 2)
+                part, kind = fields
                 if kind in SUPPLIER_PART_TYPES:
                     line.supplier_part = part
                 else:
                     line.buyer_part = part
-            elif tag == "PIA" and line is not None:
-                for e in range(2, len(seg.elements)):
-                    part, kind = seg.get(e, 1), seg.get(e, 2)
-                    if not part:
-                        continue
-                    if kind in SUPPLIER_PART_TYPES:
-                        line.supplier_part = line.supplier_part or part
-                    elif kind in BUYER_PART_TYPES:
-                        line.buyer_part = line.buyer_part or part
-            elif tag == "IMD" and line is not None:
-                line.description = line.description or seg.get(3, 4) or seg.get(3, 1)
-            elif tag == "UNS" and seg.get(1) == "S":
+            elif tag == "PIA":
+                if line is not None:
+                    for part, kind in fields:
+                        if not part:
+                            continue
+                        if kind in SUPPLIER_PART_TYPES:
+                            line.supplier_part = line.supplier_part or part
+                        elif kind in BUYER_PART_TYPES:
+                            line.buyer_part = line.buyer_part or part
+            elif tag == "IMD":
+                if line is not None:
+                    line.description = line.description or fields[0]
+            elif fields[0] == "S":  # UNS+S: the summary section, after the lines
                 line = None
                 context = ""
         last_tag = tag
