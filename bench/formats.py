@@ -9,7 +9,7 @@ of its own here) and runs each as a subprocess under /usr/bin/time (wall, CPU, p
   syntax 4 UTF-8 next to syntax 3 Latin-1, release characters in free text); the
   acceptance suite's make_delfor.py when it is there; a DESADV of about 10^6 segments.
   Each: translate (best of --runs), its tokenizing floor and pydifact's bare parse
-  (``Parser().parse`` over every segment) in the same run, with the ratios against the
+  (``Interchange.from_str`` and a walk over its segments) in the same run, with the ratios against the
   targets (translate within 1.5x the floor, at least 10x faster than pydifact; cpu).
 - X12 830 and VDA 4905 files of the DELFOR's size: translate and a plain tokenizing
   floor (X12: cut at the ISA-declared terminator, then elements; VDA: split into
@@ -88,19 +88,20 @@ for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
 print(n)
 """
 
-# pydifact's bare parse: its Parser over every segment. It reads one UNA per text, so a
-# file with several interchanges is handed to it interchange by interchange (each decoded
-# in its own charset), as the hub reads it.
+# pydifact's bare parse, as recorded since the first run: ``Interchange.from_str`` and a walk
+# over its segments. It reads one UNA per text, so a file with several interchanges is
+# handed to it interchange by interchange (each decoded in its own charset).
 PYDIFACT = """
 import re, sys, warnings
 warnings.simplefilter("ignore")
-from pydifact.parser import Parser
+from pydifact.segmentcollection import Interchange
 data = open(sys.argv[1], "rb").read()
 n = 0
 for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
     if part.strip():
         head = part[:60]
-        n += sum(1 for _ in Parser().parse(part.decode("utf-8" if b"UNOW" in head or b"UNOY" in head else "latin-1")))
+        text = part.decode("utf-8" if b"UNOW" in head or b"UNOY" in head else "latin-1")
+        n += sum(1 for _ in Interchange.from_str(text).segments)
 print(n)
 """
 
