@@ -1,15 +1,19 @@
 """Formats benchmark: ``manage.py translate FILE --to json`` against pydifact and tokenizing floors.
 
-Generates (with ``manage.py generate_sample``, into bench/tmp/) a 10,000-message DELFOR
-D.96A interchange (about 10 MB) and X12 830 and VDA 4905 files of about the same size,
-then, each as a subprocess under /usr/bin/time (wall, CPU, peak RSS):
+Generates into bench/tmp/ (``manage.py generate_sample``, and for EDIFACT also a writer
+of its own here) and runs each as a subprocess under /usr/bin/time (wall, CPU, peak RSS):
 
-- ``manage.py translate FILE --to json`` for each file (best of --runs);
-- pydifact's bare parse of the DELFOR (``Interchange.from_str`` + walking its segments);
-- a plain tokenizing floor per file: read, decode, cut into segments (X12: at the
-  ISA-declared terminator, then elements; VDA: split into 128-column records, then
-  slice every field of every record's layout), keeping one list per segment/record,
-  as a plain tokenizer returns.
+- EDIFACT (``bench_edifact``), several shapes of about 10 MB each: the sample DELFOR
+  with one segment per line and without line breaks; another generator's layout
+  (``edifact_other_shape``: no line breaks, several interchanges with their own UNA,
+  syntax 4 UTF-8 next to syntax 3 Latin-1, release characters in free text); the
+  acceptance suite's make_delfor.py when it is there; a DESADV of about 10^6 segments.
+  Each: translate (best of --runs), its tokenizing floor and pydifact's bare parse
+  (``Interchange.from_str`` and a walk over its segments) in the same run, with the ratios against the
+  targets (translate within 1.5x the floor, at least 10x faster than pydifact; cpu).
+- X12 830 and VDA 4905 files of the DELFOR's size: translate and a plain tokenizing
+  floor (X12: cut at the ISA-declared terminator, then elements; VDA: split into
+  128-column records, then slice every field of every record's layout).
 
 Writes bench/results/formats.txt. ``--big`` adds a ~200 MB DELFOR for peak memory.
 The machine may be shared: wall times are best-of-N and CPU times are reported too.
@@ -31,14 +35,6 @@ TMP = ROOT / "bench" / "tmp"
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 
-PYDIFACT = """
-import sys, warnings
-warnings.simplefilter("ignore")
-from pydifact.segmentcollection import Interchange
-text = open(sys.argv[1], encoding="latin-1").read()
-n = sum(1 for _ in Interchange.from_str(text).segments)
-print(n)
-"""
 
 FLOOR_X12 = """
 import sys
@@ -64,11 +60,49 @@ assert len(fields) > 1
 print(len(fields))
 """
 
+# EDIFACT: per interchange (cut at each UNA) read its separators, decode (UTF-8 when UNB
+# says UNOW/UNOY, else Latin-1), drop line breaks, cut into segments honouring the
+# release character (a regular expression only where a released terminator occurs),
+# then split every segment into elements (honouring the release character where one
+# occurs): what a plain tokenizer must do, one list per segment, no envelope, no mapping.
 FLOOR_EDIFACT = """
-import sys
-text = open(sys.argv[1], encoding="latin-1").read()[9:].replace("\\n", "")
-segments = [s.split("+") for s in text.split("'")]
-print(len(segments))
+import re, sys
+data = open(sys.argv[1], "rb").read()
+n = 0
+for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
+    if not part.strip():
+        continue
+    head = part[:60]
+    text = part.decode("utf-8" if b"UNOW" in head or b"UNOY" in head else "latin-1")
+    c, e, r, t = ":", "+", "?", "'"
+    if text.startswith("UNA"):
+        c, e, _, r, _, t = text[3:9]
+        text = text[9:]
+    text = text.replace("\\r", "").replace("\\n", "")
+    if r + t in text:
+        segments = re.findall(f"(?:[^{re.escape(r + t)}]|{re.escape(r)}.)*?{re.escape(t)}", text)
+    else:
+        segments = text.split(t)
+    split = re.compile(f"(?<!{re.escape(r)}){re.escape(e)}").split
+    n += len([split(s) if r in s else s.split(e) for s in segments])
+print(n)
+"""
+
+# pydifact's bare parse, as recorded since the first run: ``Interchange.from_str`` and a walk
+# over its segments. It reads one UNA per text, so a file with several interchanges is
+# handed to it interchange by interchange (each decoded in its own charset).
+PYDIFACT = """
+import re, sys, warnings
+warnings.simplefilter("ignore")
+from pydifact.segmentcollection import Interchange
+data = open(sys.argv[1], "rb").read()
+n = 0
+for part in re.split(rb"(?=UNA[^A-Za-z0-9\\s])", data):
+    if part.strip():
+        head = part[:60]
+        text = part.decode("utf-8" if b"UNOW" in head or b"UNOY" in head else "latin-1")
+        n += sum(1 for _ in Interchange.from_str(text).segments)
+print(n)
 """
 
 
@@ -121,7 +155,7 @@ def main() -> int:
     delfor = TMP / f"delfor-{args.messages}.edi"
     generate("edifact-delfor", args.messages, delfor)
     size = delfor.stat().st_size
-    files = {"EDIFACT DELFOR D.96A": (delfor, args.messages, FLOOR_EDIFACT)}
+    files: dict[str, tuple[Path, int, str]] = {}
     for fmt, label, floor in (("x12-830", "X12 830 004010", FLOOR_X12), ("vda-4905", "VDA 4905", FLOOR_VDA)):
         n = messages_for(fmt, size)
         path = TMP / f"{fmt}-{n}.dat"
@@ -132,20 +166,18 @@ def main() -> int:
         f"formats benchmark, {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"machine: {platform.node()}, nproc {os.cpu_count()}, Python {platform.python_version()} ({platform.machine()}), load {os.getloadavg()[0]:.2f}",
         f"wall = best of {args.runs} runs (pydifact: {args.pydifact_runs}); cpu = user+sys; peak = max RSS of the process",
+        "EDIFACT: translate / floor and pydifact / translate are judged on cpu time (the machine is shared).",
         "floors: read + decode + split into segments/records + split every element (X12, EDIFACT) or slice every field",
         "  of every record (VDA), one list per segment/record. The VDA floor before 2026-11-25 (0.08 s) split at CRLF",
         "  after text mode had turned CRLF into LF, so it sliced one 10 MB line: it measured reading the file only.",
         "",
     ]
     print("\n".join(lines), flush=True)
-    report: list[str] = []
-    delfor_translate = None
+    report: list[str] = bench_edifact(args)
     for label, (path, n, floor_code) in files.items():
         mb = path.stat().st_size / 1e6
         result = best([PY, "manage.py", "translate", str(path), "--to", "json"], args.runs)
         floor = best([PY, "-c", floor_code, str(path)], args.runs)
-        if delfor_translate is None:
-            delfor_translate = result
         rows = [
             f"{label}: {path.name}, {mb:.1f} MB, {n} messages",
             f"  translate --to json : {result['wall']:.2f} s wall, {result['cpu']:.2f} s cpu, {n / result['wall']:,.0f} msgs/s, peak {result['mb']:.0f} MB",
@@ -154,15 +186,6 @@ def main() -> int:
         ]
         report += rows
         print("\n".join(rows), flush=True)
-    pyd = best([PY, "-c", PYDIFACT, str(delfor)], args.pydifact_runs)
-    assert delfor_translate is not None
-    rows = [
-        f"pydifact {_pydifact_version()} Interchange.from_str on the DELFOR: {pyd['wall']:.2f} s wall, {pyd['cpu']:.2f} s cpu, peak {pyd['mb']:.0f} MB",
-        f"  -> translate (whole command, to JSON) is {pyd['wall'] / delfor_translate['wall']:.1f}x faster than pydifact's bare parse (wall),"
-        f" {pyd['cpu'] / delfor_translate['cpu']:.1f}x (cpu)",
-    ]
-    report += rows
-    print("\n".join(rows), flush=True)
     if args.big:
         # Peak memory must not grow with the file: a ~200 MB DELFOR, ~100 MB X12 830 and VDA 4905.
         bigs = [("edifact-delfor", "EDIFACT DELFOR", args.messages * 20, "edi")]
@@ -180,6 +203,148 @@ def main() -> int:
     if not args.quick:
         (RESULTS / "formats.txt").write_text("\n".join(lines + report) + "\n")
     return 0
+
+
+# --- EDIFACT: several shapes, each against its floor and pydifact ---------------------
+
+EDIFACT_FLOOR_TARGET = 1.5  # translate within 1.5x the tokenizing floor (cpu)
+EDIFACT_PYDIFACT_TARGET = 10.0  # and at least 10x faster than pydifact's bare parse
+
+
+def edifact_other_shape(path: Path, messages: int, seed: int = 1, interchanges: int = 10) -> None:
+    """Write DELFORs as another generator lays them out, unlike ``generate_sample``.
+
+    No line breaks; several interchanges in one file, each with its own UNA: the default
+    separators (UNOC, syntax 3, Latin-1) alternating with ``UNA=*,?#~`` (UNOW, syntax 4,
+    UTF-8, decimal comma, a repetition separator); names and free texts with umlauts and
+    with every service character released (``?+ ?: ?'`` and their counterparts).
+    """
+    import random
+
+    rnd = random.Random(seed)
+    out = bytearray()
+    per = max(1, messages // interchanges)
+    written = 0
+    for k in range(interchanges):
+        count = per if k < interchanges - 1 else messages - written
+        if count <= 0:
+            break
+        utf8 = k % 2 == 1
+        c, e, d, r, rep, t = ("=", "*", ",", "?", "#", "~") if utf8 else (":", "+", ".", "?", " ", "'")
+        specials = {c, e, r, t} | ({rep} if rep.strip() else set())
+
+        def esc(text: str, specials: set[str] = specials, r: str = r) -> str:
+            return "".join(r + ch if ch in specials else ch for ch in text)
+
+        def seg(*elements: object, c: str = c, e: str = e, t: str = t) -> str:
+            return e.join(c.join(x) if isinstance(x, tuple) else x for x in elements) + t
+
+        ref = f"IC{seed:03d}{k:04d}"
+        text = [f"UNA{c}{e}{d}{r}{rep}{t}"]
+        text.append(seg("UNB", ("UNOW", "4") if utf8 else ("UNOC", "3"), ("OEMPLANTS", "ZZ"), ("SUPPLIERHUB", "ZZ"),
+                        ("20261124" if utf8 else "261124", "0930"), ref))  # fmt: skip
+        for m in range(1, count + 1):
+            number = f"CO{k:03d}{m:06d}"
+            supplier = rnd.randint(1, 300)
+            body = [
+                seg("UNH", str(m), ("DELFOR", "D", "96A", "UN", "A01051")),
+                seg("BGM", "241", number, "5"),
+                seg("DTM", ("137", "20261124", "102")),
+                seg("NAD", "BY", ("OEM", "", "92"), "", esc("Werk Süd: Halle 3 + Tor 'B'")),
+                seg("NAD", "SE", (f"SUP{supplier:05d}", "", "92"), "", esc(f"Müller & Söhne {supplier} GmbH + Co. KG: 'Zulieferer'")),
+                seg("FTX", "AAI", "", "", esc("Bitte beachten: Anlieferung nur werktags + nach Voranmeldung (Tel. 0711/123'45)")),
+                seg("UNS", "D"),
+                seg("NAD", "ST", (f"PLANT{supplier % 12 + 1:02d}", "", "92")),
+                seg("LOC", "11", f"G{rnd.randint(1, 9)}"),
+            ]
+            for p in range(rnd.randint(1, 4)):
+                part = f"{rnd.randint(10000, 99999)}-{p}"
+                body += [
+                    seg("LIN", "", "", (part, "IN")),
+                    seg("PIA", "1", (f"S{part}", "SA")),
+                    seg("IMD", "F", "", ("", "", "", esc(f"Halter links/rechts: {p}+{p} Stück 'Serie'"))),
+                    seg("RFF", ("ON", f"PO{rnd.randint(0, 999999):06d}")),
+                    seg("QTY", ("70", str(rnd.randint(1000, 90000)), "PCE")),
+                    seg("DTM", ("51", "20261122", "102")),
+                ]
+                for w in range(rnd.randint(3, 10)):
+                    quantity = f"{rnd.randint(1, 5000)}{d}5" if w % 3 == 0 else str(rnd.randint(1, 5000))
+                    body += [
+                        seg("QTY", ("1", quantity, "PCE")),
+                        seg("SCC", "1" if w < 2 else "4"),
+                        seg("DTM", ("2", f"202612{w + 1:02d}", "102")),
+                    ]
+            body.append(seg("UNS", "S"))
+            body.append(seg("UNT", str(len(body) + 1), str(m)))
+            text += body
+        text.append(seg("UNZ", str(count), ref))
+        out += "".join(text).encode("utf-8" if utf8 else "latin-1")
+        written += count
+    path.write_bytes(bytes(out))
+
+
+def edifact_files(args: argparse.Namespace) -> list[tuple[str, Path, int]]:
+    """The EDIFACT shapes: (label, file, messages)."""
+    n = args.messages
+    delfor = TMP / f"delfor-{n}.edi"
+    generate("edifact-delfor", n, delfor)
+    flat = TMP / f"delfor-{n}-flat.edi"
+    if not flat.exists():
+        flat.write_bytes(delfor.read_bytes().replace(b"\n", b""))
+    other = TMP / f"delfor-{n}-other.edi"
+    if not other.exists():
+        edifact_other_shape(other, n)
+    desadv_messages = 36_000 if not args.quick else 3_600  # about 10^6 segments (28 per message)
+    desadv = TMP / f"desadv-{desadv_messages}.edi"
+    generate("edifact-desadv", desadv_messages, desadv)
+    files = [
+        ("EDIFACT DELFOR generate_sample, one segment per line", delfor, n),
+        ("EDIFACT DELFOR generate_sample, no line breaks", flat, n),
+        ("EDIFACT DELFOR another generator's shape (bench/formats.py edifact_other_shape)", other, n),
+    ]
+    outside = Path("/work/shared/acceptance/lib/make_delfor.py")
+    if outside.is_file():
+        path = TMP / f"delfor-{n}-make_delfor.edi"
+        if not path.exists():
+            subprocess.run([PY, str(outside), str(path), "--messages", str(n), "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+        files.append(("EDIFACT DELFOR acceptance make_delfor.py (UNOB, no line breaks)", path, n))
+    files.append((f"EDIFACT DESADV generate_sample, {desadv_messages} messages", desadv, desadv_messages))
+    return files
+
+
+def bench_edifact(args: argparse.Namespace) -> list[str]:
+    """Translate every EDIFACT shape; each against its floor and pydifact in the same run."""
+    report: list[str] = []
+    for label, path, n in edifact_files(args):
+        segments = _segments(path)
+        mb = path.stat().st_size / 1e6
+        result = best([PY, "manage.py", "translate", str(path), "--to", "json"], args.runs)
+        floor = best([PY, "-c", FLOOR_EDIFACT, str(path)], args.runs)
+        pyd = best([PY, "-c", PYDIFACT, str(path)], args.pydifact_runs)
+        to_floor = result["cpu"] / floor["cpu"]
+        vs_pyd = pyd["cpu"] / result["cpu"]
+        rows = [
+            f"{label}: {path.name}, {mb:.1f} MB, {n} messages, {segments:,} segments",
+            f"  translate --to json : {result['wall']:.2f} s wall, {result['cpu']:.2f} s cpu, {n / result['wall']:,.0f} msgs/s, peak {result['mb']:.0f} MB",
+            f"  tokenizing floor    : {floor['wall']:.2f} s wall, {floor['cpu']:.2f} s cpu, peak {floor['mb']:.0f} MB"
+            f"  -> translate / floor = {result['wall'] / floor['wall']:.2f}x wall, {to_floor:.2f}x cpu"
+            f" (target <= {EDIFACT_FLOOR_TARGET}x: {'met' if to_floor <= EDIFACT_FLOOR_TARGET else 'NOT met'})",
+            f"  pydifact {_pydifact_version()} bare parse: {pyd['wall']:.2f} s wall, {pyd['cpu']:.2f} s cpu, peak {pyd['mb']:.0f} MB"
+            f"  -> translate is {pyd['wall'] / result['wall']:.1f}x faster (wall), {vs_pyd:.1f}x (cpu)"
+            f" (target >= {EDIFACT_PYDIFACT_TARGET:.0f}x: {'met' if vs_pyd >= EDIFACT_PYDIFACT_TARGET else 'NOT met'})",
+        ]
+        report += rows
+        print("\n".join(rows), flush=True)
+    return report
+
+
+def _segments(path: Path) -> int:
+    """The number of segments in an EDIFACT file (for the report), read the hub's way."""
+    sys.path.insert(0, str(ROOT))
+    from hub.formats.edifact.reader import Reader
+
+    with path.open("rb") as fh:
+        return sum(len(item[0]) if isinstance(item, tuple) else 1 for item in Reader(fh))
 
 
 def _pydifact_version() -> str:

@@ -99,3 +99,26 @@ def test_bad_x12_and_vda_exit_2_with_the_codecs_positioned_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"{path}: record 3 (513), column 48: '261340' is not a date (YYMMDD, JJ00WW or JJMM00) [message 187]"
     ]
+
+
+def test_translate_reads_another_generators_layout_as_the_codec_does(tmp_path):
+    from hub.formats import registry
+    from hub.formats.canonical import to_json
+    from tests.formats.edifact_shapes import other_generator
+
+    path = tmp_path / "other.edi"
+    path.write_bytes(other_generator())
+    result = run("translate", str(path))
+    assert result.returncode == 0, result.stderr
+    _, parsed = registry.parse(other_generator())
+    docs = json.loads(result.stdout)
+    assert docs == [to_json(d) for d in parsed.documents] and [d["number"] for d in docs] == ["CO*1", "CO2", "CO3"]
+    assert docs[0]["supplier"]["name"] == "Lieferant * Söhne = Töchter ~ Ωmega ?"
+
+
+def test_an_envelope_fault_after_good_messages_prints_nothing_on_stdout(tmp_path):
+    path = tmp_path / "count.edi"
+    path.write_bytes(delfor([message("1", "CO1"), message("2", "CO2")], count=3))
+    result = run("translate", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"{path}: segment 45 (UNZ), element 1: UNZ counts 3 messages but the interchange has 2"]

@@ -18,6 +18,11 @@ from typing import Any, ClassVar
 
 def decimal_text(value: Decimal) -> str:
     """Write a decimal without exponent or trailing zeros: ``Decimal('1500.000')`` -> ``'1500'``."""
+    text = str(value)
+    if text.isdigit():
+        return text  # the common case, an integer as written: nothing to normalise
+    if "E" not in text and "." in text and text[-1] not in "0." and text.lstrip("-")[:1].isdigit():
+        return text  # a decimal without exponent or trailing zeros is already normal
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     text = format(value.normalize(), "f")
@@ -250,20 +255,41 @@ _RENAMES = {"from_": "from"}
 _RENAMES_BACK = {v: k for k, v in _RENAMES.items()}
 
 
+# Per dataclass: (attribute, JSON key, left out when None), read once instead of per value.
+_SPECS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+
+
+def _spec(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    spec = _SPECS.get(cls)
+    if spec is None:
+        # A schedule entry carries either a date or a from/to period: the other keys are left out.
+        optional = ("from_", "to", "date") if cls is ScheduleQuantity else ()
+        spec = _SPECS[cls] = tuple((f.name, _RENAMES.get(f.name, f.name), f.name in optional) for f in dataclasses.fields(cls))
+    return spec
+
+
 def _dump(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if dataclasses.is_dataclass(value):
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if item is None and f.name in ("from_", "to", "date") and isinstance(value, ScheduleQuantity):
-                continue  # a schedule entry carries either a date or a from/to period
-            out[_RENAMES.get(f.name, f.name)] = _dump(item)
-        return out
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    return value
+    cls = type(value)
+    spec = _SPECS.get(cls)
+    if spec is None:
+        if isinstance(value, Decimal):
+            return decimal_text(value)
+        if isinstance(value, list):
+            return [_dump(v) for v in value]
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        spec = _spec(cls)
+    out: dict[str, Any] = {}
+    for name, key, optional in spec:
+        item = getattr(value, name)
+        kind = type(item)
+        if kind is str or item is None:
+            if item is None and optional:
+                continue
+            out[key] = item
+        else:
+            out[key] = _dump(item)
+    return out
 
 
 def to_json(doc: Document) -> dict[str, Any]:

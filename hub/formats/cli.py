@@ -1,8 +1,10 @@
 """``manage.py translate``, ``formats`` and ``generate_sample`` without Django.
 
 These commands need no database; running them before Django loads keeps a translate
-of a large interchange free of the web stack's start-up cost. Bad input ends with exit
-status 2 and one line on stderr that says what is wrong and where, never a traceback.
+of a large interchange free of the web stack's start-up cost. ``translate`` reads every
+format through ``registry.stream``, the parse path ingest uses, message by message.
+Bad input ends with exit status 2 and one line on stderr that says what is wrong and
+where, never a traceback, and nothing on stdout.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Sequence
 from hub.formats import registry
 from hub.formats.base import RenderOptions
 from hub.formats.canonical import to_json
-from hub.formats.errors import FormatError
+from hub.formats.errors import FormatError, MessageStream
 
 EXIT_BAD_INPUT = 2
 
@@ -27,124 +29,97 @@ def translate(argv: Sequence[str]) -> int:
     parser.add_argument("--from", dest="source", default=None, help="format of FILE (default: detected)")
     parser.add_argument("--to", dest="target", default="json", help="json (default) or a format name from 'manage.py formats'")
     args = parser.parse_args(argv)
-    if args.target.lower() == "json" and (args.source or "").lower() in ("", *STREAMED):
-        done = _stream_json(args.file, args.source)
-        if done is not None:
-            return done
     try:
-        with open(args.file, "rb") as fh:
-            data = fh.read()
+        fh = open(args.file, "rb")  # noqa: SIM115 - closed below, after the stream is read
     except OSError as exc:
         print(f"{args.file}: cannot read the file: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    with fh:
+        _detection, stream = registry.stream(fh, args.source)
+        if args.target.lower() == "json":
+            return _json(args.file, stream)
+        return _render(args.file, stream, args.target)
+
+
+def _bad(path: str, stream: MessageStream, message_errors: list[FormatError], count: int) -> int:
+    """Say the first error (envelope errors first, as ``ParseResult.all_errors`` orders them) on one line; exit 2."""
+    first = stream.errors[0] if stream.errors else message_errors[0]
+    total = len(stream.errors) + count
+    more = f" (and {total - 1} more errors)" if total > 1 else ""
+    print(f"{path}: {first}{more}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _json(path: str, stream: MessageStream) -> int:
+    """Write the documents as a JSON list, message by message, through a spool.
+
+    The JSON reaches stdout only when the whole file read without an error: bad input
+    prints one line on stderr and nothing on stdout. Memory stays at what the stream
+    holds (one message for the streaming codecs) plus the spool's in-memory part.
+    """
+    import gc
+    import shutil
+    import tempfile
+
+    dumps = _dumps()
+    first_errors: list[FormatError] = []
+    errors = 0
+    count = 0
+    gc.disable()  # documents are trees without cycles: reference counting frees each message's garbage
     try:
-        _detection, result = registry.parse(data, args.source)
-    except FormatError as exc:
-        print(f"{args.file}: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    errors = result.all_errors
-    if errors:
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        print(f"{args.file}: {errors[0]}{more}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+b") as spool:
+            buffer: list[str] = ["["]
+            for message in stream:
+                if message.errors:
+                    if not first_errors:
+                        first_errors.append(message.errors[0])
+                    errors += len(message.errors)
+                    continue
+                if errors:
+                    continue  # the file is bad: read on only to count its errors
+                for doc in message.documents:
+                    buffer.append(",\n" if count else "\n")
+                    buffer.append(dumps(to_json(doc)))
+                    count += 1
+                if len(buffer) >= 1024:
+                    spool.write("".join(buffer).encode("utf-8"))
+                    buffer.clear()
+            if errors or stream.errors:
+                return _bad(path, stream, first_errors, errors)
+            buffer.append("\n]\n" if count else "]\n")
+            spool.write("".join(buffer).encode("utf-8"))
+            for warning in stream.warnings:
+                print(f"{path}: warning: {warning}", file=sys.stderr)
+            spool.seek(0)
+            sys.stdout.flush()
+            shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
+            sys.stdout.buffer.flush()
+    finally:
+        gc.enable()
+    return 0
+
+
+def _render(path: str, stream: MessageStream, target: str) -> int:
+    """Render the file's documents in another format (this collects the whole file)."""
+    result = stream.collect()
+    message_errors = [e for m in result.messages for e in m.errors]
+    if result.errors or message_errors:
+        return _bad(path, stream, message_errors[:1], len(message_errors))
     for warning in result.warnings:
-        print(f"{args.file}: warning: {warning}", file=sys.stderr)
-    documents = result.documents
-    out = sys.stdout
-    if args.target.lower() == "json":
-        out.write("[")
-        for index, doc in enumerate(documents):
-            out.write(",\n" if index else "\n")
-            out.write(json.dumps(to_json(doc), ensure_ascii=False))
-        out.write("\n]\n" if documents else "]\n")
-        return 0
+        print(f"{path}: warning: {warning}", file=sys.stderr)
     try:
-        codec = registry.get(args.target)
+        codec = registry.get(target)
         env = result.envelopes[0] if result.envelopes else None
         options = RenderOptions(
             sender_id=(env.sender.get("id") if env else "") or "SUPPLIERHUB",
             receiver_id=(env.receiver.get("id") if env else "") or "PARTNER",
             control_ref=_control_ref(env.control_ref if env else "", codec.name),
         )
-        rendered = codec.render(documents, options)
+        rendered = codec.render(result.documents, options)
     except FormatError as exc:
-        print(f"{args.file}: {exc}", file=sys.stderr)
+        print(f"{path}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.buffer.write(rendered)
-    return 0
-
-
-# Codecs with a streaming JSON path (module with ``translate(fh, emit, head)`` and ``Fallback``).
-STREAMED = {"edifact": "hub.formats.edifact.stream", "x12": "hub.formats.x12.stream", "vda": "hub.formats.vda.stream"}
-
-
-def _stream_json(path: str, source: str | None) -> int | None:
-    """Translate an EDIFACT, X12 or VDA file to JSON message by message, in bounded memory.
-
-    The JSON goes to a spooled temporary file first and reaches stdout only when the
-    whole file translated without an error (bad input prints nothing on stdout).
-    Returns None when the file is none of these or the streaming path hands over
-    (its ``Fallback``): the caller then parses the whole file with the codec.
-    """
-    import gc
-    import importlib
-    import shutil
-    import tempfile
-
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError:
-        return None  # the regular path words the error
-    with fh:
-        head = fh.read(registry.HEAD_BYTES)
-        name = (source or "").lower()
-        if not name:
-            try:
-                name = registry.detect(head).codec
-            except FormatError:
-                return None
-        if name not in STREAMED:
-            return None
-        try:
-            stream = importlib.import_module(STREAMED[name])
-        except ImportError:
-            return None
-        fh.seek(0)
-        gc.disable()  # only acyclic garbage per message: reference counting frees it
-        try:
-            with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+b") as spool:
-                buffer: list[str] = []
-                count = 0
-
-                dumps = _dumps()
-
-                def emit(doc: dict) -> None:
-                    nonlocal count
-                    buffer.append(",\n" if count else "\n")
-                    buffer.append(dumps(doc))
-                    count += 1
-                    if len(buffer) >= 512:
-                        spool.write("".join(buffer).encode("utf-8"))
-                        buffer.clear()
-
-                try:
-                    warnings = stream.translate(fh, emit, head)
-                except stream.Fallback:
-                    return None
-                except Exception:  # noqa: BLE001 - a fast-path bug must not cost the user: the codec decides
-                    return None
-                buffer.append("\n]\n" if count else "]\n")
-                spool.write("".join(buffer).encode("utf-8"))
-                for warning in warnings:
-                    print(f"{path}: warning: {warning}", file=sys.stderr)
-                spool.seek(0)
-                sys.stdout.flush()
-                out = sys.stdout.buffer.write(b"[")
-                del out
-                shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
-                sys.stdout.buffer.flush()
-        finally:
-            gc.enable()
     return 0
 
 

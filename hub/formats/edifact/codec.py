@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import IO
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document
 from hub.formats.edifact import render as writer
 from hub.formats.edifact import syntax
-from hub.formats.edifact.envelope import walk
+from hub.formats.edifact.envelope import Message, Walker
 from hub.formats.edifact.messages import DEFAULT_DIRECTORY, MAPPERS, MESSAGE_RENDERERS, message_type_for
-from hub.formats.edifact.tokenizer import tokenize
-from hub.formats.errors import FormatError, MessageResult, ParseResult, Position, UnsupportedFormat
+from hub.formats.edifact.reader import BLOCK, Reader, Una
+from hub.formats.errors import Envelope, FormatError, MessageResult, MessageStream, ParseResult, Position, UnsupportedFormat
 
 log = logging.getLogger(__name__)
 _UNH = re.compile(rb"UNH.[^'+:]*.([A-Z]{6}).([0-9A-Z]{1,3}).([0-9A-Z]{1,3})")
 DIRECTORIES = ["D:96A", "D:97A", "D:04A"]
-_NEXT = re.compile(rb"UNA[^A-Za-z0-9\s]|UNB\+")
 _DIRECTORY = re.compile(r"^D:?(\d\d[A-Z])$")
 
 # What ``describe()`` lists: message -> (document, directions, directories).
@@ -31,33 +32,6 @@ MESSAGES: dict[str, tuple[str, list[str], list[str]]] = {
     "CONTRL": ("acknowledgement", ["parse", "render"], ["D:3", "4:1"]),
     "APERAK": ("acknowledgement", ["parse", "render"], DIRECTORIES),
 }
-
-
-def split_at_una(data: bytes) -> list[bytes]:
-    """Cut a file where a later interchange declares its own separators, so each part is read
-    with its own separators and charset.
-
-    A cut is made at a UNA, or at a ``UNB+`` without UNA (which means the default
-    separators again) after an interchange with other separators, when it follows a
-    segment terminator and an earlier UNZ.
-    """
-    chunks: list[bytes] = []
-    begin = 0
-    una = data[:9] if data.startswith(b"UNA") else b""
-    for match in _NEXT.finditer(data, 1):
-        at = match.start()
-        term = una[8:9] if una else b"'"
-        release = una[6:7] if una else b"?"
-        if match.group(0).startswith(b"UNB") and (not una or una[4:5] == b"+"):
-            continue  # same separators as before: the envelope walker goes on
-        before = data[begin:at].rstrip()
-        if not before.endswith(term) or before.endswith(release + term) or b"UNZ" not in before:
-            continue
-        chunks.append(data[begin:at])
-        begin = at
-        una = data[at:at + 9] if match.group(0).startswith(b"UNA") else b""
-    chunks.append(data[begin:])
-    return chunks
 
 
 def render_choice(version: str) -> tuple[str, str]:
@@ -78,6 +52,45 @@ def render_choice(version: str) -> tuple[str, str]:
         else:
             raise FormatError(f"unknown EDIFACT version '{word}': give a message type ({', '.join(MAPPERS)}) or a directory like D:96A")
     return message, directory
+
+
+class _Stream(MessageStream):
+    """An EDIFACT file read message by message (see ``EdifactCodec.stream``)."""
+
+    def __init__(self, fh: IO[bytes], block: int) -> None:
+        super().__init__("EDIFACT")
+        self._fh = fh
+        self._block = block
+
+    def __iter__(self) -> Iterator[MessageResult]:
+        reader = Reader(self._fh, self._block)
+        walker = Walker(self.envelopes, self.errors, self.warnings)
+        envelopes = self.envelopes
+        mapped = EdifactCodec.map
+        started = False
+        for item in reader:
+            if not started:
+                started = True
+                if reader.skipped:
+                    self.warnings.append(f"skipped {reader.skipped} bytes before the interchange starts")
+            if type(item) is tuple:
+                messages = walker.feed(*item)
+            elif isinstance(item, Una):
+                messages = walker.una(item)
+            else:
+                walker.reset(item)
+                continue
+            for msg in messages:
+                index = len(envelopes) - 1
+                yield mapped(msg, envelopes[index], index)
+        if not reader.found:
+            self.errors.append(FormatError("no UNA or UNB segment found: this is not an EDIFACT interchange", Position(segment=1)))
+            return
+        if not started and reader.skipped:
+            self.warnings.append(f"skipped {reader.skipped} bytes before the interchange starts")
+        for msg in walker.finish():
+            index = len(envelopes) - 1
+            yield mapped(msg, envelopes[index], index)
 
 
 class EdifactCodec:
@@ -105,92 +118,46 @@ class EdifactCodec:
         envelope errors (counts, references, a missing UNZ) are in ``result.errors``,
         each with ``interchange`` set to its envelope's index.
         """
-        result = ParseResult(format="EDIFACT")
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        start = syntax.find_start(data)
-        if start < 0:
-            result.errors.append(FormatError("no UNA or UNB segment found: this is not an EDIFACT interchange", Position(segment=1)))
-            return result
-        if start > 0:
-            result.warnings.append(f"skipped {start} bytes before the interchange starts")
-        numbered = 0
-        for chunk in split_at_una(data[start:]):
-            numbered = self._parse_chunk(chunk, result, numbered)
-        return result
+        return self.stream(io.BytesIO(data)).collect()
 
-    def _parse_chunk(self, data: bytes, result: ParseResult, numbered: int) -> int:
-        """Parse the interchanges of ``data`` (one UNA's worth) into ``result``; return the last segment number."""
-        ident, charset = syntax.syntax_charset(data)
-        text, warnings = syntax.decode(data, ident, charset)
-        result.warnings.extend(warnings)
-        seps = syntax.DEFAULT
-        first = numbered + 1
-        if text.startswith("UNA"):
-            try:
-                seps = syntax.read_una(text)
-            except ValueError as exc:
-                result.errors.append(FormatError(str(exc), Position(segment=first, tag="UNA")))
-                return first
-            text = text[9:]
-            first += 1
-        last = [first - 1]
+    def stream(self, fh: IO[bytes], block: int = BLOCK) -> MessageStream:
+        """Read ``fh`` message by message: one ``MessageResult`` per UNH..UNT as soon as its UNT is read.
 
-        def counted(segments):  # noqa: ANN001, ANN202 - remembers how far the numbering got
-            for seg in segments:
-                last[0] = seg.number
-                yield seg
-
-        index = len(result.envelopes) - 1
-        try:
-            for interchange in walk(counted(tokenize(text, seps, first)), seps):
-                index = len(result.envelopes)
-                env = interchange.envelope
-                result.envelopes.append(env)
-                for error in interchange.errors:
-                    error.interchange = index
-                result.errors.extend(interchange.errors)
-                for msg in interchange.messages:
-                    outcome = MessageResult(
-                        ref=msg.ref,
-                        type=msg.type,
-                        group_ref=msg.group_ref,
-                        errors=list(msg.errors),
-                        interchange=index,
-                        version=msg.version,
-                    )
-                    result.messages.append(outcome)
-                    if not outcome.errors:
-                        self._map(msg, env, seps, outcome)
-                    for error in outcome.errors:
-                        error.interchange = index
-        except FormatError as exc:
-            exc.interchange = max(index, 0)
-            result.errors.append(exc)
-        return last[0]
+        Memory stays at one message plus one block of ``block`` bytes whatever the file
+        size. Envelope faults land in the stream's ``errors`` (complete once iterated).
+        """
+        return _Stream(fh, block)
 
     @staticmethod
-    def _map(msg, env, seps, outcome: MessageResult) -> None:  # noqa: ANN001
-        mapper = MAPPERS.get(msg.type)
-        if mapper is None:
-            outcome.errors.append(
-                UnsupportedFormat(
-                    f"message type {msg.type} is not carried by the hub (it takes {', '.join(sorted(MAPPERS))})",
-                    Position(segment=1, tag="UNH", element=2, component=1, message_ref=msg.ref),
+    def map(msg: Message, env: Envelope, interchange: int) -> MessageResult:
+        """Map one message by the mapper of its type into a ``MessageResult`` (documents or positioned errors)."""
+        outcome = MessageResult(
+            ref=msg.ref, type=msg.type, group_ref=msg.group_ref, errors=msg.errors, interchange=interchange, version=msg.version
+        )
+        if not outcome.errors:
+            mapper = MAPPERS.get(msg.type)
+            if mapper is None:
+                outcome.errors.append(
+                    UnsupportedFormat(
+                        f"message type {msg.type} is not carried by the hub (it takes {', '.join(sorted(MAPPERS))})",
+                        Position(segment=1, tag="UNH", element=2, component=1, message_ref=msg.ref),
+                    )
                 )
-            )
-            return
-        try:
-            outcome.documents = mapper(msg, env, seps.decimal)
-        except FormatError as exc:
-            if not exc.position.message_ref:
-                exc.position.message_ref = msg.ref
-            outcome.errors.append(exc)
-        except Exception as exc:  # a mapping bug must not cost the other messages
-            log.exception("%s mapping failed for message %s", msg.type, msg.ref)
-            outcome.errors.append(
-                FormatError(f"could not map the message ({type(exc).__name__}: {exc})", Position(message_ref=msg.ref), code="internal")
-            )
+            else:
+                try:
+                    outcome.documents = mapper(msg, env, msg.seps.decimal)
+                except FormatError as exc:
+                    if not exc.position.message_ref:
+                        exc.position.message_ref = msg.ref
+                    outcome.errors.append(exc)
+                except Exception as exc:  # a mapping bug must not cost the other messages
+                    log.exception("%s mapping failed for message %s", msg.type, msg.ref)
+                    outcome.errors.append(
+                        FormatError(f"could not map the message ({type(exc).__name__}: {exc})", Position(message_ref=msg.ref), code="internal")
+                    )
+        for error in outcome.errors:
+            error.interchange = interchange
+        return outcome
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render documents as one interchange: each as the message its type calls for.

@@ -76,24 +76,23 @@ def source(msg: Message, env: Envelope) -> Source:
 
 def header_party(doc: Document, seg: Segment) -> None:
     """Put a header NAD into the document's buyer, supplier or ship-to (first of each role wins)."""
-    role = seg.get(1)
     found = party(seg)
+    place_party(doc, seg.get(1), found.id, found.name)
+
+
+def place_party(doc: Document, role: str, party_id: str, name: str) -> None:
+    """Put a party of NAD role ``role`` into the document (first of each role wins)."""
     if role in codes.NAD_BUYER_ROLES and not doc.buyer.id:
-        doc.buyer = found
+        doc.buyer = Party(id=party_id, name=name)
     elif role in codes.NAD_SUPPLIER_ROLES and not doc.supplier.id:
-        doc.supplier = found
+        doc.supplier = Party(id=party_id, name=name)
     elif role in codes.NAD_SHIP_TO_ROLES and not doc.ship_to.id:
-        doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
+        doc.ship_to = Party(id=party_id, name=name, plant=party_id)
 
 
 def part_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
     """Read ``(item number, type)`` pairs from LIN C212 or PIA C212 elements from ``first`` on."""
-    out = []
-    for e in range(first, len(seg.elements)):
-        part = seg.get(e, 1)
-        if part:
-            out.append((part, seg.get(e, 2)))
-    return out
+    return [(part, kind) for part, kind in seg.pairs(first) if part]
 
 
 def assign_part(line: object, part: str, kind: str) -> None:

@@ -8,7 +8,7 @@ SCC first (later directories); both are read.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from hub.formats import codes
 from hub.formats.canonical import (
@@ -25,7 +25,99 @@ from hub.formats.canonical import (
 from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.messages.common import date, missing, number, party, write_segment
 from hub.formats.edifact.syntax import Separators
+from hub.formats.edifact.tokenizer import Segment, message_segment
 from hub.formats.errors import Envelope, FormatError
+
+
+class _Cache:
+    """What the hot segments (DTM, QTY, SCC) were read as, by raw text, for one set of separators.
+
+    A call-off file repeats the same dates, quantities and levels in message after
+    message; reading each distinct text once is most of this mapping's speed. Bounded:
+    a file of all-different values clears it now and then.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.dates: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.quantities: dict[str, tuple[str, Decimal, str]] = {}
+        self.levels: dict[str, str] = {}
+        self.fields: dict[str, tuple] = {}
+
+    def keep(self, table: dict, raw: str, value: object) -> None:
+        """Remember ``value`` for ``raw`` (the table is emptied when full)."""
+        if len(table) >= self.LIMIT:
+            table.clear()
+        table[raw] = value
+
+
+_CACHES: dict[Separators, _Cache] = {}
+
+
+def _cache(seps: Separators) -> _Cache:
+    found = _CACHES.get(seps)
+    if found is None:
+        if len(_CACHES) > 16:
+            _CACHES.clear()
+        found = _CACHES[seps] = _Cache()
+    return found
+
+
+def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decimal, str] | None:
+    """Read a plain ``QTY+qualifier:quantity:unit`` straight from its text; None when it needs the careful way."""
+    if (seps.release and seps.release in raw) or (seps.repetition != " " and seps.repetition in raw):
+        return None
+    parts = raw.split(seps.element)
+    if len(parts) < 2 or parts[0] != "QTY":
+        return None
+    comps = parts[1].split(seps.component)
+    if len(comps) < 2:
+        return None
+    text = comps[1].replace(decimal_mark, ".") if decimal_mark != "." else comps[1]
+    if decimal_mark != "," and "," in text:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    unit = comps[2] if len(comps) > 2 else ""
+    return comps[0], value, codes.unit_to_rec20(unit) if unit else ""
+
+
+def _quantity_of(seg: Segment, decimal_mark: str, ref: str) -> tuple[str, Decimal, str]:
+    """Read a QTY segment the careful way (release characters, repetitions), or raise its positioned error."""
+    unit = seg.get(1, 3)
+    return seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else ""
+
+
+# The other segments this mapping reads (FTX, PAC, UNH, UNT... are passed by unsplit), and
+# those whose texts repeat from message to message (parties, places, descriptions).
+_READ = frozenset(("BGM", "RFF", "NAD", "LOC", "LIN", "PIA", "IMD", "UNS"))
+_REPEATING = frozenset(("NAD", "LOC", "IMD", "UNS"))
+
+
+def _fields(seg: Segment) -> tuple:
+    """What the mapping reads of a BGM, RFF, NAD, LOC, LIN, PIA, IMD or UNS segment."""
+    tag = seg.tag
+    if tag == "BGM":
+        return (seg.get(2, 1) or seg.get(1, 2),)
+    if tag == "RFF":
+        return seg.get(1, 1), seg.get(1, 2)
+    if tag == "NAD":
+        found = party(seg)
+        return seg.get(1), found.id, found.name
+    if tag == "LOC":
+        return seg.get(1), seg.get(2, 1)
+    if tag == "LIN":
+        return seg.get(3, 1), seg.get(3, 2)
+    if tag == "PIA":
+        return tuple(seg.pairs(2))
+    if tag == "IMD":
+        return (seg.get(3, 4) or seg.get(3, 1),)
+    return (seg.get(1),)  # UNS
 
 BUYER_ROLES = ("BY", "MI")
 SUPPLIER_ROLES = ("SE", "SU")
@@ -65,13 +157,21 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
     commitment = "firm"
     last_tag = ""
     ship_to_seg = None
+    seps = msg.seps
+    cache = _cache(seps)
+    dates, quantities, levels, fields_seen = cache.dates, cache.quantities, cache.levels, cache.fields
+    make = message_segment
 
-    for seg in msg.segments:
-        tag = seg.tag
-        if tag == "BGM":
-            doc.number = seg.get(2, 1) or seg.get(1, 2)
-        elif tag == "DTM":
-            qualifier, day, start, end = date(seg, ref)
+    # The hot tags (QTY, SCC, DTM: three segments per schedule entry) are read once per
+    # distinct raw text and cached across messages; a miss goes the positioned way.
+    for n, raw in enumerate(msg.raw, 1):
+        tag = raw[:3]
+        if tag == "DTM":
+            found_date = dates.get(raw)
+            if found_date is None:
+                found_date = date(make(raw, n, seps), ref)
+                cache.keep(dates, raw, found_date)
+            qualifier, day, start, end = found_date
             if line is None:
                 if qualifier == codes.DTM_ISSUED:
                     doc.issued = day or start
@@ -87,71 +187,20 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
                     cumulative.date = day or start
             elif context == "receipt" and receipt is not None and qualifier in codes.DTM_RECEIPT:
                 receipt.date = day or start
-        elif tag == "RFF":
-            qualifier, value = seg.get(1, 1), seg.get(1, 2)
-            if qualifier == "AIF":
-                doc.previous_number = value
-            elif qualifier == "ON" and line is not None:
-                line.order_number = value
-            elif qualifier in ("AAU", "AAK", "DQ") and receipt is not None:
-                receipt.delivery_note = value
-        elif tag == "NAD":
-            role = seg.get(1)
-            if role in BUYER_ROLES and (role == "BY" or not doc.buyer.id):
-                doc.buyer = party(seg)
-            elif role in SUPPLIER_ROLES:
-                doc.supplier = party(seg)
-            elif role in SHIP_TO_ROLES:
-                found = party(seg)
-                if ship_to_seg is not None and doc.ship_to.id and found.id != doc.ship_to.id:
-                    raise seg.error(
-                        f"a second ship-to party '{found.id}' (the first, '{doc.ship_to.id}', is in segment "
-                        f"{ship_to_seg}); the hub carries one ship-to per call-off: send one message per plant",
-                        2, 1, ref,
-                    )
-                ship_to_seg = seg.number
-                doc.ship_to = Party(id=found.id, name=found.name, plant=found.id)
-                line = None
-        elif tag == "LOC":
-            if seg.get(1) in ("11", "159"):
-                if line is None:
-                    doc.ship_to.unloading_point = doc.ship_to.unloading_point or seg.get(2, 1)
-                else:
-                    line.unloading_point = line.unloading_point or seg.get(2, 1)
-        elif tag == "LIN":
-            line = ScheduleLine()
-            doc.lines.append(line)
-            item = receipt = cumulative = None
-            context = ""
-            commitment = "firm"
-            part, kind = seg.get(3, 1), seg.get(3, 2)
-            if kind in SUPPLIER_PART_TYPES:
-                line.supplier_part = part
-            else:
-                line.buyer_part = part
-        elif tag == "PIA" and line is not None:
-            for e in range(2, len(seg.elements)):
-                part, kind = seg.get(e, 1), seg.get(e, 2)
-                if not part:
-                    continue
-                if kind in SUPPLIER_PART_TYPES:
-                    line.supplier_part = line.supplier_part or part
-                elif kind in BUYER_PART_TYPES:
-                    line.buyer_part = line.buyer_part or part
-        elif tag == "IMD" and line is not None:
-            line.description = line.description or seg.get(3, 4) or seg.get(3, 1)
         elif tag == "QTY":
             if line is None:
                 continue  # summary or header quantities carry no part
-            qualifier = seg.get(1, 1)
-            quantity = number(seg, 1, 2, decimal_mark, ref)
-            unit = seg.get(1, 3)
+            found_qty = quantities.get(raw)
+            if found_qty is None:
+                found_qty = _quantity(raw, seps, decimal_mark) or _quantity_of(make(raw, n, seps), decimal_mark, ref)
+                cache.keep(quantities, raw, found_qty)
+            qualifier, quantity, unit = found_qty
             if qualifier in schedule_qty:
                 item = ScheduleQuantity(quantity=quantity, commitment=commitment)
                 line.schedule.append(item)
                 context = "schedule"
                 if unit:
-                    line.unit = codes.unit_to_rec20(unit)
+                    line.unit = unit
             elif qualifier == codes.QTY_CUMULATIVE_RECEIVED:
                 cumulative = CumulativeQuantity(quantity=quantity)
                 line.cumulative_received = cumulative
@@ -163,16 +212,81 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
             else:
                 context = ""
         elif tag == "SCC":
-            code = seg.get(1)
-            level = codes.SCC_TO_COMMITMENT.get(code)
+            level = levels.get(raw)
             if level is None:
-                raise seg.error(f"'{code}' is not a delivery plan commitment level (1, 2, 3, 4 or 10)", 1, 1, ref)
+                seg = make(raw, n, seps)
+                code = seg.get(1)
+                level = codes.SCC_TO_COMMITMENT.get(code)
+                if level is None:
+                    raise seg.error(f"'{code}' is not a delivery plan commitment level (1, 2, 3, 4 or 10)", 1, 1, ref)
+                cache.keep(levels, raw, level)
             commitment = level
             if last_tag == "QTY" and context == "schedule" and item is not None:
                 item.commitment = level
-        elif tag == "UNS" and seg.get(1) == "S":
-            line = None
-            context = ""
+        elif tag in _READ:
+            fields = fields_seen.get(raw)
+            if fields is None:
+                fields = _fields(make(raw, n, seps))
+                if tag in _REPEATING:
+                    cache.keep(fields_seen, raw, fields)
+            if tag == "BGM":
+                doc.number = fields[0]
+            elif tag == "RFF":
+                qualifier, value = fields
+                if qualifier == "AIF":
+                    doc.previous_number = value
+                elif qualifier == "ON" and line is not None:
+                    line.order_number = value
+                elif qualifier in ("AAU", "AAK", "DQ") and receipt is not None:
+                    receipt.delivery_note = value
+            elif tag == "NAD":
+                role, party_id, name = fields
+                if role in BUYER_ROLES and (role == "BY" or not doc.buyer.id):
+                    doc.buyer = Party(id=party_id, name=name)
+                elif role in SUPPLIER_ROLES:
+                    doc.supplier = Party(id=party_id, name=name)
+                elif role in SHIP_TO_ROLES:
+                    if ship_to_seg is not None and doc.ship_to.id and party_id != doc.ship_to.id:
+                        raise make(raw, n, seps).error(
+                            f"a second ship-to party '{party_id}' (the first, '{doc.ship_to.id}', is in segment "
+                            f"{ship_to_seg}); the hub carries one ship-to per call-off: send one message per plant",
+                            2, 1, ref,
+                        )
+                    ship_to_seg = n
+                    doc.ship_to = Party(id=party_id, name=name, plant=party_id)
+                    line = None
+            elif tag == "LOC":
+                if fields[0] in ("11", "159"):
+                    if line is None:
+                        doc.ship_to.unloading_point = doc.ship_to.unloading_point or fields[1]
+                    else:
+                        line.unloading_point = line.unloading_point or fields[1]
+            elif tag == "LIN":
+                line = ScheduleLine()
+                doc.lines.append(line)
+                item = receipt = cumulative = None
+                context = ""
+                commitment = "firm"
+                part, kind = fields
+                if kind in SUPPLIER_PART_TYPES:
+                    line.supplier_part = part
+                else:
+                    line.buyer_part = part
+            elif tag == "PIA":
+                if line is not None:
+                    for part, kind in fields:
+                        if not part:
+                            continue
+                        if kind in SUPPLIER_PART_TYPES:
+                            line.supplier_part = line.supplier_part or part
+                        elif kind in BUYER_PART_TYPES:
+                            line.buyer_part = line.buyer_part or part
+            elif tag == "IMD":
+                if line is not None:
+                    line.description = line.description or fields[0]
+            elif fields[0] == "S":  # UNS+S: the summary section, after the lines
+                line = None
+                context = ""
         last_tag = tag
 
     _check(doc, msg)

@@ -18,10 +18,10 @@ from hub.formats.edifact.messages.common import (
     assign_part,
     date,
     envelope_ids,
-    header_party,
     missing,
     number,
     part_ids,
+    place_party,
     source,
     write_dtm,
     write_number,
@@ -31,6 +31,7 @@ from hub.formats.edifact.messages.common import (
     write_unt,
 )
 from hub.formats.edifact.syntax import Separators
+from hub.formats.edifact.tokenizer import message_segment
 from hub.formats.errors import Envelope, FormatError
 
 
@@ -49,31 +50,56 @@ def label_range(first: str, last: str, limit: int = 1000) -> list[str]:
     return [first, last]
 
 
-def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
-    """Map one DESADV message to a despatch advice; raises FormatError with positions."""
+def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:  # noqa: C901, PLR0912, PLR0915
+    """Map one DESADV message to a despatch advice; raises FormatError with positions.
+
+    Reads the raw segments: segments it does not use are never split, and the texts
+    that repeat from message to message (dates, parties, quantities, references) are
+    read once per file (``_Seen``).
+    """
     ref = msg.ref
     sender, receiver = envelope_ids(env)
     doc = DespatchAdvice(sender=sender, receiver=receiver, source=source(msg, env))
     line: DespatchLine | None = None
     package: Package | None = None
     header_order = header_call_off = ""
-    for seg in msg.segments:
-        tag = seg.tag
-        if tag == "BGM":
-            doc.number = seg.get(2, 1) or seg.get(1, 2)
-        elif tag == "DTM" and line is None and package is None:
-            qualifier = seg.get(1, 1)
-            if qualifier in ("137", *codes.DTM_DESPATCH, *codes.DTM_ARRIVAL):
-                _, day, start, _end = date(seg, ref)
-                value = day or start
-                if qualifier == "137":
-                    doc.issued = value
-                elif qualifier in codes.DTM_DESPATCH:
-                    doc.ship_date = value
-                elif not doc.arrival_date or qualifier == codes.DTM_ARRIVAL[0]:
-                    doc.arrival_date = value
+    seps = msg.seps
+    seen = _seen(seps)
+    make = message_segment
+    for n, raw in enumerate(msg.raw, 1):
+        tag = raw[:3]
+        if tag == "LIN":
+            seg = make(raw, n, seps)
+            line = DespatchLine()
+            doc.lines.append(line)
+            package = None
+            for part, kind in part_ids(seg, 3):
+                assign_part(line, part, kind)
+        elif tag == "QTY":
+            if line is None:
+                continue
+            found = seen.quantities.get(raw)
+            if found is None:
+                seg = make(raw, n, seps)
+                qualifier = seg.get(1, 1)
+                if qualifier in codes.QTY_DESPATCHED:
+                    unit = seg.get(1, 3)
+                    found = (qualifier, number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else "")
+                else:
+                    found = (qualifier, None, "")
+                seen.keep(seen.quantities, raw, found)
+            qualifier, quantity, unit = found
+            if quantity is not None:
+                line.quantity = quantity
+                if unit:
+                    line.unit = unit
         elif tag == "RFF":
-            qualifier, value = seg.get(1, 1), seg.get(1, 2)
+            found_ref = seen.references.get(raw)
+            if found_ref is None:
+                seg = make(raw, n, seps)
+                found_ref = (seg.get(1, 1), seg.get(1, 2))
+                seen.keep(seen.references, raw, found_ref)
+            qualifier, value = found_ref
             if line is None:
                 if qualifier in codes.RFF_ORDER:
                     header_order = header_order or value
@@ -81,16 +107,21 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                     header_call_off = header_call_off or value
             elif qualifier in codes.RFF_ORDER or (qualifier in codes.RFF_CALL_OFF and not line.order_number):
                 line.order_number = value
-        elif tag == "NAD" and line is None:
-            header_party(doc, seg)
-        elif tag == "TDT":
-            doc.carrier = doc.carrier or seg.get(5, 1) or seg.get(5, 4)
-            doc.transport_id = doc.transport_id or seg.get(8, 1) or seg.get(2, 1)
-        elif tag == "MEA" and line is None and package is None:
-            if seg.get(1) in codes.MEA_WEIGHT_PURPOSES and seg.get(2, 1) in codes.MEA_GROSS_WEIGHT and seg.get(3, 2):
-                value = number(seg, 3, 2, decimal_mark, ref)
-                doc.gross_weight = value * Decimal(codes.WEIGHT_TO_KG.get(seg.get(3, 1) or "KGM", "1"))
+        elif tag == "GIN":
+            seg = make(raw, n, seps)
+            qualifier = seg.get(1)
+            if qualifier in codes.GIN_BATCH and line is not None:
+                if not line.batch:
+                    ids = [i for first, last in seg.pairs(2) for i in label_range(first, last)]
+                    line.batch = ids[0] if ids else ""
+            elif qualifier in codes.GIN_LABEL and package is not None:
+                package.label_ids.extend(i for first, last in seg.pairs(2) for i in label_range(first, last))
+        elif tag == "PIA":
+            if line is not None:
+                for part, kind in part_ids(make(raw, n, seps), 2):
+                    assign_part(line, part, kind)
         elif tag == "PAC":
+            seg = make(raw, n, seps)
             count = seg.get(1)
             if count and not count.isdigit():
                 raise seg.error(f"'{count}' is not a number of packages", 1, None, ref)
@@ -99,29 +130,49 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                 doc.packages.append(package)
             else:
                 package = None  # packing of the item: no consignment package
-        elif tag == "GIN":
-            qualifier = seg.get(1)
-            ids = [i for e in range(2, len(seg.elements)) for i in label_range(seg.get(e, 1), seg.get(e, 2))]
-            if qualifier in codes.GIN_BATCH and line is not None:
-                line.batch = line.batch or (ids[0] if ids else "")
-            elif qualifier in codes.GIN_LABEL and package is not None:
-                package.label_ids.extend(ids)
-        elif tag == "LIN":
-            line = DespatchLine()
-            doc.lines.append(line)
-            package = None
-            for part, kind in part_ids(seg, 3):
-                assign_part(line, part, kind)
-        elif tag == "PIA" and line is not None:
-            for part, kind in part_ids(seg, 2):
-                assign_part(line, part, kind)
-        elif tag == "QTY" and line is not None and seg.get(1, 1) in codes.QTY_DESPATCHED:
-            line.quantity = number(seg, 1, 2, decimal_mark, ref)
-            if seg.get(1, 3):
-                line.unit = codes.unit_to_rec20(seg.get(1, 3))
         elif tag == "CPS":
             line = None
             package = None
+        elif tag == "BGM":
+            seg = make(raw, n, seps)
+            doc.number = seg.get(2, 1) or seg.get(1, 2)
+        elif tag == "DTM":
+            if line is not None or package is not None:
+                continue
+            found_date = seen.dates.get(raw)
+            if found_date is None:
+                seg = make(raw, n, seps)
+                qualifier = seg.get(1, 1)
+                value = None
+                if qualifier in ("137", *codes.DTM_DESPATCH, *codes.DTM_ARRIVAL):
+                    _, day, start, _end = date(seg, ref)
+                    value = day or start
+                found_date = (qualifier, value)
+                seen.keep(seen.dates, raw, found_date)
+            qualifier, value = found_date
+            if qualifier == "137":
+                doc.issued = value
+            elif qualifier in codes.DTM_DESPATCH:
+                doc.ship_date = value
+            elif qualifier in codes.DTM_ARRIVAL and (not doc.arrival_date or qualifier == codes.DTM_ARRIVAL[0]):
+                doc.arrival_date = value
+        elif tag == "NAD":
+            if line is None:
+                found_party = seen.parties.get(raw)
+                if found_party is None:
+                    seg = make(raw, n, seps)
+                    found_party = (seg.get(1), seg.get(2, 1), seg.get(4, 1) or seg.get(3, 1))
+                    seen.keep(seen.parties, raw, found_party)
+                place_party(doc, *found_party)
+        elif tag == "TDT":
+            seg = make(raw, n, seps)
+            doc.carrier = doc.carrier or seg.get(5, 1) or seg.get(5, 4)
+            doc.transport_id = doc.transport_id or seg.get(8, 1) or seg.get(2, 1)
+        elif tag == "MEA" and line is None and package is None:
+            seg = make(raw, n, seps)
+            if seg.get(1) in codes.MEA_WEIGHT_PURPOSES and seg.get(2, 1) in codes.MEA_GROSS_WEIGHT and seg.get(3, 2):
+                value = number(seg, 3, 2, decimal_mark, ref)
+                doc.gross_weight = value * Decimal(codes.WEIGHT_TO_KG.get(seg.get(3, 1) or "KGM", "1"))
     if not doc.number:
         raise missing("BGM document number (C106/1004) is missing", ref, "BGM")
     if not doc.lines:
@@ -132,6 +183,36 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
         if not item.order_number:
             item.order_number = header_order or header_call_off
     return [doc]
+
+
+class _Seen:
+    """What repeating segment texts were read as, for one set of separators (bounded)."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.dates: dict[str, tuple[str, str | None]] = {}
+        self.quantities: dict[str, tuple[str, Decimal | None, str]] = {}
+        self.references: dict[str, tuple[str, str]] = {}
+        self.parties: dict[str, tuple[str, str, str]] = {}
+
+    def keep(self, table: dict, raw: str, value: object) -> None:
+        """Remember ``value`` for ``raw`` (the table is emptied when full)."""
+        if len(table) >= self.LIMIT:
+            table.clear()
+        table[raw] = value
+
+
+_SEEN: dict[Separators, _Seen] = {}
+
+
+def _seen(seps: Separators) -> _Seen:
+    found = _SEEN.get(seps)
+    if found is None:
+        if len(_SEEN) > 16:
+            _SEEN.clear()
+        found = _SEEN[seps] = _Seen()
+    return found
 
 
 def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN") -> list[str]:
