@@ -51,7 +51,7 @@ class MessageReader:
     def open(self, ref: str, type_: str) -> MessageResult:
         """Start a new message (after finishing the open one)."""
         self.finish()
-        self.message = MessageResult(ref=ref, type=type_)
+        self.message = MessageResult(ref=ref, type=type_, interchange=max(len(self.result.envelopes) - 1, 0))
         self.result.messages.append(self.message)
         return self.message
 
