@@ -22,9 +22,6 @@ from lxml import etree
 
 from hub.formats.errors import FormatError, Position
 
-# Bigger inputs go through iterparse so the whole tree is never held at once.
-LARGE_BYTES = 8 * 1024 * 1024
-
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # The cXML DOCTYPE, exactly as cXML.org publishes it: a SYSTEM id on xml.cxml.org, no internal subset.
