@@ -29,6 +29,7 @@ class TransactionSet:
     functional_id: str = ""
     tokens: list[tuple[str, str]] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)
+    plain: bool = False  # the reader saw no component or repetition separator in the set's text
 
     @cached_property
     def segments(self) -> list[Segment]:

@@ -111,6 +111,7 @@ class Reader:
         self.eof = False
         self.decode: _Decoder
         self.unstorable = False  # some decoded text held a NUL (or a lone surrogate)
+        self.plain = True  # see _interchange
 
     def _more(self) -> None:
         """Append the next chunk's text to the buffer (or note the end of the file)."""
@@ -174,6 +175,7 @@ class Reader:
         boundary = re.compile(rf"{re.escape(term)}[\s\x00]*(IEA|ISA)(?={re.escape(seps.element)}|[^A-Za-z0-9\s])")
         self.buf = self.buf[body_start - 1 :]  # from the ISA's terminator: an IEA may follow at once
         self.number = isa_number + 1  # the number of the next segment
+        self.plain = True  # no component or repetition separator met in this interchange's body yet
         counts: dict[tuple[str, str], int] = {}
         end = -1
         while end < 0:
@@ -217,10 +219,17 @@ class Reader:
 
     def _sets(self, walker: Walker, text: str, index: int, counts: dict[tuple[str, str], int]) -> Iterator[MessageResult]:
         """Tokenize complete segments, walk them, and map the sets they complete."""
-        found = tokens(text, walker.seps, self.number)
+        seps = walker.seps
+        if self.plain and (seps.component in text or (seps.repetition and seps.repetition in text)):
+            self.plain = False  # from here on, mappings look at each segment (see common.Values)
+        found = tokens(text, seps, self.number)
         if found:
             self.number = found[-1][0] + 1
-            yield from self._mapped(walker.feed(found), walker.envelope, index, counts)
+            sets = walker.feed(found)
+            if self.plain:
+                for ts in sets:
+                    ts.plain = True
+            yield from self._mapped(sets, walker.envelope, index, counts)
 
     def _mapped(self, sets: list[TransactionSet], env: Envelope, index: int, counts: dict[tuple[str, str], int]) -> Iterator[MessageResult]:
         for ts in sets:

@@ -20,7 +20,7 @@ Element = str | list[str]
 SegmentOut = list[Element]  # [tag, element1, element2, ...]
 
 
-def number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
+def number_of(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
     """Read a numeric (R/N) element as a Decimal; a positioned error when it is not a number."""
     raw = seg.get(e, c).strip()
     try:
@@ -31,6 +31,8 @@ def number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
         raise seg.error(f"'{raw}' is not a number", e, c if seg.seps.component in seg.element(e) else None, ref)
     return value
 
+
+number = number_of  # the name the mappings use
 
 def optional_number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal | None:
     """Like ``number`` but None for an empty element."""
@@ -74,6 +76,84 @@ def apply_party(doc: Any, seg: Segment) -> None:
             doc.buyer = found
     elif role in codes.X12_SUPPLIER_ROLES and (role in ("SU", "SE") or not doc.supplier.id):
         doc.supplier = found
+
+
+class Values:
+    """A transaction set's segments as plain value lists, read fast; errors still name their element.
+
+    ``rows`` holds one list per segment (ST = row 1) with ``values[e]`` what
+    ``Segment.get(e)`` gives (first repetition, first component) and ``values[0]`` the
+    tag: a segment without component or repetition separators is one ``str.split``, the
+    rest go through ``Segment``. Numbers and dates
+    are converted through per-process caches (a schedule repeats the same few hundred
+    quantities and dates), and a value that does not convert is handed to the
+    ``Segment``-based helper (``number``, ``date``), which words the positioned error.
+    """
+
+    def __init__(self, ts: TransactionSet) -> None:
+        self.ts = ts
+        self.ref = ts.ref
+        seps = ts.seps
+        elem, comp, rep = seps.element, seps.component, seps.repetition
+        tokens = ts.tokens
+        if ts.plain:  # no component or repetition separator anywhere in the set: one split each
+            self.rows = [raw.split(elem) for _, raw in tokens]
+            return
+        rows: list[list[str]] = []
+        for number, (tag, raw) in enumerate(tokens, 1):
+            if comp in raw or (rep and rep in raw):
+                seg = Segment(number, tag, raw, seps)
+                rows.append([seg.get(e) for e in range(len(seg.elements))])
+            else:
+                rows.append(raw.split(elem))
+        self.rows = rows
+
+    def segment(self, number: int) -> Segment:
+        """The ``Segment`` of row ``number`` (1-based, ST = 1), for errors and rare segments."""
+        tag, raw = self.ts.tokens[number - 1]
+        return Segment(number, tag, raw, self.ts.seps)
+
+    def number(self, number: int, values: list[str], e: int) -> Decimal:
+        """Element ``e`` as a Decimal; the positioned error of ``common.number`` when it is none."""
+        raw = values[e] if e < len(values) else ""
+        found = _NUMBERS.get(raw)
+        if found is None:
+            try:
+                found = Decimal(raw.strip())
+            except InvalidOperation:
+                found = None
+            if found is None or not found.is_finite():
+                return number_of(self.segment(number), e, self.ref)  # raises the positioned error
+            if len(_NUMBERS) < _CACHED:
+                _NUMBERS[raw] = found
+        return found
+
+    def optional_number(self, number: int, values: list[str], e: int) -> Decimal | None:
+        """Like ``number`` but None for an empty element."""
+        raw = values[e] if e < len(values) else ""
+        return self.number(number, values, e) if raw.strip() else None
+
+    def date(self, number: int, values: list[str], e: int) -> str | None:
+        """Element ``e`` as an ISO date, None when empty; the positioned error of ``common.date`` when bad."""
+        raw = values[e] if e < len(values) else ""
+        found = _DATES.get(raw)
+        if found is None:
+            found = date(self.segment(number), e, self.ref)
+            if found is None:
+                return None
+            if len(_DATES) < _CACHED:
+                _DATES[raw] = found
+        return found
+
+
+_CACHED = 20_000  # values kept per cache: enough for the repeats, bounded for any file
+_NUMBERS: dict[str, Decimal] = {}
+_DATES: dict[str, str] = {}
+
+
+def value(values: list[str], e: int) -> str:
+    """Element ``e`` of a value list, stripped; '' when absent."""
+    return values[e].strip() if e < len(values) else ""
 
 
 def product_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
