@@ -72,6 +72,8 @@ from hub.formats.vda.common import (
     receipt_and_cumulative,
     split_texts,
     texts,
+    vda_date,
+    vda_time,
 )
 from hub.formats.vda.records import Record
 
@@ -155,7 +157,7 @@ class CallOffReader(MessageReader):
         for slot in self.slots:
             rec = slot.rec
             try:
-                kind, day, start, end = codes.vda_date(rec.raw(slot.date))
+                kind, day, start, end = vda_date(rec.raw(slot.date))
             except ValueError as exc:
                 raise rec.error(str(exc), slot.date) from None
             if kind == "end":
@@ -188,7 +190,7 @@ class CallOffReader(MessageReader):
         if slot.time is None:
             return None
         try:
-            return codes.vda_time(rec.raw(slot.time)) or "00:00"
+            return vda_time(rec.raw(slot.time)) or "00:00"
         except ValueError as exc:
             raise rec.error(str(exc), slot.time) from None
 

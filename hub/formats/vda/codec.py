@@ -149,7 +149,7 @@ class VdaCodec:
         its message (or of the file, for a header or trailer).
         """
         after = self._record(result, current, number, text)
-        bad = first_unstorable(text)
+        bad = first_unstorable(text) if "\x00" in text else -1  # ISO-8859-1 text holds no surrogates
         if bad >= 0:
             error = FormatError(
                 "the record holds a NUL character, which cannot be stored; remove it and send the file again",

@@ -56,6 +56,7 @@ class Layout:
     title: str
     fields: list[Field]
     by_name: dict[str, Field] = field(init=False, repr=False)
+    spans: dict[str, tuple[int, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         head = [Field("type", 1, 3, "N"), Field("version", 4, 2, "N")]
@@ -70,6 +71,8 @@ class Layout:
         if column != RECORD_LENGTH + 1:
             raise ValueError(f"layout {self.type}: fields end at column {column - 1}, not {RECORD_LENGTH}")
         self.by_name = {f.name: f for f in self.fields if not f.name.startswith("blank")}
+        # 0-based slice bounds by field name: reading a field is one dict lookup and one slice
+        self.spans = {f.name: (f.start - 1, f.end - 1) for f in self.by_name.values()}
 
 
 def layout(type_: str, version: str, title: str, *rows: tuple[str, int, int, str]) -> Layout:
@@ -98,8 +101,8 @@ class Record:
 
     def raw(self, name: str) -> str:
         """The field's characters exactly as written."""
-        f = self.layout.by_name[name]
-        return self.text[f.start - 1 : f.end - 1]
+        start, end = self.layout.spans[name]
+        return self.text[start:end]
 
     def error(self, text: str, name: str | None = None, *, code: str = "syntax") -> FormatError:
         """A FormatError positioned at this record (and at ``name``'s column when given)."""
@@ -165,9 +168,12 @@ def iter_records(chunks: Iterable[str], warnings: list[str]) -> Iterator[tuple[i
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         parts = text.split("\n")
         for part in parts[:-1]:
-            yield from _line_records(number, line + part, done, beyond, blank_head, warnings)
+            if line or done or len(part) != RECORD_LENGTH:
+                yield from _line_records(number, line + part, done, beyond, blank_head, warnings)
+                line, done, beyond, blank_head = "", 0, False, False
+            elif part.strip():  # the usual line: one record (blank lines are dropped)
+                yield number, part
             number += 1
-            line, done, beyond, blank_head = "", 0, False, False
         line += parts[-1]
         if len(line) > _LONG:
             # A long line without breaks: cut it as it comes, keeping the last record for the end.
