@@ -202,6 +202,9 @@ class CallOffReader(MessageReader):
         return "forecast"
 
 
+_SLOTS = tuple((f"slot{n}_date", f"slot{n}_qty") for n in range(1, 9))  # field names of a 513/514 slot
+
+
 class Reader4905(CallOffReader):
     """Reads the records of one VDA 4905 transmission (512 to 518)."""
 
@@ -225,9 +228,9 @@ class Reader4905(CallOffReader):
             read_date(rec, "receipt_despatch_date")
             line.last_receipts = [receipt] if receipt else []
             line.cumulative_received = total
-            self.slots += [_Slot(rec, f"slot{n}_date", f"slot{n}_qty") for n in range(1, 6)]
+            self.slots += [_Slot(rec, d, q) for d, q in _SLOTS[:5]]
         elif rec.type == "514":
-            self.slots += [_Slot(rec, f"slot{n}_date", f"slot{n}_qty") for n in range(1, 9)]
+            self.slots += [_Slot(rec, d, q) for d, q in _SLOTS]
         elif rec.type == "515":
             self.production_to = read_horizon(rec, "production_to")
             self.material_to = read_horizon(rec, "material_to")
