@@ -161,3 +161,12 @@ def test_round_trip_any_document(st_docs):
 def test_field_specs_cover_every_dataclass_field():
     for cls in [*canonical.DOCUMENT_TYPES.values(), *model.nested_classes()]:
         assert [s.attr for s in model.fields_of(cls)] == [f.name for f in dataclasses.fields(cls)]
+
+
+def test_a_nul_is_refused_with_its_line_never_stored():
+    for nul in (b"&#0;", b"\x00"):
+        data = SAMPLE.encode().replace(b"<number>", b"<number>X" + nul, 1)
+        result = CODEC.parse(data)
+        assert not result.documents
+        (error,) = result.all_errors
+        assert error.position.line == _line(SAMPLE, "<number>") and "not well-formed" in error.text
