@@ -17,6 +17,7 @@ customer/supplier pair (and, for 4913, the same issue date, which is the 711 dat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections import Counter
@@ -165,14 +166,7 @@ class VdaCodec:
         """Read record ``number``; returns the transmission open after it."""
         rtype = text[:3]
         layout = L.LAYOUTS.get(rtype)
-
-        def fail(message: str, column: int | None = 1, *, code: str = "syntax") -> None:
-            error = FormatError(message, RecordPosition(segment=number, tag=rtype.strip(), column=column), code=code)
-            if current is not None:
-                current.reader.fail(error)
-            else:
-                result.errors.append(error)
-
+        fail = functools.partial(_fail, result, current, number, rtype)
         if not text[3:5].isdigit() and (layout is not None or rtype in L.UNKNOWN_LAYOUT):
             fail(f"'{text[3:5]}' is not a record version (2 digits)", 4)
         if layout is None:
@@ -310,6 +304,17 @@ class VdaCodec:
                 directions=["parse", "render"], documents=["despatch_advice"],
             ),
         ]  # fmt: skip
+
+
+def _fail(  # noqa: PLR0913 - the record's context, bound once per record
+    result: ParseResult, current: _Transmission | None, number: int, rtype: str, message: str, column: int | None = 1, *, code: str = "syntax"
+) -> None:
+    """Report a fault of record ``number``: to the open message, else to the file."""
+    error = FormatError(message, RecordPosition(segment=number, tag=rtype.strip(), column=column), code=code)
+    if current is not None:
+        current.reader.fail(error)
+    else:
+        result.errors.append(error)
 
 
 def _complete(sink: ParseResult, current: _Transmission | None) -> Iterator[MessageResult]:

@@ -111,16 +111,17 @@ class Record:
 
     def text_of(self, name: str) -> str:
         """An alphanumeric field: left-justified, so trailing blanks go; inner blanks stay."""
-        return self.raw(name).rstrip()
+        start, end = self.layout.spans[name]
+        return self.text[start:end].rstrip()
 
     def int_of(self, name: str) -> int:
         """A numeric field as an int: blank means 0; anything but digits is a positioned error."""
-        raw = self.raw(name)
-        text = raw.strip()
+        start, end = self.layout.spans[name]
+        text = self.text[start:end].strip()
         if not text:
             return 0
         if not text.isdigit() or not text.isascii():
-            raise self.error(f"'{raw}' is not a number", name)
+            raise self.error(f"'{self.raw(name)}' is not a number", name)
         return int(text)
 
     def decimal_of(self, name: str, places: int = 0) -> Decimal:
