@@ -15,6 +15,7 @@ terminator, so a boundary never straddles two chunks unseen.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from hub.formats.x12 import syntax
 from hub.formats.x12.envelope import TransactionSet, Walker
 from hub.formats.x12.messages import MAPPERS
 from hub.formats.x12.syntax import Separators
-from hub.formats.x12.tokenizer import Segment, tokens
+from hub.formats.x12.tokenizer import Segment, cut
 
 if TYPE_CHECKING:
     from hub.formats.errors import Envelope, MessageStream
@@ -222,10 +223,10 @@ class Reader:
         seps = walker.seps
         if self.plain and (seps.component in text or (seps.repetition and seps.repetition in text)):
             self.plain = False  # from here on, mappings look at each segment (see common.Values)
-        found = tokens(text, seps, self.number)
-        if found:
-            self.number = found[-1][0] + 1
-            sets = walker.feed(found)
+        tags, raws = cut(text, seps)
+        if raws:
+            first, self.number = self.number, self.number + len(raws)
+            sets = walker.feed(zip(itertools.count(first), tags, raws))
             if self.plain:
                 for ts in sets:
                     ts.plain = True

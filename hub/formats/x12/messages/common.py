@@ -59,15 +59,17 @@ def date(seg: Segment, e: int, ref: str, time_e: int | None = None) -> str | Non
     return day
 
 
-def party(seg: Segment) -> Party:
-    """Read an N1 segment: N104 id (N103 qualifier), N102 name."""
-    return Party(id=seg.get(4).strip(), name=seg.get(2).strip())
+def party(seg: Segment | list[str]) -> Party:
+    """Read an N1 segment (or its value list): N104 id (N103 qualifier), N102 name."""
+    values = values_of(seg)
+    return Party(id=value(values, 4), name=value(values, 2))
 
 
-def apply_party(doc: Any, seg: Segment) -> None:
-    """Put the party of an N1 segment in the document's buyer, supplier or ship-to slot."""
-    role = seg.get(1)
-    found = party(seg)
+def apply_party(doc: Any, seg: Segment | list[str]) -> None:
+    """Put the party of an N1 segment (or its value list) in the document's buyer, supplier or ship-to slot."""
+    values = values_of(seg)
+    role = values[1] if len(values) > 1 else ""
+    found = party(values)
     if role in codes.X12_SHIP_TO_ROLES:
         if role == "ST" or not doc.ship_to.id:
             doc.ship_to = Party(id=found.id, name=found.name, plant=found.id, unloading_point=doc.ship_to.unloading_point)
@@ -76,6 +78,13 @@ def apply_party(doc: Any, seg: Segment) -> None:
             doc.buyer = found
     elif role in codes.X12_SUPPLIER_ROLES and (role in ("SU", "SE") or not doc.supplier.id):
         doc.supplier = found
+
+
+def values_of(seg: Segment | list[str]) -> list[str]:
+    """The value list of a segment (what ``Segment.get(e)`` gives per element); a value list as it is."""
+    if isinstance(seg, list):
+        return seg
+    return [seg.get(e) for e in range(len(seg.elements))]
 
 
 class Values:
@@ -116,7 +125,7 @@ class Values:
     def number(self, number: int, values: list[str], e: int) -> Decimal:
         """Element ``e`` as a Decimal; the positioned error of ``common.number`` when it is none."""
         raw = values[e] if e < len(values) else ""
-        found = _NUMBERS.get(raw)
+        found = NUMBERS.get(raw)
         if found is None:
             try:
                 found = Decimal(raw.strip())
@@ -124,8 +133,8 @@ class Values:
                 found = None
             if found is None or not found.is_finite():
                 return number_of(self.segment(number), e, self.ref)  # raises the positioned error
-            if len(_NUMBERS) < _CACHED:
-                _NUMBERS[raw] = found
+            if len(NUMBERS) < _CACHED:
+                NUMBERS[raw] = found
         return found
 
     def optional_number(self, number: int, values: list[str], e: int) -> Decimal | None:
@@ -136,19 +145,19 @@ class Values:
     def date(self, number: int, values: list[str], e: int) -> str | None:
         """Element ``e`` as an ISO date, None when empty; the positioned error of ``common.date`` when bad."""
         raw = values[e] if e < len(values) else ""
-        found = _DATES.get(raw)
+        found = DATES.get(raw)
         if found is None:
             found = date(self.segment(number), e, self.ref)
             if found is None:
                 return None
-            if len(_DATES) < _CACHED:
-                _DATES[raw] = found
+            if len(DATES) < _CACHED:
+                DATES[raw] = found
         return found
 
 
 _CACHED = 20_000  # values kept per cache: enough for the repeats, bounded for any file
-_NUMBERS: dict[str, Decimal] = {}
-_DATES: dict[str, str] = {}
+NUMBERS: dict[str, Decimal] = {}  # element as sent -> its value (mappings read these inline in hot loops)
+DATES: dict[str, str] = {}  # element as sent (CCYYMMDD) -> ISO date
 
 
 def value(values: list[str], e: int) -> str:
@@ -156,13 +165,14 @@ def value(values: list[str], e: int) -> str:
     return values[e].strip() if e < len(values) else ""
 
 
-def product_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
-    """The (qualifier, id) pairs of a LIN/PO1/... segment from element ``first`` on."""
+def product_ids(seg: Segment | list[str], first: int) -> list[tuple[str, str]]:
+    """The (qualifier, id) pairs of a LIN/PO1/... segment (or its value list) from element ``first`` on."""
+    values = values_of(seg)
     pairs = []
-    for e in range(first, len(seg.elements) - 1, 2):
-        qualifier, value = seg.get(e).strip(), seg.get(e + 1).strip()
-        if value:
-            pairs.append((qualifier, value))
+    for e in range(first, len(values) - 1, 2):
+        qualifier, found = values[e].strip(), values[e + 1].strip()
+        if found:
+            pairs.append((qualifier, found))
     return pairs
 
 

@@ -16,6 +16,8 @@ from hub.formats.canonical import CumulativeQuantity, DeliverySchedule, Document
 from hub.formats.errors import Envelope, FormatError
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
+    DATES,
+    NUMBERS,
     SegmentOut,
     Values,
     apply_party,
@@ -86,12 +88,23 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noq
     quantities = "A"  # BFR05/BSS11: A actual discrete, C cumulative
     jits = 0
     units = _UNITS
+    numbers, dates = NUMBERS, DATES
     for number, values in enumerate(v.rows, 1):
         tag = values[0]
         if tag == "FST":
             if line is None:
                 continue
-            fst = _fst(v, number, values)
+            # The bulk of a schedule: a day's quantity with known qualifier and date, read
+            # inline through the caches; anything else (a time, a period, a value that does
+            # not convert) goes through _fst, which also words the errors.
+            n = len(values)
+            quantity = numbers.get(values[1]) if n > 1 else None
+            commitment = _COMMITMENTS.get(values[2].strip()) if n > 2 else None
+            first = dates.get(values[4]) if n > 4 else None
+            if quantity is None or commitment is None or first is None or values[3].strip() not in ("D", "") or (n > 7 and values[7].strip()):
+                fst = _fst(v, number, values)
+            else:
+                fst = ScheduleQuantity(quantity=quantity, commitment=commitment, date=first)
             line.schedule.append(fst)
             receipt = None
             jits = 0
@@ -106,9 +119,9 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noq
             quantities = value(values, 11)
         elif tag == "N1":
             if line is None:
-                apply_party(doc, v.segment(number))
+                apply_party(doc, values)
         elif tag == "LIN":
-            found = parts(product_ids(v.segment(number), 2))
+            found = parts(product_ids(values, 2))
             line = ScheduleLine(buyer_part=found["buyer_part"], supplier_part=found["supplier_part"], order_number=found["order_number"])
             doc.lines.append(line)
             receipt = fst = None

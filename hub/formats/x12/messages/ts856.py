@@ -81,7 +81,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
                 doc.arrival_date = date(v.segment(number), 2, ref, 3)
         elif tag == "N1":
             if level in ("S", ""):
-                apply_party(doc, v.segment(number))
+                apply_party(doc, values)
         elif tag == "TD1":
             if pack is not None:
                 pack.type = value(values, 1)
@@ -117,7 +117,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             if value(values, 1) in LABEL_QUALIFIERS and value(values, 2):
                 pack.label_ids.append(value(values, 2))
         elif tag == "LIN":
-            found = parts(product_ids(v.segment(number), 2))
+            found = parts(product_ids(values, 2))
             line = DespatchLine(
                 buyer_part=found["buyer_part"],
                 supplier_part=found["supplier_part"],
