@@ -200,7 +200,10 @@ def root_info(head: bytes) -> tuple[str, str, str] | None:
             io.BytesIO(clean), events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
         )
         for _event, element in events:
-            qname = etree.QName(element)
+            try:
+                qname = etree.QName(element)
+            except ValueError:  # recover mode hands back broken names ('urn:'): no root to speak of
+                return None
             return qname.namespace or "", qname.localname, cxml_version
     except etree.XMLSyntaxError:
         return None
