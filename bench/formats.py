@@ -146,7 +146,10 @@ def main() -> int:
     parser.add_argument("--pydifact-runs", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="also translate a ~200 MB DELFOR (peak memory)")
     parser.add_argument("--quick", action="store_true", help="1,000 messages, one run (a smoke test)")
+    parser.add_argument("--x12-vda", action="store_true", help="only the X12, VDA and CSV shapes (formats_x12_vda.txt)")
     args = parser.parse_args()
+    if args.x12_vda:
+        return x12_vda_main(args)
     if args.quick:
         args.messages, args.runs = 1_000, 1
     TMP.mkdir(parents=True, exist_ok=True)
@@ -354,6 +357,238 @@ def _pydifact_version() -> str:
         return version("pydifact")
     except Exception:  # noqa: BLE001
         return "?"
+
+
+
+# --------------------------------------------------------------------------- X12, VDA and CSV shapes
+# The codecs' own streaming parse (``registry.stream``: the path ingest and translate
+# share) on each shape a valid file of a family comes in, against a tokenizing floor of
+# the same shape. ``python bench/formats.py --x12-vda`` writes bench/results/formats_x12_vda.txt.
+
+# Iterate the codec's MessageStream over the file, as ingest does: documents built, not serialised.
+X12_VDA_PARSE = """
+import sys, time
+from hub.formats import registry
+start = time.process_time()
+with open(sys.argv[1], "rb") as fh:
+    _, stream = registry.stream(fh, sys.argv[2])
+    documents = sum(len(m.documents) for m in stream if m.ok)
+    assert not stream.errors, [str(e) for e in stream.errors[:3]]
+print(time.process_time() - start, documents)
+"""
+
+# X12 floor of any shape: read, decode (cp037 for EBCDIC), drop line breaks (layout), split at
+# the ISA's terminator, strip, split every element.
+X12_SHAPE_FLOOR = """
+import sys, time
+start = time.process_time()
+data = open(sys.argv[1], "rb").read()
+text = data.decode("cp037" if data[:3] == b"\\xc9\\xe2\\xc1" else "latin-1")
+text = text.replace("\\r", "").replace("\\n", "")
+at = text.find("ISA")
+element, terminator = text[at + 3], text[at + 105]
+segments = [s.strip().split(element) for s in text.split(terminator)]
+print(time.process_time() - start, len(segments))
+"""
+
+# VDA floor of any shape: read, decode, cut into 128-column records (at line breaks or by
+# length), slice every field of every record's layout.
+VDA_SHAPE_FLOOR = """
+import sys, time
+from hub.formats.vda.layouts import LAYOUTS
+start = time.process_time()
+cuts = {t: [(f.start - 1, f.end - 1) for f in lay.fields] for t, lay in LAYOUTS.items()}
+text = open(sys.argv[1], encoding="latin-1", newline="").read()
+if "\\n" in text:
+    records = [r for r in text.replace("\\r\\n", "\\n").split("\\n") if r]
+else:
+    records = [text[i : i + 128] for i in range(0, len(text), 128)]
+fields = [[r[a:b] for a, b in cuts[r[:3]]] for r in records]
+print(time.process_time() - start, len(fields))
+"""
+
+# The same floors read chunk by chunk (1 MB, cut after the last terminator / line), nothing kept:
+# what a streaming tokenizer costs without the garbage collector walking millions of live lists.
+X12_STREAM_FLOOR = """
+import sys, time
+start = time.process_time()
+fh = open(sys.argv[1], "rb")
+head = fh.read(1 << 20)
+ebcdic = head[:3] == b"\\xc9\\xe2\\xc1"
+first = head.decode("cp037" if ebcdic else "latin-1").replace("\\r", "").replace("\\n", "")
+at = first.find("ISA")
+element, terminator = first[at + 3], first[at + 105]
+rest, count, block = "", 0, head
+while block:
+    text = rest + block.decode("cp037" if ebcdic else "latin-1").replace("\\r", "").replace("\\n", "")
+    cut = text.rfind(terminator) + 1
+    rest = text[cut:]
+    count += len([s.strip().split(element) for s in text[:cut].split(terminator)])
+    block = fh.read(1 << 20)
+print(time.process_time() - start, count)
+"""
+
+VDA_STREAM_FLOOR = """
+import sys, time
+from hub.formats.vda.layouts import LAYOUTS
+start = time.process_time()
+cuts = {t: [(f.start - 1, f.end - 1) for f in lay.fields] for t, lay in LAYOUTS.items()}
+fh = open(sys.argv[1], "rb")
+rest, count = "", 0
+while block := fh.read(1 << 20):
+    text = rest + block.decode("latin-1")
+    if "\\n" in text:
+        cut = text.rfind("\\n") + 1
+        records = [r for r in text[:cut].replace("\\r\\n", "\\n").split("\\n") if r]
+    else:
+        cut = len(text) // 128 * 128
+        records = [text[i : i + 128] for i in range(0, cut, 128)]
+    rest = text[cut:]
+    count += len([[r[a:b] for a, b in cuts[r[:3]]] for r in records])
+print(time.process_time() - start, count)
+"""
+
+STREAM_FLOORS = {"x12": X12_STREAM_FLOOR, "vda": VDA_STREAM_FLOOR}
+
+CSV_FLOOR = """
+import csv, io, sys, time
+start = time.process_time()
+text = open(sys.argv[1], encoding="utf-8-sig").read()
+rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+print(time.process_time() - start, len(rows))
+"""
+
+
+def work(cmd: list[str], runs: int) -> dict:
+    """Best of ``runs``: the CPU seconds the script itself reports (imports and start-up left out), and peak RSS."""
+    results = []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+            proc = subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%M", *cmd], cwd=ROOT, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"{' '.join(cmd[:3])} failed: {proc.stderr[-500:]}")
+            results.append((float(proc.stdout.split()[0]), int(tf.read().split()[-1]) / 1024))
+    return {"cpu": min(r[0] for r in results), "mb": max(r[1] for r in results)}
+
+
+def _x12_shapes(path: Path) -> dict[str, tuple[Path, str]]:
+    """The shapes of one X12 file: as written (a segment per line), flat, CRLF, 80 columns, EBCDIC."""
+    text = path.read_bytes().decode("latin-1")
+    flat = text.replace("\n", "")
+    variants = {
+        "one segment per line": text,
+        "no line breaks": flat,
+        "CRLF": text.replace("\n", "\r\n"),
+        "80-column wrapped": "\n".join(flat[i : i + 80] for i in range(0, len(flat), 80)) + "\n",
+    }
+    out = {}
+    for label, body in variants.items():
+        target = path.with_name(f"{path.stem}-{label.split()[0].lower()}{path.suffix}")
+        if not target.exists():
+            target.write_bytes(body.encode("latin-1"))
+        out[label] = (target, "x12")
+    return out
+
+
+def _x12_interchanges(fmt: str, interchanges: int, per: int) -> Path:
+    """Several interchanges in one file (``interchanges`` generated files of ``per`` sets, concatenated)."""
+    target = TMP / f"{fmt}-{interchanges}x{per}.dat"
+    if not target.exists():
+        with target.open("wb") as out:
+            for seed in range(1, interchanges + 1):
+                part = TMP / f"{fmt}-{per}-seed{seed}.dat"
+                if not part.exists():
+                    subprocess.run(
+                        [PY, "manage.py", "generate_sample", "--format", fmt, "--messages", str(per), "--seed", str(seed), "--output", str(part)],
+                        cwd=ROOT,
+                        check=True,
+                    )
+                out.write(part.read_bytes())
+                part.unlink()
+    return target
+
+
+def x12_vda_shapes(size: int) -> list[tuple[str, Path, str, str]]:
+    """(label, file, codec, floor script) for every X12, VDA and CSV shape, each about ``size`` bytes."""
+    rows: list[tuple[str, Path, str, str]] = []
+    for fmt, label in (("x12-830", "X12 830"), ("x12-856", "X12 856")):
+        n = messages_for(fmt, size)
+        path = TMP / f"{fmt}-{n}.dat"
+        generate(fmt, n, path)
+        shapes = _x12_shapes(path)
+        if fmt == "x12-856":
+            shapes = {k: v for k, v in shapes.items() if k in ("one segment per line", "no line breaks")}
+        rows += [(f"{label}, {shape}", file, codec, X12_SHAPE_FLOOR) for shape, (file, codec) in shapes.items()]
+        if fmt == "x12-830":
+            ebcdic = path.with_name(f"{path.stem}-ebcdic{path.suffix}")
+            if not ebcdic.exists():
+                ebcdic.write_bytes(path.read_bytes().decode("latin-1").replace("~\n", "\x85").encode("cp037"))
+            rows.append((f"{label}, EBCDIC (cp037, NEL terminator)", ebcdic, "x12", X12_SHAPE_FLOOR))
+            rows.append((f"{label}, 50 interchanges", _x12_interchanges(fmt, 50, max(1, n // 50)), "x12", X12_SHAPE_FLOOR))
+    for fmt, label in (("vda-4905", "VDA 4905"), ("vda-4913", "VDA 4913")):
+        n = messages_for(fmt, size)
+        path = TMP / f"{fmt}-{n}.dat"
+        generate(fmt, n, path)
+        rows.append((f"{label}, CRLF records", path, "vda", VDA_SHAPE_FLOOR))
+        if fmt == "vda-4905":
+            flat = path.with_name(f"{path.stem}-flat{path.suffix}")
+            if not flat.exists():
+                flat.write_bytes(path.read_bytes().replace(b"\r\n", b""))
+            rows.append((f"{label}, no line breaks", flat, "vda", VDA_SHAPE_FLOOR))
+    n = messages_for("csv", size // 4)
+    path = TMP / f"csv-{n}.csv"
+    generate("csv", n, path)
+    rows.append(("CSV delivery schedules (read whole, by design)", path, "csv", CSV_FLOOR))
+    return rows
+
+
+def x12_vda_main(args: argparse.Namespace) -> int:
+    """Benchmark every X12, VDA and CSV shape; write bench/results/formats_x12_vda.txt."""
+    TMP.mkdir(parents=True, exist_ok=True)
+    size = 1_000_000 if args.quick else 10_000_000
+    lines = [
+        f"formats benchmark (X12, VDA, CSV shapes), {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"machine: {platform.node()}, nproc {os.cpu_count()}, Python {platform.python_version()} ({platform.machine()}), load {os.getloadavg()[0]:.2f}",
+        "parse = registry.stream(file) iterated to the end, documents built (the path ingest and translate share);",
+        "floor = read + decode + cut into segments/records + split every element / slice every field, whole file in memory;",
+        f"times = CPU seconds of the work itself (interpreter start and imports left out), best of {args.runs} runs;",
+        "peak = max RSS of the process. Target: parse within 1.5x its floor.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    report: list[str] = []
+    for label, path, codec, floor_code in x12_vda_shapes(size):
+        parse = work([PY, "-c", X12_VDA_PARSE, str(path), codec], args.runs)
+        floor = work([PY, "-c", floor_code, str(path)], args.runs)
+        ratio = parse["cpu"] / floor["cpu"]
+        mb = path.stat().st_size / 1e6
+        rows = [
+            f"{label}: {path.name}, {mb:.1f} MB",
+            f"  parse {parse['cpu']:.2f} s ({mb / parse['cpu']:.1f} MB/s), peak {parse['mb']:.0f} MB"
+            f" | floor {floor['cpu']:.2f} s, peak {floor['mb']:.0f} MB"
+            f" | parse/floor {ratio:.2f}x {'(within 1.5x)' if ratio <= 1.5 else '(OVER 1.5x)'}",
+        ]
+        if codec in STREAM_FLOORS:
+            chunked = work([PY, "-c", STREAM_FLOORS[codec], str(path)], args.runs)
+            rows.append(f"  chunked floor {chunked['cpu']:.2f} s, peak {chunked['mb']:.0f} MB | parse/chunked floor {parse['cpu'] / chunked['cpu']:.2f}x")
+        report += rows
+        print("\n".join(rows), flush=True)
+    if args.big:
+        # Bounded memory: ten copies of a 10 MB file in one (ten interchanges / transmissions, ~100 MB).
+        for label, name, codec in (("X12 830", "x12-830", "x12"), ("VDA 4905", "vda-4905", "vda")):
+            one = TMP / f"{name}-{messages_for(name, size)}.dat"
+            big = TMP / f"{name}-big.dat"
+            if not big.exists():
+                with big.open("wb") as out:
+                    for _ in range(10):
+                        out.write(one.read_bytes())
+            parse = work([PY, "-c", X12_VDA_PARSE, str(big), codec], 1)
+            rows = [f"{label} big file: {big.name}, {big.stat().st_size / 1e6:.0f} MB: parse {parse['cpu']:.2f} s, peak {parse['mb']:.0f} MB"]
+            report += rows
+            print("\n".join(rows), flush=True)
+    if not args.quick:
+        (RESULTS / "formats_x12_vda.txt").write_text("\n".join(lines + report) + "\n")
+    return 0
 
 
 if __name__ == "__main__":

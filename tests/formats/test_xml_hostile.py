@@ -108,8 +108,7 @@ def test_huge_depth_is_refused():
     assert error.code == "forbidden" and "deeper" in error.text
 
 
-def test_huge_depth_is_refused_on_the_streaming_path_too(monkeypatch):
-    monkeypatch.setattr(safe, "LARGE_BYTES", 10)
+def test_huge_depth_is_refused_on_the_streaming_path_too():
     depth = 10_000
     data = b'<documents xmlns="urn:supplierhub:canonical:1">' + b"<a>" * depth + b"</a>" * depth + b"</documents>"
     assert _only_error(data).code == "forbidden"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -120,18 +121,30 @@ def test_empty_strings_with_non_empty_defaults_survive():
     assert again == [doc]
 
 
-def test_large_files_stream_through_iterparse(monkeypatch):
-    monkeypatch.setattr(safe, "LARGE_BYTES", 100)
+def test_documents_stream_one_by_one_and_a_bad_one_is_refused_alone():
     docs = [
         DeliverySchedule(number=f"CO-{i}", lines=[ScheduleLine(buyer_part="P", schedule=[ScheduleQuantity(Decimal(i))])]) for i in range(50)
     ]
-    result = CODEC.parse(hubxml.render(docs))
-    assert result.documents == docs
+    assert CODEC.parse(hubxml.render(docs)).documents == docs
     bad = hubxml.render(docs).replace(b"<number>CO-7</number>", b"<number>CO-7</number><bogus/>")
     result = CODEC.parse(bad)
-    assert not result.documents  # an invalid file yields nothing, streamed or not
-    error = result.errors[0]
+    assert result.documents == docs[:7] + docs[8:]  # the others stand, as in every format
+    (refused,) = [m for m in result.messages if m.errors]
+    assert refused.ref == "8" and not refused.documents
+    error = refused.errors[0]
     assert error.code == "schema" and error.position.line == _line(bad.decode(), "<bogus/>") and "bogus" in error.text
+
+
+def test_documents_before_a_break_in_the_file_are_yielded_and_the_break_positioned():
+    docs = [DeliverySchedule(number=f"CO-{i}", lines=[ScheduleLine(buyer_part="P")]) for i in range(3)]
+    data = hubxml.render(docs)
+    cut = data.index(b"<number>CO-2</number>")
+    stream = CODEC.stream(io.BytesIO(data[:cut]))  # the rest of the file is missing
+    first = next(iter(stream))
+    assert first.documents == docs[:1]
+    rest = list(stream)
+    assert [m.documents for m in rest] == [docs[1:2]]
+    assert stream.errors and "not well-formed" in stream.errors[0].text
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -148,3 +161,12 @@ def test_round_trip_any_document(st_docs):
 def test_field_specs_cover_every_dataclass_field():
     for cls in [*canonical.DOCUMENT_TYPES.values(), *model.nested_classes()]:
         assert [s.attr for s in model.fields_of(cls)] == [f.name for f in dataclasses.fields(cls)]
+
+
+def test_a_nul_is_refused_with_its_line_never_stored():
+    for nul in (b"&#0;", b"\x00"):
+        data = SAMPLE.encode().replace(b"<number>", b"<number>X" + nul, 1)
+        result = CODEC.parse(data)
+        assert not result.documents
+        (error,) = result.all_errors
+        assert error.position.line == _line(SAMPLE, "<number>") and "not well-formed" in error.text

@@ -23,14 +23,25 @@ numbered from ``RenderOptions.control_ref`` (DOCNUM, 16 digits).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from typing import IO
 
 from hub.formats import codes
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document, PartyId, Source
-from hub.formats.errors import Envelope, FormatError, MessageResult, ParseResult, Position, UnsupportedFormat
+from hub.formats.errors import (
+    Envelope,
+    FormatError,
+    MessageResult,
+    MessageStream,
+    ParseResult,
+    Position,
+    UnsupportedFormat,
+    first_unstorable,
+)
 from hub.formats.idoc import layouts as L
 from hub.formats.idoc import mapping
 from hub.formats.idoc.records import IDoc, IdocError, IdocPosition, decode, read_flat, write_flat, write_xml, xml_idoc
@@ -91,31 +102,23 @@ class IdocCodec:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse every IDoc of a flat or XML file; errors are collected per IDoc."""
-        result = ParseResult(format=FORMAT)
-        if _FLAT.match(data[:64]) or _DATA_RECORD.match(data[:64]):
-            text, warnings = decode(data)
-            result.warnings.extend(warnings)
-            for item in read_flat(text.lstrip(" \t\r\n")):
-                if isinstance(item, FormatError):
-                    result.errors.append(item)
-                else:
-                    _message(result, item)
-        elif safe.root_info(data[: 64 * 1024]) is not None:
-            try:
-                for idoc in _xml_idocs(data):
-                    _message(result, idoc)
-            except FormatError as exc:
-                result.errors.append(exc)
-        else:
-            result.errors.append(
-                UnsupportedFormat(
-                    "the file is no IDoc: it starts neither with an EDI_DC40 control record nor with XML", Position(line=1, column=1)
-                )
-            )
-            return result
-        if not result.messages and not result.errors:
-            result.errors.append(FormatError("the file holds no IDoc (no EDI_DC40 control record)", Position(line=1), code="envelope"))
-        return result
+        return self.stream(io.BytesIO(data)).collect()
+
+    def stream(self, fh: IO[bytes]) -> MessageStream:
+        """Read a flat or XML IDoc file IDoc by IDoc: each is mapped and yielded when its last record is read.
+
+        Flat files are cut per EDI_DC40 control record, XML files per ``<IDOC>`` element
+        (lxml iterparse through ``xml.safe``). The bytes are read whole: IDoc files are
+        decoded as one (UTF-8, else ISO-8859-1), and the XML screen needs all of them.
+        """
+        box: list[MessageStream] = []
+
+        def messages() -> Iterator[MessageResult]:
+            yield from _messages(fh.read(), box[0])
+
+        out = MessageStream(FORMAT, messages())
+        box.append(out)
+        return out
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render documents as a flat IDoc file: one IDoc per document, fixed-length records, LF separated, UTF-8."""
@@ -156,6 +159,55 @@ class IdocXmlCodec(IdocCodec):
         return write_xml(kinds[0] if kinds else codes.IDOC_RENDER_TYPES["purchase_order"][0], [(i, s) for i, s, _ in built])
 
 
+def _messages(data: bytes, out: MessageStream) -> Iterator[MessageResult]:
+    """The messages of one IDoc file, in file order; file-level faults go to ``out.errors``."""
+    # _message reports into a ParseResult; its lists are the stream's, its messages are handed out at once.
+    sink = ParseResult(format=FORMAT, envelopes=out.envelopes, errors=out.errors, warnings=out.warnings)
+    count = 0
+    if _FLAT.match(data[:64]) or _DATA_RECORD.match(data[:64]):
+        text, warnings = decode(data)
+        out.warnings.extend(warnings)
+        for item in read_flat(text.lstrip(" \t\r\n")):
+            if isinstance(item, FormatError):
+                out.errors.append(item)
+                continue
+            _message(sink, item)
+            count += 1
+            yield sink.messages.pop()
+    elif safe.root_info(data[: 64 * 1024]) is not None:
+        try:
+            for idoc in _xml_idocs(data):
+                _message(sink, idoc)
+                count += 1
+                yield sink.messages.pop()
+        except FormatError as exc:
+            out.errors.append(exc)
+    else:
+        out.errors.append(
+            UnsupportedFormat(
+                "the file is no IDoc: it starts neither with an EDI_DC40 control record nor with XML", Position(line=1, column=1)
+            )
+        )
+        return
+    if not count and not out.errors:
+        out.errors.append(FormatError("the file holds no IDoc (no EDI_DC40 control record)", Position(line=1), code="envelope"))
+
+
+def _unstorable(idoc: IDoc) -> IdocError | None:
+    """The error for the first field (control record or segment) holding text the database cannot store."""
+    for name, value in idoc.control.items():
+        if first_unstorable(value) >= 0:
+            return idoc.error(_UNSTORABLE, name, code="syntax")
+    for seg in idoc.segments:
+        for name, value in seg.fields.items():
+            if first_unstorable(value) >= 0:
+                return seg.error(_UNSTORABLE, name, code="syntax")
+    return None
+
+
+_UNSTORABLE = "holds a NUL character (or a lone surrogate), which cannot be stored; remove it and send the file again"
+
+
 def _xml_idocs(data: bytes) -> Iterator[IDoc]:
     """Each <IDOC> of an XML file, one at a time (the root may be the basic type or IDOC itself)."""
     info = safe.root_info(data[: 64 * 1024])
@@ -194,6 +246,10 @@ def _message(result: ParseResult, idoc: IDoc) -> None:
     )
     result.messages.append(outcome)
     outcome.errors.extend(idoc.errors)
+    bad = _unstorable(idoc)
+    if bad is not None:
+        outcome.errors.append(bad)
+        return
     kind = codes.IDOC_BASIC_TYPES.get(basic)
     if kind is None:
         what = codes.IDOC_OTHER_TYPES.get(basic) or codes.IDOC_OTHER_TYPES.get(basic.rstrip("0123456789"))

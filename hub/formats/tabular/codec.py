@@ -17,11 +17,11 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document, Source, decimal_text
-from hub.formats.errors import FormatError, ParseResult, Position
+from hub.formats.errors import FormatError, MessageStream, ParseResult, Position
 from hub.formats.tabular.mapping import DEFAULT_MAPPINGS, ColumnMapping, best_mapping
 from hub.formats.tabular.neutral import neutralise, restore
 from hub.formats.tabular.table import read_rows, to_text, write_rows
@@ -114,6 +114,19 @@ class TabularCodec:
         ]
 
 
+    def parse(self, data: bytes, mapping: ColumnMapping | None = None) -> ParseResult:  # pragma: no cover - overridden
+        """Parse a table into documents (each subclass reads its own container)."""
+        raise NotImplementedError
+
+    def stream(self, fh: IO[bytes], mapping: ColumnMapping | None = None) -> MessageStream:
+        """The table's documents as a message stream, one message per document number.
+
+        Rows of one document may stand anywhere in a table, so a document is complete only
+        at the end of it: the table is read whole, then handed out document by document.
+        """
+        return MessageStream.of(self.parse(fh.read(), mapping))
+
+
 class CsvCodec(TabularCodec):
     """Delimited text with a header row; delimiter and encoding sniffed, decimal comma accepted."""
 
@@ -163,7 +176,21 @@ def _delimiter_name(delimiter: str) -> str:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Rows with the physical line each starts on (quoted cells may span lines)."""
+    """Rows with the physical line each starts on (quoted cells may span lines).
+
+    Python's csv module refuses a NUL with "line contains NUL" for the whole file; a NUL
+    is carried through it as a stand-in character instead and put back in its cell, so
+    the row's document is refused with the cell's line and column (``table.read_rows``).
+    """
+    nul = ""
+    if "\x00" in text:
+        nul = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use character
+        text = text.replace("\x00", nul)
+    for start, row in _csv_rows_plain(text, delimiter):
+        yield start, [cell.replace(nul, "\x00") for cell in row] if nul else row
+
+
+def _csv_rows_plain(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     stream = io.StringIO(text, newline="")
     reader = csv.reader(stream, delimiter=delimiter)
     line = 1

@@ -26,7 +26,7 @@ from hub.formats.canonical import (
     Source,
     decimal_text,
 )
-from hub.formats.errors import FormatError, MessageResult, ParseResult, Position
+from hub.formats.errors import FormatError, MessageResult, ParseResult, Position, first_unstorable
 from hub.formats.tabular.mapping import LINE_KEY, QUANTITY_FIELD, ColumnMapping
 
 COMMITMENTS = ("firm", "production", "material", "forecast")
@@ -190,6 +190,15 @@ def read_rows(
         errors: list[FormatError] = []
         for index, key in columns.items():
             raw = row[index] if index < len(row) else None
+            if isinstance(raw, str) and first_unstorable(raw) >= 0:
+                errors.append(
+                    FormatError(
+                        "the cell holds a NUL character (or a lone surrogate), which cannot be stored; remove it and send the file again",
+                        Position(line=line_no, column_name=headers[index]),
+                        code="value",
+                    )
+                )
+                continue
             try:
                 values[key] = convert(kinds[key], raw)
             except CellError as exc:

@@ -72,6 +72,8 @@ from hub.formats.vda.common import (
     receipt_and_cumulative,
     split_texts,
     texts,
+    vda_date,
+    vda_time,
 )
 from hub.formats.vda.records import Record
 
@@ -155,7 +157,7 @@ class CallOffReader(MessageReader):
         for slot in self.slots:
             rec = slot.rec
             try:
-                kind, day, start, end = codes.vda_date(rec.raw(slot.date))
+                kind, day, start, end = vda_date(rec.raw(slot.date))
             except ValueError as exc:
                 raise rec.error(str(exc), slot.date) from None
             if kind == "end":
@@ -188,7 +190,7 @@ class CallOffReader(MessageReader):
         if slot.time is None:
             return None
         try:
-            return codes.vda_time(rec.raw(slot.time)) or "00:00"
+            return vda_time(rec.raw(slot.time)) or "00:00"
         except ValueError as exc:
             raise rec.error(str(exc), slot.time) from None
 
@@ -198,6 +200,9 @@ class CallOffReader(MessageReader):
         if self.material_to and end <= self.material_to:
             return "material"
         return "forecast"
+
+
+_SLOTS = tuple((f"slot{n}_date", f"slot{n}_qty") for n in range(1, 9))  # field names of a 513/514 slot
 
 
 class Reader4905(CallOffReader):
@@ -223,9 +228,9 @@ class Reader4905(CallOffReader):
             read_date(rec, "receipt_despatch_date")
             line.last_receipts = [receipt] if receipt else []
             line.cumulative_received = total
-            self.slots += [_Slot(rec, f"slot{n}_date", f"slot{n}_qty") for n in range(1, 6)]
+            self.slots += [_Slot(rec, d, q) for d, q in _SLOTS[:5]]
         elif rec.type == "514":
-            self.slots += [_Slot(rec, f"slot{n}_date", f"slot{n}_qty") for n in range(1, 9)]
+            self.slots += [_Slot(rec, d, q) for d, q in _SLOTS]
         elif rec.type == "515":
             self.production_to = read_horizon(rec, "production_to")
             self.material_to = read_horizon(rec, "material_to")

@@ -17,18 +17,21 @@ customer/supplier pair (and, for 4913, the same issue date, which is the 711 dat
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import DeliverySchedule, DespatchAdvice, Document
-from hub.formats.errors import Envelope, FormatError, ParseResult
+from hub.formats.errors import Envelope, FormatError, MessageResult, MessageStream, ParseResult, first_unstorable
 from hub.formats.vda import layouts as L
 from hub.formats.vda.calloff import Reader4905, Reader4915, family_of, write_4905, write_4915
 from hub.formats.vda.common import Header, MessageReader, RecordWriter, read_date
 from hub.formats.vda.despatch import Reader4913, transport_key, write_712, write_713
-from hub.formats.vda.records import Record, RecordPosition, split_records
+from hub.formats.vda.records import Record, RecordPosition, iter_records, split_records
 
 READERS: dict[str, type[MessageReader]] = {"4905": Reader4905, "4915": Reader4915, "4913": Reader4913}
 _HEADS = b"|".join(f.header.encode() for f in L.FAMILIES.values())
@@ -36,6 +39,7 @@ _HEADS = b"|".join(f.header.encode() for f in L.FAMILIES.values())
 # (transmission numbers and dates: digits or blanks), as in 511/551/711.
 _DETECT = re.compile(rb"(" + _HEADS + rb")([0-9]{2})[^\r\n]{18}[0-9 ]{16}")
 _BOM = b"\xef\xbb\xbf"
+CHUNK = 1 << 20
 
 
 def _strip_head(data: bytes) -> bytes:
@@ -78,42 +82,91 @@ class VdaCodec:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse every transmission in ``data``; errors are collected per call-off or delivery note."""
-        result = ParseResult(format="VDA")
-        if data.startswith(_BOM):
-            data = data[len(_BOM) :]
-            result.warnings.append("skipped a UTF-8 byte order mark: VDA files are ISO-8859-1")
-        records, warnings = split_records(data.decode("iso8859_1"))
-        result.warnings.extend(warnings)
-        if not records:
-            result.errors.append(FormatError("the file holds no VDA record", RecordPosition(segment=1)))
-            return result
+        return self.stream(io.BytesIO(data)).collect()
+
+    def stream(self, fh: IO[bytes], chunk_size: int = CHUNK) -> MessageStream:
+        """Read ``fh`` record by record; yield each call-off (512/552) or delivery note (713) once complete.
+
+        A message is complete when the next one, a 712, the trailer or the end of the file
+        arrives; header, trailer and order faults outside a message land in ``stream.errors``.
+        Memory holds one chunk and one message, whatever the file size.
+        """
+        box: list[MessageStream] = []
+
+        def messages() -> Iterator[MessageResult]:
+            yield from self._messages(fh, box[0], max(1, chunk_size))
+
+        out = MessageStream("VDA", messages())
+        box.append(out)
+        return out
+
+    def _messages(self, fh: IO[bytes], out: MessageStream, chunk_size: int) -> Iterator[MessageResult]:
+        head = b""
+        while len(head) < len(_BOM):
+            data = fh.read(chunk_size)
+            if not data:
+                break
+            head += data
+        if head.startswith(_BOM):
+            head = head[len(_BOM) :]
+            out.warnings.append("skipped a UTF-8 byte order mark: VDA files are ISO-8859-1")
+
+        def chunks() -> Iterator[str]:
+            # ISO-8859-1 maps every byte to one character, so chunks decode on their own.
+            yield head.decode("iso8859_1")
+            while data := fh.read(chunk_size):
+                yield data.decode("iso8859_1")
+
+        # The readers report into a ParseResult; its lists are the stream's, and its
+        # messages are handed out (and dropped) as soon as they are complete.
+        sink = ParseResult(format="VDA", envelopes=out.envelopes, errors=out.errors, warnings=out.warnings)
         current: _Transmission | None = None
-        for number, (_, text) in enumerate(records, 1):
-            current = self._one(result, current, number, text)
+        number = 0
+        last = ""
+        for number, (_, text) in enumerate(iter_records(chunks(), out.warnings), 1):
+            current = self._one(sink, current, number, text)
+            last = text
+            if sink.messages:
+                yield from _complete(sink, current)
+        if not number:
+            out.errors.append(FormatError("the file holds no VDA record", RecordPosition(segment=1)))
+            return
         if current is not None:
             current.reader.finish()
-            result.errors.append(
+            out.errors.append(
                 FormatError(
                     f"the transmission that starts in record {current.header.record} ({current.family.header}) "
                     f"has no trailer {current.family.trailer}",
-                    RecordPosition(segment=len(records), tag=records[-1][1][:3]),
+                    RecordPosition(segment=number, tag=last[:3]),
                     code="envelope",
                 )
             )
-        return result
+        yield from _complete(sink, None)
 
     def _one(self, result: ParseResult, current: _Transmission | None, number: int, text: str) -> _Transmission | None:
+        """Read record ``number``; returns the transmission open after it.
+
+        A record holding text the database cannot store (NUL) is a positioned error of
+        its message (or of the file, for a header or trailer).
+        """
+        after = self._record(result, current, number, text)
+        bad = first_unstorable(text) if "\x00" in text else -1  # ISO-8859-1 text holds no surrogates
+        if bad >= 0:
+            error = FormatError(
+                "the record holds a NUL character, which cannot be stored; remove it and send the file again",
+                RecordPosition(segment=number, tag=text[:3].strip(), column=bad + 1),
+            )
+            if after is not None and after.reader.message is not None and text[:3] not in L.FAMILIES:
+                after.reader.fail(error)
+            else:
+                result.errors.append(error)
+        return after
+
+    def _record(self, result: ParseResult, current: _Transmission | None, number: int, text: str) -> _Transmission | None:
         """Read record ``number``; returns the transmission open after it."""
         rtype = text[:3]
         layout = L.LAYOUTS.get(rtype)
-
-        def fail(message: str, column: int | None = 1, *, code: str = "syntax") -> None:
-            error = FormatError(message, RecordPosition(segment=number, tag=rtype.strip(), column=column), code=code)
-            if current is not None:
-                current.reader.fail(error)
-            else:
-                result.errors.append(error)
-
+        fail = functools.partial(_fail, result, current, number, rtype)
         if not text[3:5].isdigit() and (layout is not None or rtype in L.UNKNOWN_LAYOUT):
             fail(f"'{text[3:5]}' is not a record version (2 digits)", 4)
         if layout is None:
@@ -251,6 +304,25 @@ class VdaCodec:
                 directions=["parse", "render"], documents=["despatch_advice"],
             ),
         ]  # fmt: skip
+
+
+def _fail(  # noqa: PLR0913 - the record's context, bound once per record
+    result: ParseResult, current: _Transmission | None, number: int, rtype: str, message: str, column: int | None = 1, *, code: str = "syntax"
+) -> None:
+    """Report a fault of record ``number``: to the open message, else to the file."""
+    error = FormatError(message, RecordPosition(segment=number, tag=rtype.strip(), column=column), code=code)
+    if current is not None:
+        current.reader.fail(error)
+    else:
+        result.errors.append(error)
+
+
+def _complete(sink: ParseResult, current: _Transmission | None) -> Iterator[MessageResult]:
+    """Hand out the messages of ``sink`` that are complete: all but the one ``current`` still reads."""
+    open_message = current.reader.message if current is not None else None
+    done = [m for m in sink.messages if m is not open_message]
+    sink.messages[:] = [m for m in sink.messages if m is open_message]
+    yield from done
 
 
 def _parties(doc: Document) -> tuple[str, str]:

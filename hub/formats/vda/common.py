@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,10 @@ from hub.formats.errors import FormatError, MessageResult, ParseResult
 from hub.formats.vda.records import RECORD_LENGTH, Layout, Record
 
 log = logging.getLogger(__name__)
+
+# A file repeats the same few hundred dates in every call-off: read each once (pure functions).
+vda_date = functools.lru_cache(maxsize=8192)(codes.vda_date)
+vda_time = functools.lru_cache(maxsize=4096)(codes.vda_time)
 
 
 @dataclass
@@ -51,7 +56,7 @@ class MessageReader:
     def open(self, ref: str, type_: str) -> MessageResult:
         """Start a new message (after finishing the open one)."""
         self.finish()
-        self.message = MessageResult(ref=ref, type=type_)
+        self.message = MessageResult(ref=ref, type=type_, interchange=max(len(self.result.envelopes) - 1, 0))
         self.result.messages.append(self.message)
         return self.message
 
@@ -84,7 +89,7 @@ def read_date(rec: Record, name: str) -> str | None:
     if not raw.strip() or raw == "000000":
         return None
     try:
-        kind, day, _, _ = codes.vda_date(raw)
+        kind, day, _, _ = vda_date(raw)
     except ValueError as exc:
         raise rec.error(str(exc), name) from None
     if kind != "day":
@@ -96,7 +101,7 @@ def read_horizon(rec: Record, name: str) -> str | None:
     """The end of a release horizon (515): a day, or the last day of a week or month bucket; zero gives None."""
     raw = rec.raw(name)
     try:
-        kind, day, _, end = codes.vda_date(raw)
+        kind, day, _, end = vda_date(raw)
     except ValueError as exc:
         raise rec.error(str(exc), name) from None
     if kind == "end":
@@ -111,7 +116,7 @@ def read_datetime(rec: Record, date_name: str, time_name: str, *, midnight: bool
     day = read_date(rec, date_name)
     raw = rec.raw(time_name)
     try:
-        time = codes.vda_time(raw)
+        time = vda_time(raw)
     except ValueError as exc:
         raise rec.error(str(exc), time_name) from None
     if day is None:

@@ -8,6 +8,7 @@ the public sources (see the spec); the codec reads them but says so in its docst
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from hub.formats.vda.records import Layout, layout
@@ -175,7 +176,7 @@ class Family:
     opens: str  # the record that starts one canonical document: 512, 552, 713
     follows: dict[str, frozenset[str]]
 
-    @property
+    @functools.cached_property
     def types(self) -> frozenset[str]:
         """Every record type of the family."""
         return frozenset(self.follows) | {self.trailer}

@@ -7,6 +7,7 @@ so a typo in a table fails at import instead of misreading files in production.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -55,6 +56,7 @@ class Layout:
     title: str
     fields: list[Field]
     by_name: dict[str, Field] = field(init=False, repr=False)
+    spans: dict[str, tuple[int, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         head = [Field("type", 1, 3, "N"), Field("version", 4, 2, "N")]
@@ -69,6 +71,8 @@ class Layout:
         if column != RECORD_LENGTH + 1:
             raise ValueError(f"layout {self.type}: fields end at column {column - 1}, not {RECORD_LENGTH}")
         self.by_name = {f.name: f for f in self.fields if not f.name.startswith("blank")}
+        # 0-based slice bounds by field name: reading a field is one dict lookup and one slice
+        self.spans = {f.name: (f.start - 1, f.end - 1) for f in self.by_name.values()}
 
 
 def layout(type_: str, version: str, title: str, *rows: tuple[str, int, int, str]) -> Layout:
@@ -97,8 +101,8 @@ class Record:
 
     def raw(self, name: str) -> str:
         """The field's characters exactly as written."""
-        f = self.layout.by_name[name]
-        return self.text[f.start - 1 : f.end - 1]
+        start, end = self.layout.spans[name]
+        return self.text[start:end]
 
     def error(self, text: str, name: str | None = None, *, code: str = "syntax") -> FormatError:
         """A FormatError positioned at this record (and at ``name``'s column when given)."""
@@ -107,16 +111,17 @@ class Record:
 
     def text_of(self, name: str) -> str:
         """An alphanumeric field: left-justified, so trailing blanks go; inner blanks stay."""
-        return self.raw(name).rstrip()
+        start, end = self.layout.spans[name]
+        return self.text[start:end].rstrip()
 
     def int_of(self, name: str) -> int:
         """A numeric field as an int: blank means 0; anything but digits is a positioned error."""
-        raw = self.raw(name)
-        text = raw.strip()
+        start, end = self.layout.spans[name]
+        text = self.text[start:end].strip()
         if not text:
             return 0
         if not text.isdigit() or not text.isascii():
-            raise self.error(f"'{raw}' is not a number", name)
+            raise self.error(f"'{self.raw(name)}' is not a number", name)
         return int(text)
 
     def decimal_of(self, name: str, places: int = 0) -> Decimal:
@@ -132,25 +137,92 @@ class Record:
 def split_records(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     """Cut a decoded file into ``(line, record text)`` pairs of exactly 128 characters.
 
+    The whole-text form of ``iter_records`` (detection reads the head with it).
+    Returns the records and warnings.
+    """
+    warnings: list[str] = []
+    return list(iter_records([text], warnings)), warnings
+
+
+def iter_records(chunks: Iterable[str], warnings: list[str]) -> Iterator[tuple[int, str]]:
+    """Cut decoded text, chunk by chunk, into ``(line, record text)`` pairs of exactly 128 characters.
+
     Real files separate records by CRLF, by LF with trailing blanks trimmed, or not at
     all (one long line). Lines are padded back to 128; a line longer than 128 is cut
     into 128-character records (its last piece padded). Blank lines and a DOS end-of-file
-    mark (Ctrl-Z) are dropped. Returns the records and warnings.
+    mark (Ctrl-Z) are dropped. The records are the same whatever the chunks: a CR at a
+    chunk's end waits for a possible LF, and a long line without breaks is cut into
+    records as it arrives, so memory stays at one chunk.
     """
-    warnings: list[str] = []
-    records: list[tuple[int, str]] = []
-    text = text.rstrip("\x1a")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        if len(line) > RECORD_LENGTH and len(line.rstrip(" ")) <= RECORD_LENGTH:
-            line = line.rstrip(" ")
-        if len(line) > RECORD_LENGTH and len(line) % RECORD_LENGTH:
-            warnings.append(f"line {number} is {len(line)} characters, not a multiple of {RECORD_LENGTH}: its last record is padded")
-        for at in range(0, len(line), RECORD_LENGTH):
-            piece = line[at : at + RECORD_LENGTH]
-            if at and not piece.strip():
-                continue  # trailing blanks after the last record of a long line
-            records.append((number, piece.ljust(RECORD_LENGTH)))
-    return records, warnings
+    number = 1  # the line being read
+    line = ""  # its text not yet cut into records
+    done = 0  # how many of its characters were cut already (a multiple of 128)
+    beyond = False  # whether something other than blanks was cut after its column 128
+    blank_head = False  # whether its first 128 characters, cut already, were blank
+    held = ""
+    for chunk in chunks:
+        text = held + chunk
+        held = ""
+        if text.endswith("\r"):
+            text, held = text[:-1], "\r"
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        parts = text.split("\n")
+        for part in parts[:-1]:
+            if line or done or len(part) != RECORD_LENGTH:
+                yield from _line_records(number, line + part, done, beyond, blank_head, warnings)
+                line, done, beyond, blank_head = "", 0, False, False
+            elif part.strip():  # the usual line: one record (blank lines are dropped)
+                yield number, part
+            number += 1
+        line += parts[-1]
+        if len(line) > _LONG:
+            # A long line without breaks: cut it as it comes, keeping the last record for the end.
+            cut = (len(line) - RECORD_LENGTH) // RECORD_LENGTH * RECORD_LENGTH
+            for at in range(0, cut, RECORD_LENGTH):
+                piece = line[at : at + RECORD_LENGTH]
+                if not piece.strip():
+                    # Blank pieces after the first are dropped; a blank first one waits to
+                    # see whether the line holds anything at all (a blank line is dropped).
+                    blank_head = blank_head or not (done + at)
+                    continue
+                if blank_head:
+                    yield number, " " * RECORD_LENGTH
+                    blank_head = False
+                beyond = beyond or bool(done + at)
+                yield number, piece
+            line, done = line[cut:], done + cut
+    line = (line + held.replace("\r", "\n")).rstrip("\x1a")
+    for part in line.split("\n"):
+        yield from _line_records(number, part, done, beyond, blank_head, warnings)
+        number += 1
+        done, beyond, blank_head = 0, False, False
+
+
+_LONG = 1 << 16  # characters of one line kept before cutting it into records on the go
+
+
+def _line_records(  # noqa: PLR0913 - the state of a line cut in pieces
+    number: int, line: str, done: int, beyond: bool, blank_head: bool, warnings: list[str]
+) -> Iterator[tuple[int, str]]:
+    """The records of the rest of line ``number``, of which ``done`` characters were cut before."""
+    if (not done or blank_head and not beyond) and not line.strip():
+        return
+    cut_before = beyond  # a record with content was cut before: the blank first one went out then
+    total = done + len(line)
+    if not done and total > RECORD_LENGTH and len(line.rstrip(" ")) <= RECORD_LENGTH:
+        line = line.rstrip(" ")
+        total = len(line)
+    pieces = []
+    for at in range(0, len(line), RECORD_LENGTH):
+        piece = line[at : at + RECORD_LENGTH]
+        if done + at and not piece.strip():
+            continue  # trailing blanks after the last record of a long line
+        beyond = beyond or bool(done + at)
+        pieces.append(piece)
+    if total > RECORD_LENGTH and total % RECORD_LENGTH and beyond:
+        warnings.append(f"line {number} is {total} characters, not a multiple of {RECORD_LENGTH}: its last record is padded")
+    if blank_head and not cut_before and pieces:
+        pieces.insert(0, "")  # the blank first record of a line that turned out to hold more
+    for piece in pieces:
+        yield number, piece.ljust(RECORD_LENGTH)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import io
 import re
 from collections.abc import Sequence
+from typing import IO
 
 from hub.formats import codes
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import Document
-from hub.formats.errors import FormatError, MessageResult, ParseResult, Position, UnsupportedFormat
+from hub.formats.errors import FormatError, MessageStream, ParseResult
 from hub.formats.x12 import syntax
-from hub.formats.x12.envelope import Interchange, walk
-from hub.formats.x12.messages import MAPPERS, RENDERERS, ack, set_type_for
+from hub.formats.x12.messages import RENDERERS, ack, set_type_for
 from hub.formats.x12.messages.common import SegmentOut
+from hub.formats.x12.reader import CHUNK, Reader
 from hub.formats.x12.syntax import Separators
-from hub.formats.x12.tokenizer import Segment, tokens
 
-log = logging.getLogger(__name__)
 VERSIONS = ["004010", "005010"]
 # RenderOptions.version -> (ISA12, GS08)
 _VERSION_CODES = {
@@ -54,87 +53,19 @@ class X12Codec:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse every interchange in ``data``; errors are collected per transaction set."""
-        result = ParseResult(format="X12")
-        for bom in syntax.BOMS:
-            if data.startswith(bom):
-                data = data[len(bom) :]
-        at, encoding = syntax.find_start(data)
-        if at < 0:
-            result.errors.append(FormatError("no ISA segment found: this is not an X12 interchange", Position(segment=1)))
-            return result
-        if at > 0:
-            result.warnings.append(f"skipped {at} bytes before the interchange starts")
-        text, warnings = syntax.decode(data[at:], encoding)
-        result.warnings.extend(warnings)
-        pos, number = 0, 0
-        while pos >= 0:
-            try:
-                seps, isa, body_start = syntax.read_isa(text, pos, number + 1)
-            except FormatError as exc:
-                result.errors.append(exc)
-                break
-            end, next_isa = _interchange_end(text, body_start, seps)
-            isa_seg = Segment(number + 1, "ISA", text[pos:body_start], seps, isa)
-            segments = list(tokens(text[body_start:end], seps, number + 2))
-            number = segments[-1][0] if segments else number + 1
-            interchange = walk(isa_seg, isa, segments, seps)
-            self._collect(interchange, result)
-            if next_isa >= 0:
-                junk = text[end:next_isa].strip(" \t\r\n\x00\x1a\x85" + seps.segment)
-                if junk:
-                    result.warnings.append(f"skipped {len(junk)} characters between interchanges")
-            pos = next_isa
-        return result
+        return self.stream(io.BytesIO(data)).collect()
 
-    def _collect(self, interchange: Interchange, result: ParseResult) -> None:
-        env = interchange.envelope
-        result.envelopes.append(env)
-        result.errors.extend(interchange.errors)
-        for version in dict.fromkeys(interchange.group_versions):
-            if not version.startswith(("0040", "0050")):
-                # Older and newer releases differ little in the segments the hub reads;
-                # parse them, but say the mappings follow 004010/005010.
-                result.warnings.append(
-                    f"interchange {env.control_ref}: a group uses version {version}; the mappings follow 004010 and 005010"
-                )
-        seen: dict[tuple[str, str], int] = {}
-        for ts in interchange.sets:
-            if ts.type != "TA1":
-                seen[(ts.group_ref, ts.ref)] = seen.get((ts.group_ref, ts.ref), 0) + 1
-        for (group, ref), count in seen.items():
-            if count > 1:
-                # X12 wants ST02 unique in its group, but senders reuse it; the sets are
-                # still told apart by position, so this is a warning, not a rejection.
-                result.warnings.append(f"transaction set control number {ref} is used {count} times in group {group}")
-        for ts in interchange.sets:
-            outcome = MessageResult(ref=ts.ref, type=ts.type, group_ref=ts.group_ref, errors=list(ts.errors))
-            result.messages.append(outcome)
-            if outcome.errors:
-                continue
-            mapper = MAPPERS.get(ts.type)
-            if mapper is None:
-                name = codes.X12_SET_NAMES.get(ts.type, "")
-                named = f"{ts.type} ({name})" if name else f"'{ts.type}'"
-                outcome.errors.append(
-                    UnsupportedFormat(
-                        f"transaction set {named} is not carried by the hub (it takes {', '.join(sorted(MAPPERS))})",
-                        Position(segment=1, tag="ST", element=1, message_ref=ts.ref),
-                    )
-                )
-                continue
-            try:
-                outcome.documents = mapper(ts, env)
-            except FormatError as exc:
-                if not exc.position.message_ref:
-                    exc.position.message_ref = ts.ref
-                outcome.errors.append(exc)
-            except Exception as exc:  # a mapping bug must not cost the other transaction sets
-                log.exception("X12 %s mapping failed for transaction set %s", ts.type, ts.ref)
-                outcome.errors.append(
-                    FormatError(
-                        f"could not map the transaction set ({type(exc).__name__}: {exc})", Position(message_ref=ts.ref), code="internal"
-                    )
-                )
+    def stream(self, fh: IO[bytes], chunk_size: int = CHUNK) -> MessageStream:
+        """Read ``fh`` in chunks and yield one ``MessageResult`` per transaction set as its SE arrives.
+
+        Memory holds one chunk and one transaction set, whatever the file size. Envelope
+        faults (IEA/GE counts, control numbers, truncation) land in ``stream.errors``
+        when their interchange ends, after its messages.
+        """
+        reader = Reader(fh, chunk_size)
+        out = MessageStream("X12", reader.messages())
+        reader.out = out
+        return out
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render documents as one interchange: ISA, a GS group per run of one functional id, IEA.
@@ -228,23 +159,6 @@ class X12Codec:
             FormatInfo("x12-855", "X12", VERSIONS, ["855"], ["parse", "render"], ["order_response"]),
             FormatInfo("x12-ack", "X12", VERSIONS, ["997", "999", "TA1"], ["parse", "render"], ["acknowledgement"]),
         ]
-
-
-def _interchange_end(text: str, body_start: int, seps: Separators) -> tuple[int, int]:
-    """Return ``(end of this interchange's body, offset of the next ISA or -1)``.
-
-    The body ends after the IEA's terminator, or before the next ISA when the IEA is
-    missing; a later ISA may declare other separators, so each is read on its own.
-    """
-    term, elem = re.escape(seps.segment), re.escape(seps.element)
-    found = re.compile(rf"{term}[\s\x00]*(IEA|ISA)(?={elem}|[^A-Za-z0-9\s])").search(text, body_start - 1)
-    if found is None:
-        return len(text), -1
-    if found.group(1) == "ISA":
-        return found.start() + 1, found.start(1)
-    after = text.find(seps.segment, found.end())
-    end = len(text) if after < 0 else after + 1
-    return end, syntax.find_isa(text, end)
 
 
 def _values(segments: list[SegmentOut]) -> str:

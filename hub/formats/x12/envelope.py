@@ -29,6 +29,7 @@ class TransactionSet:
     functional_id: str = ""
     tokens: list[tuple[str, str]] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)
+    plain: bool = False  # the reader saw no component or repetition separator in the set's text
 
     @cached_property
     def segments(self) -> list[Segment]:
@@ -85,126 +86,163 @@ def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref
 ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", ""})
 
 
-def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Separators) -> Interchange:
+class Walker:
     """Cut the segment tokens following one ISA into transaction sets, checking every count.
 
-    Only envelope segments become ``Segment`` objects here; body segments stay
-    ``(tag, raw)`` pairs until a mapping reads them, which keeps big files cheap.
+    Fed batch by batch (``feed``), it hands back each transaction set as soon as its SE
+    (or the envelope segment that cuts it short) arrives, so a reader keeps one set in
+    memory, not the interchange. Only envelope segments become ``Segment`` objects here;
+    body segments stay ``(tag, raw)`` pairs until a mapping reads them, which keeps big
+    files cheap. Group and interchange faults collect in ``errors``; ``finish`` adds the
+    faults of an interchange that ends early.
     """
-    current = Interchange(envelope_from_isa(isa, seps), isa)
-    errors = current.errors
-    group: Segment | None = None
-    group_ref = group_version = functional_id = ""
-    group_sets = groups = ta1s = 0
-    tset: TransactionSet | None = None
-    last_number = isa_seg.number
-    ended = False
 
-    def close_set(reason: str) -> None:
+    def __init__(self, isa_seg: Segment, isa: list[str], seps: Separators) -> None:
+        self.envelope = envelope_from_isa(isa, seps)
+        self.isa = isa
+        self.seps = seps
+        self.errors: list[FormatError] = []
+        self.group_versions: list[str] = []
+        self.group: Segment | None = None
+        self.group_ref = self.group_version = self.functional_id = ""
+        self.group_sets = self.groups = self.ta1s = 0
+        self.tset: TransactionSet | None = None
+        self.last_number = isa_seg.number
+        self.ended = False
+
+    def _close_set(self, reason: str, done: list[TransactionSet]) -> None:
         """File the open transaction set with the error saying why it ended early."""
-        nonlocal tset, group_sets
+        tset = self.tset
         if tset is not None:
             tset.errors.append(FormatError(reason, Position(segment=len(tset.tokens), tag=tset.type, message_ref=tset.ref)))
-            current.sets.append(tset)
-            tset = None
-            group_sets += 1  # still a set of the group: GE must count it, or GE gets blamed too
+            done.append(tset)
+            self.tset = None
+            self.group_sets += 1  # still a set of the group: GE must count it, or GE gets blamed too
 
-    for number, tag, raw in segments:
-        last_number = number
-        if tset is not None and tag not in ENVELOPE_TAGS:
-            tset.tokens.append((tag, raw))  # the bulk of the file takes this path
-            continue
-        seg = Segment(number, tag, raw, seps)
-        if ended:
-            errors.append(seg.error("segment after the IEA of the interchange"))
-            continue
-        if tag == "ST":
-            close_set("the transaction set has no SE before the next ST")
-            if group is None:
-                errors.append(seg.error("ST outside a functional group (no GS before it)"))
-            ref = seg.get(2)
-            tset = TransactionSet(
-                ref=ref,
-                type=seg.get(1),
-                version=group_version or current.envelope.version,
-                group_ref=group_ref,
-                functional_id=functional_id,
-                seps=seps,
-            )
-            seg.number = 1
-            tset.tokens.append((tag, raw))
-            if not ref:
-                tset.errors.append(seg.error("ST has no transaction set control number", 2))
-            if not tset.type:
-                tset.errors.append(seg.error("ST names no transaction set identifier", 1, message_ref=ref))
-            continue
-        if tset is not None:
-            if tag == "SE":
-                seg.number = len(tset.tokens) + 1
-                tset.tokens.append((tag, raw))
-                for problem in (
-                    _count_error(seg, "segments", seg.get(1), seg.number, 1, tset.ref),
-                    _ref_error(seg, 2, seg.get(2), "ST", tset.ref, tset.ref),
-                ):
-                    if problem is not None:
-                        tset.errors.append(problem)
-                current.sets.append(tset)
-                tset = None
-                group_sets += 1
+    def feed(self, segments: Iterable[Token]) -> list[TransactionSet]:  # noqa: C901, PLR0912, PLR0915
+        """Walk the next segments; return the transaction sets (and TA1s) they complete, in order."""
+        done: list[TransactionSet] = []
+        seps = self.seps
+        errors = self.errors
+        envelope_tags = ENVELOPE_TAGS
+        tset = self.tset
+        number = self.last_number
+        for number, tag, raw in segments:
+            if tset is not None and tag not in envelope_tags:
+                tset.tokens.append((tag, raw))  # the bulk of the file takes this path
                 continue
-            if tag in ("GE", "IEA", "GS", "ISA"):
-                close_set(f"the transaction set has no SE before the {tag}")
-            else:
-                seg.number = len(tset.tokens) + 1
-                tset.tokens.append((tag, raw))
-                if not tag:
-                    tset.errors.append(bad_tag(seg, tset.ref))
+            self.tset = tset
+            seg = Segment(number, tag, raw, seps)
+            if self.ended:
+                errors.append(seg.error("segment after the IEA of the interchange"))
                 continue
+            if tag == "ST":
+                self._close_set("the transaction set has no SE before the next ST", done)
+                if self.group is None:
+                    errors.append(seg.error("ST outside a functional group (no GS before it)"))
+                ref = seg.get(2)
+                tset = TransactionSet(
+                    ref=ref,
+                    type=seg.get(1),
+                    version=self.group_version or self.envelope.version,
+                    group_ref=self.group_ref,
+                    functional_id=self.functional_id,
+                    seps=seps,
+                )
+                seg.number = 1
+                tset.tokens.append((tag, raw))
+                if not ref:
+                    tset.errors.append(seg.error("ST has no transaction set control number", 2))
+                if not tset.type:
+                    tset.errors.append(seg.error("ST names no transaction set identifier", 1, message_ref=ref))
+                continue
+            if tset is not None:
+                if tag == "SE":
+                    seg.number = len(tset.tokens) + 1
+                    tset.tokens.append((tag, raw))
+                    for problem in (
+                        _count_error(seg, "segments", seg.get(1), seg.number, 1, tset.ref),
+                        _ref_error(seg, 2, seg.get(2), "ST", tset.ref, tset.ref),
+                    ):
+                        if problem is not None:
+                            tset.errors.append(problem)
+                    done.append(tset)
+                    tset = self.tset = None
+                    self.group_sets += 1
+                    continue
+                if tag in ("GE", "IEA", "GS", "ISA"):
+                    self._close_set(f"the transaction set has no SE before the {tag}", done)
+                    tset = None
+                else:
+                    seg.number = len(tset.tokens) + 1
+                    tset.tokens.append((tag, raw))
+                    if not tag:
+                        tset.errors.append(bad_tag(seg, tset.ref))
+                    continue
+            self._envelope_segment(seg, done)
+        self.tset = tset
+        self.last_number = number
+        return done
+
+    def _envelope_segment(self, seg: Segment, done: list[TransactionSet]) -> None:
+        """Check a GS, GE, IEA or TA1 (or a stray segment) between transaction sets."""
+        errors, tag = self.errors, seg.tag
         if tag == "GS":
-            if group is not None:
-                errors.append(seg.error(f"GS before the GE of group {group_ref}"))
-            group, group_ref, functional_id = seg, seg.get(6), seg.get(1)
-            group_version = seg.get(8) or current.envelope.version
-            current.group_versions.append(group_version)
-            group_sets = 0
-            groups += 1
+            if self.group is not None:
+                errors.append(seg.error(f"GS before the GE of group {self.group_ref}"))
+            self.group, self.group_ref, self.functional_id = seg, seg.get(6), seg.get(1)
+            self.group_version = seg.get(8) or self.envelope.version
+            self.group_versions.append(self.group_version)
+            self.group_sets = 0
+            self.groups += 1
         elif tag == "GE":
-            if group is None:
+            if self.group is None:
                 errors.append(seg.error("GE without a GS"))
-                continue
+                return
             for problem in (
-                _count_error(seg, "transaction sets", seg.get(1), group_sets),
-                _ref_error(seg, 2, seg.get(2), "GS", group_ref),
+                _count_error(seg, "transaction sets", seg.get(1), self.group_sets),
+                _ref_error(seg, 2, seg.get(2), "GS", self.group_ref),
             ):
                 if problem is not None:
                     errors.append(problem)
-            group, group_ref, group_version, functional_id = None, "", "", ""
+            self.group, self.group_ref, self.group_version, self.functional_id = None, "", "", ""
         elif tag == "IEA":
-            if group is not None:
-                errors.append(seg.error(f"IEA before the GE of group {group_ref}"))
-                group = None
+            if self.group is not None:
+                errors.append(seg.error(f"IEA before the GE of group {self.group_ref}"))
+                self.group = None
             # A TA1-only interchange has no groups; senders count the TA1s or write 0.
-            if not (groups == 0 and ta1s and seg.get(1).strip().isdigit() and int(seg.get(1)) in (0, ta1s)):
-                problem = _count_error(seg, "functional groups", seg.get(1), groups)
+            declared = seg.get(1).strip()
+            if not (self.groups == 0 and self.ta1s and declared.isdigit() and int(declared) in (0, self.ta1s)):
+                problem = _count_error(seg, "functional groups", seg.get(1), self.groups)
                 if problem is not None:
                     errors.append(problem)
-            problem = _ref_error(seg, 2, seg.get(2), "ISA", current.envelope.control_ref)
+            problem = _ref_error(seg, 2, seg.get(2), "ISA", self.envelope.control_ref)
             if problem is not None:
                 errors.append(problem)
-            ended = True
+            self.ended = True
         elif tag == "TA1":
-            ta1s += 1
-            current.sets.append(
-                TransactionSet(ref=seg.get(1), type="TA1", version=current.envelope.version, seps=seps, tokens=[(tag, raw)])
-            )
+            self.ta1s += 1
+            done.append(TransactionSet(ref=seg.get(1), type="TA1", version=self.envelope.version, seps=self.seps, tokens=[(tag, seg.raw)]))
         elif not tag:
             errors.append(bad_tag(seg))
         else:
             errors.append(seg.error(f"{tag} segment outside a transaction set (between SE and ST)"))
 
-    close_set("the transaction set ends without SE (file truncated?)")
-    if group is not None and not ended:
-        errors.append(FormatError(f"functional group {group_ref} ends without GE (file truncated?)", Position(segment=last_number)))
-    if not ended:
-        errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=last_number)))
-    return current
+    def finish(self) -> list[TransactionSet]:
+        """End the interchange: file a set cut short, report a missing GE or IEA; return that set, if any."""
+        done: list[TransactionSet] = []
+        self._close_set("the transaction set ends without SE (file truncated?)", done)
+        if self.group is not None and not self.ended:
+            self.errors.append(
+                FormatError(f"functional group {self.group_ref} ends without GE (file truncated?)", Position(segment=self.last_number))
+            )
+        if not self.ended:
+            self.errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=self.last_number)))
+        return done
+
+
+def walk(isa_seg: Segment, isa: list[str], segments: Iterable[Token], seps: Separators) -> Interchange:
+    """Walk one whole interchange at once (tests and tools; the codec streams with ``Walker``)."""
+    walker = Walker(isa_seg, isa, seps)
+    sets = walker.feed(segments) + walker.finish()
+    return Interchange(walker.envelope, isa, sets, walker.errors, walker.group_versions)

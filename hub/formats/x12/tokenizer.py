@@ -108,17 +108,24 @@ def tokens(text: str, seps: Separators, first_number: int = 1) -> list[Token]:
     80-byte records) are skipped; a segment whose tag is not 2-3 upper-case
     letters/digits gets the tag '' and is reported by the envelope walk (``bad_tag``).
     """
+    tags, raws = cut(text, seps)
+    return list(zip(range(first_number, first_number + len(raws)), tags, raws, strict=True))
+
+
+def cut(text: str, seps: Separators) -> tuple[list[str], list[str]]:
+    """The tags and raw texts of the segments of ``text`` (``tokens`` without the numbers and tuples)."""
     # str.strip without arguments runs in C and removes spaces, CR/LF and NEL (the EBCDIC
-    # line end); NUL and SUB (DOS end of file) are never data, so they go beforehand.
-    if "\x00" in text or "\x1a" in text:
-        text = text.replace("\x00", "").replace("\x1a", "")
+    # line end). NUL and SUB (DOS end of file) around segments are padding and go too;
+    # a NUL inside a segment stays, for the codec to report (the database cannot store it).
     raws = [raw for raw in map(str.strip, split_raw(text, seps)) if raw]
+    if "\x00" in text or "\x1a" in text:
+        raws = [raw for raw in (r.strip("\x00\x1a").strip() for r in raws) if raw]
     elem = seps.element
     tags = [raw.partition(elem)[0] for raw in raws]
     bad = {tag for tag in set(tags) if not _is_tag(tag)}  # checked once per distinct tag
     if bad:
         tags = ["" if tag in bad else tag for tag in tags]
-    return list(zip(range(first_number, first_number + len(raws)), tags, raws, strict=True))
+    return tags, raws
 
 
 def tokenize(text: str, seps: Separators, first_number: int = 1) -> Iterator[Segment]:

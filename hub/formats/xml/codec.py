@@ -8,15 +8,17 @@ own dialect, so ``translate --to ubl`` and ``--to cxml`` work.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Sequence
+from typing import IO
 
 from lxml import etree
 
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import DOCUMENT_TYPES, Document
-from hub.formats.errors import Envelope, FormatError, MessageResult, ParseResult, Position, UnsupportedFormat
+from hub.formats.errors import Envelope, FormatError, MessageResult, MessageStream, ParseResult, Position, UnsupportedFormat
 from hub.formats.xml import cxml, hubxml, model, safe, ubl
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def parse_any(data: bytes) -> ParseResult:
         return result
     name, detection = kind
     if name == "hub":
-        return hubxml.parse(data)
+        return hubxml.stream(data).collect()
     result = ParseResult(format=detection.family)
     try:
         root, dtd_version = safe.parse_bytes(data)
@@ -151,7 +153,19 @@ class XmlCodec:
 
     def parse(self, data: bytes) -> ParseResult:
         """Parse hub XML (XSD-validated), UBL or cXML into canonical documents."""
-        return parse_any(data)
+        return self.stream(io.BytesIO(data)).collect()
+
+    def stream(self, fh: IO[bytes]) -> MessageStream:
+        """Read hub XML document by document (iterparse); UBL and cXML carry one document, read whole.
+
+        The bytes are read whole either way: the hostile-XML screen of ``safe`` (DOCTYPE,
+        entities) looks at all of them before libxml2 sees any.
+        """
+        data = fh.read()
+        kind = _kind(data[: 64 * 1024])
+        if kind is not None and kind[0] == "hub":
+            return hubxml.stream(data)
+        return MessageStream.of(parse_any(data))
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render documents as one hub XML file (valid against ``schemas/hub.xsd``)."""

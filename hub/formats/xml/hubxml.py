@@ -11,14 +11,14 @@ import copy
 import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
 
 from hub.formats.canonical import DOCUMENT_TYPES, Document, decimal_text
-from hub.formats.errors import FormatError, MessageResult, ParseResult, Position
+from hub.formats.errors import FormatError, MessageResult, MessageStream, ParseResult, Position
 from hub.formats.xml import model, safe
 
 NS = model.NAMESPACE
@@ -156,47 +156,63 @@ def _map(element: etree._Element, index: int) -> MessageResult:
 
 
 def parse(data: bytes) -> ParseResult:
-    """Parse a hub XML file: XSD-validated, one MessageResult per document element."""
-    result = ParseResult(format="XML")
-    if len(data) > safe.LARGE_BYTES:
-        return _parse_large(data, result)
-    try:
-        root, _ = safe.parse_bytes(data)
-    except FormatError as exc:
-        result.errors.append(exc)
-        return result
-    xsd = schema()
-    if not xsd.validate(root.getroottree()):
-        result.errors.extend(_schema_errors(xsd.error_log))
-        return result
-    for index, element in enumerate((e for e in root if isinstance(e.tag, str)), 1):
-        result.messages.append(_map(element, index))
-    return result
+    """Parse a hub XML file: one MessageResult per document element (``stream(...).collect()``)."""
+    return stream(data).collect()
 
 
-def _parse_large(data: bytes, result: ParseResult) -> ParseResult:
-    """Stream a big file document by document, validating each against the XSD with its lines.
+def _clearer(data: bytes, error: FormatError) -> FormatError:
+    """The whole-document parser's words for a fault, when it has some.
 
-    Each document is validated inside a one-document ``<documents>`` wrapper (libxml2's
-    streaming validation loses line numbers). An invalid file yields no documents at
-    all, exactly as the in-memory path does.
+    libxml2's push parser words some faults vaguely ("no element found" for an
+    undeclared entity); the whole-document parser says what is wrong.
     """
-    xsd = schema()
     try:
-        for index, (root, element) in enumerate(safe.iter_children(data), 1):
-            if root.tag != _Q + "documents":
-                result.errors.append(
-                    FormatError(f'the root element must be <documents xmlns="{NS}">', Position(line=root.sourceline), code="schema")
-                )
-                break
-            wrapper = etree.Element(_Q + "documents", nsmap={None: NS})
-            wrapper.append(copy.deepcopy(element))
-            if not xsd.validate(wrapper):
-                result.errors.extend(_schema_errors(xsd.error_log))
-            elif not result.errors:
-                result.messages.append(_map(wrapper[0], index))
+        safe.parse_bytes(data)
     except FormatError as exc:
-        result.errors.append(exc)
-    if result.errors:
-        result.messages.clear()
-    return result
+        return exc
+    return error
+
+
+def stream(data: bytes) -> MessageStream:
+    """Read a hub XML file document by document with lxml's iterparse, each validated against the XSD.
+
+    Only one document's subtree is held at a time. Each document is validated inside a
+    ``<documents>`` wrapper carrying the root's attributes (libxml2's streaming
+    validation loses line numbers), so a document that breaks the schema is refused
+    with its lines while the others stand, as in every other format. A file that is not
+    well-formed stops where it breaks: the error goes to ``stream.errors``.
+    """
+    box: list[MessageStream] = []
+
+    def messages() -> Iterator[MessageResult]:
+        out = box[0]
+        xsd = schema()
+        index = 0
+        root_tag = _Q + "documents"
+        try:
+            for root, element in safe.iter_children(data):
+                if root.tag != root_tag:
+                    out.errors.append(
+                        FormatError(f'the root element must be <documents xmlns="{NS}">', Position(line=root.sourceline), code="schema")
+                    )
+                    return
+                if not isinstance(element.tag, str):
+                    continue
+                index += 1
+                wrapper = etree.Element(root_tag, attrib=dict(root.attrib), nsmap={None: NS})
+                wrapper.append(copy.deepcopy(element))
+                if xsd.validate(wrapper):
+                    yield _map(wrapper[0], index)
+                else:
+                    yield MessageResult(ref=str(index), type=_local(element), errors=_schema_errors(xsd.error_log))
+            if index == 0:
+                # No document at all: the schema says what is missing (a root without children).
+                root, _ = safe.parse_bytes(data)
+                if not xsd.validate(root.getroottree()):
+                    out.errors.extend(_schema_errors(xsd.error_log))
+        except FormatError as exc:
+            out.errors.append(_clearer(data, exc))
+
+    out = MessageStream("XML", messages())
+    box.append(out)
+    return out

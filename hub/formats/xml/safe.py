@@ -22,9 +22,6 @@ from lxml import etree
 
 from hub.formats.errors import FormatError, Position
 
-# Bigger inputs go through iterparse so the whole tree is never held at once.
-LARGE_BYTES = 8 * 1024 * 1024
-
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # The cXML DOCTYPE, exactly as cXML.org publishes it: a SYSTEM id on xml.cxml.org, no internal subset.
@@ -203,7 +200,10 @@ def root_info(head: bytes) -> tuple[str, str, str] | None:
             io.BytesIO(clean), events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
         )
         for _event, element in events:
-            qname = etree.QName(element)
+            try:
+                qname = etree.QName(element)
+            except ValueError:  # recover mode hands back broken names ('urn:'): no root to speak of
+                return None
             return qname.namespace or "", qname.localname, cxml_version
     except etree.XMLSyntaxError:
         return None

@@ -20,7 +20,7 @@ Element = str | list[str]
 SegmentOut = list[Element]  # [tag, element1, element2, ...]
 
 
-def number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
+def number_of(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
     """Read a numeric (R/N) element as a Decimal; a positioned error when it is not a number."""
     raw = seg.get(e, c).strip()
     try:
@@ -31,6 +31,8 @@ def number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal:
         raise seg.error(f"'{raw}' is not a number", e, c if seg.seps.component in seg.element(e) else None, ref)
     return value
 
+
+number = number_of  # the name the mappings use
 
 def optional_number(seg: Segment, e: int, ref: str, c: int = 1) -> Decimal | None:
     """Like ``number`` but None for an empty element."""
@@ -57,15 +59,17 @@ def date(seg: Segment, e: int, ref: str, time_e: int | None = None) -> str | Non
     return day
 
 
-def party(seg: Segment) -> Party:
-    """Read an N1 segment: N104 id (N103 qualifier), N102 name."""
-    return Party(id=seg.get(4).strip(), name=seg.get(2).strip())
+def party(seg: Segment | list[str]) -> Party:
+    """Read an N1 segment (or its value list): N104 id (N103 qualifier), N102 name."""
+    values = values_of(seg)
+    return Party(id=value(values, 4), name=value(values, 2))
 
 
-def apply_party(doc: Any, seg: Segment) -> None:
-    """Put the party of an N1 segment in the document's buyer, supplier or ship-to slot."""
-    role = seg.get(1)
-    found = party(seg)
+def apply_party(doc: Any, seg: Segment | list[str]) -> None:
+    """Put the party of an N1 segment (or its value list) in the document's buyer, supplier or ship-to slot."""
+    values = values_of(seg)
+    role = values[1] if len(values) > 1 else ""
+    found = party(values)
     if role in codes.X12_SHIP_TO_ROLES:
         if role == "ST" or not doc.ship_to.id:
             doc.ship_to = Party(id=found.id, name=found.name, plant=found.id, unloading_point=doc.ship_to.unloading_point)
@@ -76,13 +80,99 @@ def apply_party(doc: Any, seg: Segment) -> None:
         doc.supplier = found
 
 
-def product_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
-    """The (qualifier, id) pairs of a LIN/PO1/... segment from element ``first`` on."""
+def values_of(seg: Segment | list[str]) -> list[str]:
+    """The value list of a segment (what ``Segment.get(e)`` gives per element); a value list as it is."""
+    if isinstance(seg, list):
+        return seg
+    return [seg.get(e) for e in range(len(seg.elements))]
+
+
+class Values:
+    """A transaction set's segments as plain value lists, read fast; errors still name their element.
+
+    ``rows`` holds one list per segment (ST = row 1) with ``values[e]`` what
+    ``Segment.get(e)`` gives (first repetition, first component) and ``values[0]`` the
+    tag: a segment without component or repetition separators is one ``str.split``, the
+    rest go through ``Segment``. Numbers and dates
+    are converted through per-process caches (a schedule repeats the same few hundred
+    quantities and dates), and a value that does not convert is handed to the
+    ``Segment``-based helper (``number``, ``date``), which words the positioned error.
+    """
+
+    def __init__(self, ts: TransactionSet) -> None:
+        self.ts = ts
+        self.ref = ts.ref
+        seps = ts.seps
+        elem, comp, rep = seps.element, seps.component, seps.repetition
+        tokens = ts.tokens
+        if ts.plain:  # no component or repetition separator anywhere in the set: one split each
+            self.rows = [raw.split(elem) for _, raw in tokens]
+            return
+        rows: list[list[str]] = []
+        for number, (tag, raw) in enumerate(tokens, 1):
+            if comp in raw or (rep and rep in raw):
+                seg = Segment(number, tag, raw, seps)
+                rows.append([seg.get(e) for e in range(len(seg.elements))])
+            else:
+                rows.append(raw.split(elem))
+        self.rows = rows
+
+    def segment(self, number: int) -> Segment:
+        """The ``Segment`` of row ``number`` (1-based, ST = 1), for errors and rare segments."""
+        tag, raw = self.ts.tokens[number - 1]
+        return Segment(number, tag, raw, self.ts.seps)
+
+    def number(self, number: int, values: list[str], e: int) -> Decimal:
+        """Element ``e`` as a Decimal; the positioned error of ``common.number`` when it is none."""
+        raw = values[e] if e < len(values) else ""
+        found = NUMBERS.get(raw)
+        if found is None:
+            try:
+                found = Decimal(raw.strip())
+            except InvalidOperation:
+                found = None
+            if found is None or not found.is_finite():
+                return number_of(self.segment(number), e, self.ref)  # raises the positioned error
+            if len(NUMBERS) < _CACHED:
+                NUMBERS[raw] = found
+        return found
+
+    def optional_number(self, number: int, values: list[str], e: int) -> Decimal | None:
+        """Like ``number`` but None for an empty element."""
+        raw = values[e] if e < len(values) else ""
+        return self.number(number, values, e) if raw.strip() else None
+
+    def date(self, number: int, values: list[str], e: int) -> str | None:
+        """Element ``e`` as an ISO date, None when empty; the positioned error of ``common.date`` when bad."""
+        raw = values[e] if e < len(values) else ""
+        found = DATES.get(raw)
+        if found is None:
+            found = date(self.segment(number), e, self.ref)
+            if found is None:
+                return None
+            if len(DATES) < _CACHED:
+                DATES[raw] = found
+        return found
+
+
+_CACHED = 20_000  # values kept per cache: enough for the repeats, bounded for any file
+NUMBERS: dict[str, Decimal] = {}  # element as sent -> its value (mappings read these inline in hot loops)
+DATES: dict[str, str] = {}  # element as sent (CCYYMMDD) -> ISO date
+
+
+def value(values: list[str], e: int) -> str:
+    """Element ``e`` of a value list, stripped; '' when absent."""
+    return values[e].strip() if e < len(values) else ""
+
+
+def product_ids(seg: Segment | list[str], first: int) -> list[tuple[str, str]]:
+    """The (qualifier, id) pairs of a LIN/PO1/... segment (or its value list) from element ``first`` on."""
+    values = values_of(seg)
     pairs = []
-    for e in range(first, len(seg.elements) - 1, 2):
-        qualifier, value = seg.get(e).strip(), seg.get(e + 1).strip()
-        if value:
-            pairs.append((qualifier, value))
+    for e in range(first, len(values) - 1, 2):
+        qualifier, found = values[e].strip(), values[e + 1].strip()
+        if found:
+            pairs.append((qualifier, found))
     return pairs
 
 

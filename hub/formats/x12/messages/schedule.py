@@ -16,23 +16,24 @@ from hub.formats.canonical import CumulativeQuantity, DeliverySchedule, Document
 from hub.formats.errors import Envelope, FormatError
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
+    DATES,
+    NUMBERS,
     SegmentOut,
+    Values,
     apply_party,
     clock,
     date,
     day,
     missing,
     n1,
-    number,
-    optional_number,
     part_pairs,
     parts,
     product_ids,
     qty,
     start,
     unit,
+    value,
 )
-from hub.formats.x12.tokenizer import Segment
 
 RECEIPT_REFS = ("SI", "PK", "BM", "DJ", "DO")  # shipper's id, packing list, bill of lading, delivery ticket, delivery order
 
@@ -47,28 +48,38 @@ def _period_end(start_iso: str, timing: str) -> str | None:
     return None
 
 
-def _fst(seg: Segment, ref: str) -> ScheduleQuantity:
-    quantity = number(seg, 1, ref)
-    qualifier = seg.get(2).strip()
-    commitment = codes.X12_FORECAST_TO_COMMITMENT.get(qualifier)
+def _fst(v: Values, number: int, values: list[str]) -> ScheduleQuantity:
+    quantity = v.number(number, values, 1)
+    qualifier = value(values, 2)
+    commitment = _COMMITMENTS.get(qualifier)
     if commitment is None:
-        raise seg.error(f"'{qualifier}' is not a forecast qualifier the hub knows (C firm, D planning, A, B or Z)", 2, message_ref=ref)
-    timing = seg.get(3).strip()
-    first = date(seg, 4, ref)
+        raise v.segment(number).error(
+            f"'{qualifier}' is not a forecast qualifier the hub knows (C firm, D planning, A, B or Z)", 2, message_ref=v.ref
+        )
+    timing = value(values, 3)
+    first = v.date(number, values, 4)
     if first is None:
-        raise seg.error("the schedule quantity has no date (FST04)", 4, message_ref=ref)
+        raise v.segment(number).error("the schedule quantity has no date (FST04)", 4, message_ref=v.ref)
     if timing in ("D", ""):
-        clock_raw = seg.get(7).strip()
-        if clock_raw:
-            first = date(seg, 4, ref, 7)
+        if value(values, 7):
+            first = date(v.segment(number), 4, v.ref, 7)
         return ScheduleQuantity(quantity=quantity, commitment=commitment, date=first)
-    end = date(seg, 5, ref) or _period_end(first, timing)
+    end = v.date(number, values, 5) or _period_end(first, timing)
     return ScheduleQuantity(quantity=quantity, commitment=commitment, from_=first, to=end)
 
 
-def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
-    """Map one 830 (``kind='standard'``) or 862 (``kind='jit'``) to a delivery schedule."""
+_COMMITMENTS = codes.X12_FORECAST_TO_COMMITMENT
+
+
+def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noqa: C901, PLR0912, PLR0915 - one loop over the segments
+    """Map one 830 (``kind='standard'``) or 862 (``kind='jit'``) to a delivery schedule.
+
+    Reads plain value lists (``common.Values``): the mapping runs once per segment of
+    every call-off a plant sends, so it splits each segment once and converts numbers
+    and dates through caches; errors are still positioned at their segment and element.
+    """
     ref = ts.ref
+    v = Values(ts)
     doc = DeliverySchedule(kind=kind)
     start(doc, ts, env)
     line: ScheduleLine | None = None
@@ -76,65 +87,52 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
     fst: ScheduleQuantity | None = None  # the FST a following JIT loop splits
     quantities = "A"  # BFR05/BSS11: A actual discrete, C cumulative
     jits = 0
-    for seg in ts.segments:
-        tag = seg.tag
-        if tag == "BFR":
+    units = _UNITS
+    numbers, dates = NUMBERS, DATES
+    for number, values in enumerate(v.rows, 1):
+        tag = values[0]
+        if tag == "FST":
+            if line is None:
+                continue
+            # The bulk of a schedule: a day's quantity with known qualifier and date, read
+            # inline through the caches; anything else (a time, a period, a value that does
+            # not convert) goes through _fst, which also words the errors.
+            n = len(values)
+            quantity = numbers.get(values[1]) if n > 1 else None
+            commitment = _COMMITMENTS.get(values[2].strip()) if n > 2 else None
+            first = dates.get(values[4]) if n > 4 else None
+            if quantity is None or commitment is None or first is None or values[3].strip() not in ("D", "") or (n > 7 and values[7].strip()):
+                fst = _fst(v, number, values)
+            else:
+                fst = ScheduleQuantity(quantity=quantity, commitment=commitment, date=first)
+            line.schedule.append(fst)
+            receipt = None
+            jits = 0
+        elif tag == "BFR":
             # BFR03 is the release (schedule) number; BFR02 the reference some senders use instead.
-            doc.number = seg.get(3).strip() or seg.get(2).strip()
-            doc.issued = date(seg, 8, ref)
-            quantities = seg.get(5).strip()
+            doc.number = value(values, 3) or value(values, 2)
+            doc.issued = v.date(number, values, 8)
+            quantities = value(values, 5)
         elif tag == "BSS":
-            doc.number = seg.get(2).strip() or seg.get(7).strip()
-            doc.issued = date(seg, 3, ref)
-            quantities = seg.get(11).strip()
+            doc.number = value(values, 2) or value(values, 7)
+            doc.issued = v.date(number, values, 3)
+            quantities = value(values, 11)
         elif tag == "N1":
             if line is None:
-                apply_party(doc, seg)
+                apply_party(doc, values)
         elif tag == "LIN":
-            found = parts(product_ids(seg, 2))
+            found = parts(product_ids(values, 2))
             line = ScheduleLine(buyer_part=found["buyer_part"], supplier_part=found["supplier_part"], order_number=found["order_number"])
             doc.lines.append(line)
             receipt = fst = None
         elif line is None:
-            if tag == "REF" and seg.get(1) == "DK":
-                doc.ship_to.unloading_point = seg.get(2).strip()
+            if tag == "REF" and len(values) > 1 and values[1] == "DK":
+                doc.ship_to.unloading_point = value(values, 2)
             continue
-        elif tag == "UIT":
-            line.unit = codes.unit_to_rec20(seg.get(1, 1))
-        elif tag == "PID":
-            line.description = line.description or seg.get(5).strip()
-        elif tag == "REF":
-            qualifier, value = seg.get(1).strip(), seg.get(2).strip() or seg.get(3).strip()
-            if receipt is not None and qualifier in RECEIPT_REFS:
-                receipt.delivery_note = receipt.delivery_note or value
-            elif qualifier in codes.X12_ORDER_REF:
-                line.order_number = line.order_number or value
-            elif qualifier == "DK":
-                line.unloading_point = value
-        elif tag == "FST":
-            fst = _fst(seg, ref)
-            line.schedule.append(fst)
-            receipt = None
-            jits = 0
-        elif tag == "JIT" and fst is not None and fst.date:
-            # 862 JIT loop: the day's FST quantity split into deliveries at given times.
-            # Each JIT becomes a schedule entry of its own; the FST total is dropped once
-            # the first JIT replaces it.
-            clock_raw = seg.get(2).strip()
-            try:
-                at = f"{fst.date[:10]}T{codes.x12_time(clock_raw)}"
-            except ValueError:
-                raise seg.error(f"'{clock_raw}' is not a time HHMM", 2, message_ref=ref) from None
-            entry = ScheduleQuantity(quantity=number(seg, 1, ref), commitment=fst.commitment, date=at)
-            if jits == 0:
-                line.schedule[-1] = entry
-            else:
-                line.schedule.append(entry)
-            jits += 1
         elif tag == "SHP":
-            qualifier = seg.get(1).strip()
-            quantity = number(seg, 2, ref)
-            when = date(seg, 4, ref)
+            qualifier = value(values, 1)
+            quantity = v.number(number, values, 2)
+            when = v.date(number, values, 4)
             if qualifier == codes.X12_SHP_CUMULATIVE:
                 line.cumulative_received = CumulativeQuantity(quantity=quantity, date=when)
                 receipt = None
@@ -142,10 +140,43 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
                 receipt = Receipt(quantity=quantity, date=when)
                 line.last_receipts.append(receipt)
             fst = None
+        elif tag == "REF":
+            qualifier, found_value = value(values, 1), value(values, 2) or value(values, 3)
+            if receipt is not None and qualifier in RECEIPT_REFS:
+                receipt.delivery_note = receipt.delivery_note or found_value
+            elif qualifier in codes.X12_ORDER_REF:
+                line.order_number = line.order_number or found_value
+            elif qualifier == "DK":
+                line.unloading_point = found_value
+        elif tag == "UIT":
+            code = values[1] if len(values) > 1 else ""
+            unit_code = units.get(code)
+            if unit_code is None:
+                unit_code = codes.unit_to_rec20(code)
+                if len(units) < 1000:
+                    units[code] = unit_code
+            line.unit = unit_code
+        elif tag == "PID":
+            line.description = line.description or value(values, 5)
+        elif tag == "JIT" and fst is not None and fst.date:
+            # 862 JIT loop: the day's FST quantity split into deliveries at given times.
+            # Each JIT becomes a schedule entry of its own; the FST total is dropped once
+            # the first JIT replaces it.
+            clock_raw = value(values, 2)
+            try:
+                at = f"{fst.date[:10]}T{codes.x12_time(clock_raw)}"
+            except ValueError:
+                raise v.segment(number).error(f"'{clock_raw}' is not a time HHMM", 2, message_ref=ref) from None
+            entry = ScheduleQuantity(quantity=v.number(number, values, 1), commitment=fst.commitment, date=at)
+            if jits == 0:
+                line.schedule[-1] = entry
+            else:
+                line.schedule.append(entry)
+            jits += 1
         elif tag == "ATH":
             # Authorisations (fabrication/material cumulatives) have no canonical field
             # yet; read the quantity so a malformed one is still reported where it is.
-            optional_number(seg, 3, ref)
+            v.optional_number(number, values, 3)
     if quantities == "C":
         _discrete(doc)
     if not doc.number and doc.kind == "standard" and doc.issued:
@@ -155,6 +186,9 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:
         doc.number = f"{env.control_ref}-{ref}"
     _check(doc, ref)
     return [doc]
+
+
+_UNITS: dict[str, str] = {}  # UIT01 as sent -> Rec 20 (a handful of codes per file)
 
 
 def _discrete(doc: DeliverySchedule) -> None:

@@ -18,20 +18,20 @@ from hub.formats.errors import Envelope, FormatError
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
     SegmentOut,
+    Values,
     apply_party,
     clock,
     date,
     day,
     missing,
     n1,
-    number,
-    optional_number,
     part_pairs,
     parts,
     product_ids,
     qty,
     start,
     unit,
+    value,
 )
 
 POUND = Decimal("0.45359237")  # kilograms, exactly
@@ -52,18 +52,19 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
     line: DespatchLine | None = None
     by_type: dict[str, Package] = {}
     shipment_packages: Package | None = None
-    for seg in ts.segments:
-        tag = seg.tag
+    v = Values(ts)
+    for number, values in enumerate(v.rows, 1):
+        tag = values[0]
         if tag == "BSN":
-            doc.number = seg.get(2).strip()
-            doc.issued = date(seg, 3, ref, 4)
+            doc.number = value(values, 2)
+            doc.issued = date(v.segment(number), 3, ref, 4)
         elif tag == "HL":
             _merge(pack, by_type, doc)
-            hl_id, parent, level = seg.get(1).strip(), seg.get(2).strip(), seg.get(3).strip()
+            hl_id, parent, level = value(values, 1), value(values, 2), value(values, 3)
             if not hl_id:
-                raise seg.error("HL has no hierarchical id", 1, message_ref=ref)
+                raise v.segment(number).error("HL has no hierarchical id", 1, message_ref=ref)
             if parent and parent not in parent_of:
-                raise seg.error(f"HL {hl_id} names parent '{parent}', which is no earlier HL", 2, message_ref=ref)
+                raise v.segment(number).error(f"HL {hl_id} names parent '{parent}', which is no earlier HL", 2, message_ref=ref)
             parent_of[hl_id] = parent
             order_of[hl_id] = order_of.get(parent, "")
             line = None
@@ -71,52 +72,52 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             if level in PACK_LEVELS:
                 pack = Package(type="", count=0)
         elif tag == "PRF" and hl_id:
-            order_of[hl_id] = seg.get(1).strip()
+            order_of[hl_id] = value(values, 1)
         elif tag == "DTM":
-            qualifier = seg.get(1).strip()
+            qualifier = value(values, 1)
             if qualifier in codes.X12_DATE_SHIPPED:
-                doc.ship_date = date(seg, 2, ref, 3)
+                doc.ship_date = date(v.segment(number), 2, ref, 3)
             elif qualifier in codes.X12_DATE_ARRIVAL:
-                doc.arrival_date = date(seg, 2, ref, 3)
+                doc.arrival_date = date(v.segment(number), 2, ref, 3)
         elif tag == "N1":
             if level in ("S", ""):
-                apply_party(doc, seg)
+                apply_party(doc, values)
         elif tag == "TD1":
             if pack is not None:
-                pack.type = seg.get(1).strip()
-                count = optional_number(seg, 2, ref)
+                pack.type = value(values, 1)
+                count = v.optional_number(number, values, 2)
                 pack.count = int(count) if count is not None else pack.count
             elif level in ("S", ""):
-                if seg.get(6).strip() in ("G", "A3", "") and seg.get(7).strip():
-                    doc.gross_weight = _kilograms(number(seg, 7, ref), seg.get(8).strip())
-                lading = optional_number(seg, 2, ref)
-                if lading is not None and seg.get(1).strip():
-                    shipment_packages = Package(type=seg.get(1).strip(), count=int(lading))
+                if value(values, 6) in ("G", "A3", "") and value(values, 7):
+                    doc.gross_weight = _kilograms(v.number(number, values, 7), value(values, 8))
+                lading = v.optional_number(number, values, 2)
+                if lading is not None and value(values, 1):
+                    shipment_packages = Package(type=value(values, 1), count=int(lading))
         elif tag == "TD5" and level in ("S", ""):
-            doc.carrier = doc.carrier or seg.get(3).strip() or seg.get(5).strip()
+            doc.carrier = doc.carrier or value(values, 3) or value(values, 5)
         elif tag == "TD3" and level in ("S", ""):
-            doc.transport_id = doc.transport_id or (seg.get(2).strip() + seg.get(3).strip())
+            doc.transport_id = doc.transport_id or (value(values, 2) + value(values, 3))
         elif tag == "CLD":
             # Automotive (AIAG) ASNs describe packs at the item level: CLD loads of a
             # packaging code, each load's label in a following REF*LS.
             _merge(pack, by_type, doc)
-            loads = optional_number(seg, 1, ref)
-            pack = Package(type=seg.get(3).strip(), count=int(loads) if loads is not None else 0)
+            loads = v.optional_number(number, values, 1)
+            pack = Package(type=value(values, 3), count=int(loads) if loads is not None else 0)
         elif tag == "REF":
-            qualifier, value = seg.get(1).strip(), seg.get(2).strip()
-            if pack is not None and qualifier == "LS" and value:
-                pack.label_ids.append(value)
+            qualifier, found_value = value(values, 1), value(values, 2)
+            if pack is not None and qualifier == "LS" and found_value:
+                pack.label_ids.append(found_value)
             elif line is not None and qualifier in codes.X12_BATCH:
-                line.batch = line.batch or value
+                line.batch = line.batch or found_value
             elif line is not None and qualifier in codes.X12_ORDER_REF:
-                line.order_number = value
+                line.order_number = found_value
             elif level in ("S", "") and qualifier in ("BM", "CN") and not doc.transport_id:
-                doc.transport_id = value
+                doc.transport_id = found_value
         elif tag == "MAN" and pack is not None:
-            if seg.get(1).strip() in LABEL_QUALIFIERS and seg.get(2).strip():
-                pack.label_ids.append(seg.get(2).strip())
+            if value(values, 1) in LABEL_QUALIFIERS and value(values, 2):
+                pack.label_ids.append(value(values, 2))
         elif tag == "LIN":
-            found = parts(product_ids(seg, 2))
+            found = parts(product_ids(values, 2))
             line = DespatchLine(
                 buyer_part=found["buyer_part"],
                 supplier_part=found["supplier_part"],
@@ -125,8 +126,8 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             )
             doc.lines.append(line)
         elif tag == "SN1" and line is not None:
-            line.quantity = number(seg, 2, ref)
-            line.unit = codes.unit_to_rec20(seg.get(3))
+            line.quantity = v.number(number, values, 2)
+            line.unit = codes.unit_to_rec20(values[3] if len(values) > 3 else "")
     _merge(pack, by_type, doc)
     if not doc.packages and shipment_packages is not None:
         # No pack levels: the shipment's TD1 lading quantity is all the 856 says about packages.
