@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
-from hub.ingest.services import interchange_reprocess
+from hub.ingest.receive import interchange_reprocess
 from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
 from hub.scope import role_of, scoped
 

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from hub.api import pagination, serializers
 from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
-from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
+from hub.parties import party_of_user
 from hub.scope import can_write, scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
@@ -62,7 +63,7 @@ class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
             stream = request._request  # the raw body, read in chunks (no size-limited request.body)
             filename = request.headers.get("X-Filename", "")
         try:
-            interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, user=request.user, filename=filename, content_type=content_type)
+            interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, party=party_of_user(request.user), filename=filename, content_type=content_type)
         except TooLarge as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         except EmptyUpload as exc:
