@@ -41,6 +41,14 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
+def _orders_by_number(numbers: set[str]) -> dict[tuple[str, int], PurchaseOrder]:
+    # The newest purchase order per (number, supplier id), as routing matched it.
+    found: dict[tuple[str, int], PurchaseOrder] = {}
+    for order in PurchaseOrder.objects.filter(number__in={n for n in numbers if n}).order_by("-created_at"):
+        found.setdefault((order.number, order.supplier_id), order)
+    return found
+
+
 def _stored(interchange: Interchange, item: Routed) -> dict:
     """The fields every stored document takes from its interchange and routing."""
     doc = item.document
@@ -229,10 +237,8 @@ def purchase_orders_store(*, interchange: Interchange, routed: Sequence[Routed])
 
 def order_responses_store(*, interchange: Interchange, routed: Sequence[Routed]) -> list[OrderResponse]:
     """Store routed order responses, linked to the order they answer, in the caller's transaction."""
-    from orders.selectors import purchase_orders_by_number
-
     docs = [item.document for item in routed]
-    known = purchase_orders_by_number(numbers={d.order_number for d in docs if isinstance(d, CanonicalResponse)})
+    known = _orders_by_number({d.order_number for d in docs if isinstance(d, CanonicalResponse)})
     responses: list[OrderResponse] = []
     for item in routed:
         doc = item.document
