@@ -27,6 +27,8 @@ def documents_of_interchange(*, interchange: Any, user: Any) -> list[dict[str, A
     from orders.kinds import stored_kinds
 
     out: list[dict[str, Any]] = []
+    if getattr(interchange, "status", "processed") != "processed":
+        return out  # a file still being ingested (or refused) has no documents yet
     for kind in stored_kinds():
         doc_type, model, url_name = kind.type, kind.model, kind.api_detail
         qs = scoped(model.objects.filter(interchange=interchange), user).select_related("plant", "supplier").only(

@@ -149,6 +149,9 @@ WHERE orders_scheduleline.id = r.line_id AND r.rank > 1 AND r.schedule_id <> w.s
 """
 
 
+ANALYZE_ABOVE = 1000
+
+
 def schedules_supersede(*, interchange: Interchange) -> QuerySet:
     """Supersede, set-wise, what the interchange's call-offs replace; returns the superseded call-offs' ids.
 
@@ -159,6 +162,11 @@ def schedules_supersede(*, interchange: Interchange) -> QuerySet:
     """
     field = DeliverySchedule._meta.get_field("interchange")
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and DeliverySchedule.objects.filter(interchange=interchange)[:ANALYZE_ABOVE].count() >= ANALYZE_ABOVE:
+            # The file's call-offs were bulk-inserted moments ago: without fresh statistics
+            # the planner takes the tables for empty and joins them row by row (58 s instead
+            # of 0.3 s for 5,000 call-offs). Sampling costs a fraction of a second.
+            cursor.execute("ANALYZE orders_scheduleline, orders_deliveryschedule")
         cursor.execute(_SUPERSEDE_LINES, {"interchange": field.get_db_prep_value(interchange.pk, connection)})
     touched = Q(interchange=interchange) | Q(pk__in=ScheduleLine.objects.filter(superseded_by__interchange=interchange).values("schedule_id"))
     has_lines = Exists(ScheduleLine.objects.filter(schedule=OuterRef("pk")))
