@@ -16,8 +16,10 @@ attempts without progress; it is never retried forever.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -125,6 +128,10 @@ class Tally:
         self.only_acknowledgements = self.only_acknowledgements and message.type in acknowledge.ACK_MESSAGE_TYPES
 
 
+def _beat(interchange_id: Any, token: Any) -> int:
+    return Interchange.objects.filter(pk=interchange_id, status=Status.PROCESSING, claim_token=token).update(heartbeat_at=timezone.now())
+
+
 class Heartbeat:
     """Refresh the claim's heartbeat every quarter lease while the worker reads and stores."""
 
@@ -137,6 +144,30 @@ class Heartbeat:
         """Write a heartbeat when due (``LostClaim`` when the claim is gone)."""
         if force or time.monotonic() - self.last >= self.every:
             progress(interchange_id=self.interchange_id, token=self.token)
+            self.last = time.monotonic()
+
+    @contextlib.contextmanager
+    def meanwhile(self) -> Iterator[None]:
+        """Beat from a thread of its own while the block runs (one long call that yields no message)."""
+        stop = threading.Event()
+
+        def run() -> None:
+            try:
+                while not stop.wait(self.every):
+                    try:
+                        _beat(self.interchange_id, self.token)
+                    except Exception:  # a missed beat is not fatal; the main thread's writes check the claim
+                        log.warning("interchange %s: heartbeat failed", self.interchange_id, exc_info=True)
+            finally:
+                connections.close_all()  # this thread's own connections
+
+        thread = threading.Thread(target=run, name=f"heartbeat-{self.interchange_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
             self.last = time.monotonic()
 
     def through(self, messages: Iterable[MessageResult]) -> Iterator[MessageResult]:
@@ -152,7 +183,8 @@ def _run(interchange: Interchange, token: Any) -> None:
     heartbeat = Heartbeat(interchange.pk, token)
     tally = Tally()
     with interchange.raw.open("rb") as fh:
-        detection, stream = open_stream(interchange=interchange, fh=fh)
+        with heartbeat.meanwhile():  # a codec without stream() parses the whole file here
+            detection, stream = open_stream(interchange=interchange, fh=fh)
         interchange.format = detection.family
         interchange.version = detection.version
         interchange.message_types = ",".join(detection.message_types)[:200]

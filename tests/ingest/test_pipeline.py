@@ -9,6 +9,7 @@ real worker processes killed by SIGKILL is in tests/integration/test_ingest_cras
 from __future__ import annotations
 
 import io
+import time
 from collections import Counter
 
 import pytest
@@ -80,6 +81,33 @@ def test_a_second_worker_gets_nothing_while_the_first_still_heartbeats(world, se
     assert ended.status == Interchange.Status.PROCESSED and ended.document_count == 5
     assert_exactly_once(ended, 5)
     assert not Delivery.objects.filter(status=Delivery.Status.STAGED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_busy_in_one_long_parse_keeps_its_claim(world, settings, monkeypatch):
+    settings.HUB_INGEST_LEASE_SECONDS = 2  # beats every half second
+    interchange = receive(world, calloffs(3))
+    real = pipeline.open_stream
+    taken = []
+
+    def long_parse(**kwargs):
+        # A whole-file parse that lasts longer than the lease yields no message to beat on:
+        # wait (on progress, bounded) until the heartbeat has kept the claim alive past the
+        # moment the lease would have run out, then let a second worker try.
+        start = Interchange.objects.get(pk=interchange.pk).processing_started_at
+        wait_for = start + timezone.timedelta(seconds=settings.HUB_INGEST_LEASE_SECONDS * 1.5)
+        deadline = time.monotonic() + 120
+        while Interchange.objects.get(pk=interchange.pk).heartbeat_at < wait_for:
+            assert time.monotonic() < deadline, "the heartbeat did not move during the parse"
+            time.sleep(0.1)
+        taken.append(interchange_claim(interchange_id=interchange.pk))
+        return real(**kwargs)
+
+    monkeypatch.setattr(pipeline, "open_stream", long_parse)
+    ended = interchange_process(interchange_id=interchange.pk)
+    assert taken == [None], "a second worker took over a file whose worker was alive"
+    assert ended.status == Interchange.Status.PROCESSED and ended.attempts == 1
+    assert_exactly_once(ended, 3)
 
 
 def test_after_a_stale_claim_the_file_resumes_and_ends_with_everything_exactly_once(world, settings, monkeypatch):
