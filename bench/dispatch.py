@@ -81,14 +81,16 @@ def floor(n: int) -> float:
 
 def run(n: int, tag: str, admin, record: Path, Delivery) -> dict:
     """Upload n call-offs, process them here, and time dispatch from commit to the last receipt."""
-    from hub.ingest.services import interchange_process, interchange_receive
+    from hub.ingest.pipeline import interchange_process
+    from hub.ingest.receive import interchange_receive
+    from hub.parties import party_of_user
     from tests.delfor_builder import delfor, message
 
     msgs = [
         message(str(m), f"{tag}{m:06d}", supplier=f"SUP{m % 300 + 1:05d}", plant=f"PLANT{m % 12 + 1:02d}", parts=((f"P{m}", (("1", "1", "20261130"),)),))
         for m in range(1, n + 1)
     ]
-    interchange = interchange_receive(stream=io.BytesIO(delfor(msgs, ref=f"BENCH-{tag}")), channel="command", user=admin)
+    interchange = interchange_receive(stream=io.BytesIO(delfor(msgs, ref=f"BENCH-{tag}")), channel="command", party=party_of_user(admin))
     before = sum(1 for _ in record.open()) if record.exists() else 0
     interchange_process(interchange_id=interchange.pk)
     committed = time.monotonic()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
-from hub.ingest.services import interchange_reprocess
+from hub.ingest.receive import interchange_reprocess
 from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
 from hub.permissions import check, may, refusal
 from hub.scope import role_of, scoped
@@ -31,11 +31,12 @@ from hub.scope import role_of, scoped
 # Model fields whose stored value is never shown again (write-only once saved): by name,
 # so a secret added to any model later is covered without touching the admin.
 SECRET_SUFFIXES = ("secret", "_token", "password_hash", "private_key")
+NOT_SECRET = {"claim_token"}  # a worker's lease on a row, worthless outside the worker that holds it
 
 
 def secret_fields(model: type[models.Model]) -> list[str]:
     """The names of ``model``'s write-only fields."""
-    return [f.name for f in model._meta.fields if f.name.endswith(SECRET_SUFFIXES)]
+    return [f.name for f in model._meta.fields if f.name.endswith(SECRET_SUFFIXES) and f.name not in NOT_SECRET]
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):

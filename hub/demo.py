@@ -14,8 +14,10 @@ from django.db import transaction
 from hub.formats.base import RenderOptions
 from hub.formats.canonical import DeliverySchedule, Party, ScheduleLine, ScheduleQuantity
 from hub.formats.edifact import EdifactCodec
-from hub.ingest.services import interchange_process, interchange_receive
+from hub.ingest.pipeline import interchange_process
+from hub.ingest.receive import interchange_receive
 from hub.models import Interchange, Plant
+from hub.parties import party_of_user
 from suppliers.models import PartnerIdentifier, PartnerProfile, Supplier, User
 
 PLANTS = [
@@ -146,7 +148,7 @@ def seed_interchanges(*, user: User) -> Interchange | None:
     if Interchange.objects.filter(channel=Interchange.Channel.DEMO, control_ref=reference).exists():
         return None
     data = EdifactCodec().render(docs, RenderOptions(sender_id="OEMPLANTS", receiver_id="SUPPLIERHUB", control_ref=reference))
-    interchange = interchange_receive(stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, user=user, filename=f"{reference}.edi")
+    interchange = interchange_receive(stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, party=party_of_user(user), filename=f"{reference}.edi")
     interchange_process(interchange_id=interchange.pk)
     interchange.refresh_from_db()
     return interchange

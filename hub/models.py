@@ -92,6 +92,16 @@ class Interchange(models.Model):
     on_behalf_of = models.JSONField(
         _("sent on behalf of"), default=list, blank=True, help_text=_("supplier numbers a plant-side sender sent supplier documents for")
     )
+    # The claim of the worker processing the file: a token every later write checks, and a
+    # heartbeat it refreshes while it parses and persists. Only a claim whose heartbeat
+    # stopped for HUB_INGEST_LEASE_SECONDS may be taken over (a slow worker is not a dead one).
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveIntegerField(_("processing attempts"), default=0, editable=False)
+    # Progress: how many messages of the file are persisted (or refused) in committed
+    # batches; a worker taking over resumes after them.
+    messages_done = models.PositiveIntegerField(default=0, editable=False)
+    envelope = models.JSONField(default=dict, blank=True, editable=False, help_text=_("the first envelope as parsed, for the acknowledgement"))
 
     class Meta:
         ordering = ["-received_at"]
@@ -127,6 +137,7 @@ class Delivery(models.Model):
         DEAD = "dead", _("dead-lettered")
         SUPERSEDED = "superseded", _("superseded")
         HELD = "held", _("held")
+        STAGED = "staged", _("staged")
 
     class Recipient(models.TextChoices):
         PLANT = "plant", _("plant")
@@ -143,6 +154,9 @@ class Delivery(models.Model):
     connector = models.CharField(max_length=20, default="http")  # http | filedrop | portal
     target = models.CharField(max_length=500, blank=True, help_text=_("where the last attempt went: URL or file path"))
     replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
+    # The interchange whose documents this delivery carries: its staged deliveries are
+    # released (or dropped) when that interchange ends.
+    interchange = models.ForeignKey(Interchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
     payload = models.TextField()
     content_type = models.CharField(max_length=100, default="application/json")
     sequence_key = models.CharField(max_length=200, db_index=True, help_text=_("deliveries with the same key go out in creation order"))

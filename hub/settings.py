@@ -298,6 +298,12 @@ HUB_DISPATCH_BACKOFF_SECONDS = env.float("HUB_DISPATCH_BACKOFF_SECONDS", default
 HUB_DISPATCH_BACKOFF_MAX_SECONDS = env.float("HUB_DISPATCH_BACKOFF_MAX_SECONDS", default=900.0)
 HUB_SWEEP_INTERVAL_SECONDS = env.float("HUB_SWEEP_INTERVAL_SECONDS", default=10.0)
 HUB_SWEEP_STALE_SECONDS = env.int("HUB_SWEEP_STALE_SECONDS", default=30)
+# Ingest: a worker's claim on an interchange is taken over only when its heartbeat (refreshed
+# while it parses and persists) stopped for this long; a file that failed processing this
+# many times ends failed with a negative acknowledgement; messages persisted per transaction.
+HUB_INGEST_LEASE_SECONDS = env.float("HUB_INGEST_LEASE_SECONDS", default=120.0)
+HUB_INGEST_MAX_ATTEMPTS = env.int("HUB_INGEST_MAX_ATTEMPTS", default=3)
+HUB_INGEST_BATCH_MESSAGES = env.int("HUB_INGEST_BATCH_MESSAGES", default=500)
 # A plant that failed this many times in a row is left alone for HUB_CIRCUIT_OPEN_SECONDS:
 # its deliveries wait without holding a worker, and the other plants' go on.
 HUB_CIRCUIT_FAILURES = env.int("HUB_CIRCUIT_FAILURES", default=5)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
+from orders.models import PurchaseOrder
 
 
 def purchase_orders_by_number(*, numbers: Iterable[str]) -> dict[tuple[str, int], PurchaseOrder]:
@@ -24,9 +24,13 @@ def purchase_orders_by_number(*, numbers: Iterable[str]) -> dict[tuple[str, int]
 def documents_of_interchange(*, interchange: Any, user: Any) -> list[dict[str, Any]]:
     """Every document stored from ``interchange`` that ``user`` may see: type, id, number, supplier, plant."""
     from hub.scope import scoped
+    from orders.kinds import stored_kinds
 
     out: list[dict[str, Any]] = []
-    for doc_type, model, url_name in DOCUMENT_MODELS:
+    if getattr(interchange, "status", "processed") != "processed":
+        return out  # a file still being ingested (or refused) has no documents yet
+    for kind in stored_kinds():
+        doc_type, model, url_name = kind.type, kind.model, kind.api_detail
         qs = scoped(model.objects.filter(interchange=interchange), user).select_related("plant", "supplier").only(
             "pk", "number", "plant__code", "supplier__number"
         )
@@ -36,10 +40,3 @@ def documents_of_interchange(*, interchange: Any, user: Any) -> list[dict[str, A
         ]
     return out
 
-
-DOCUMENT_MODELS: tuple[tuple[str, type, str], ...] = (
-    ("delivery_schedule", DeliverySchedule, "api:call-off-detail"),
-    ("despatch_advice", DespatchAdvice, "api:despatch-advice-detail"),
-    ("purchase_order", PurchaseOrder, "api:purchase-order-detail"),
-    ("order_response", OrderResponse, "api:order-response-detail"),
-)

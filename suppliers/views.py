@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Acknowledgement, Interchange
+from hub.parties import party_of_user
 from hub.permissions import check, may
 from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule
@@ -69,7 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            interchange = interchange_receive(stream=f, channel=Interchange.Channel.PORTAL, user=request.user, filename=f.name, content_type=f.content_type or "")
+            interchange = interchange_receive(stream=f, channel=Interchange.Channel.PORTAL, party=party_of_user(request.user), filename=f.name, content_type=f.content_type or "")
         except (TooLarge, EmptyUpload) as exc:
             form.add_error("file", str(exc))
         else:

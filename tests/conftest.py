@@ -59,10 +59,12 @@ def world(db):
 @pytest.fixture
 def receive_and_process():
     """Store bytes through the real receive service, then process them in this process."""
-    from hub.ingest.services import interchange_process, interchange_receive
+    from hub.ingest.pipeline import interchange_process
+    from hub.ingest.receive import interchange_receive
+    from hub.parties import party_of_user
 
     def run(data: bytes, user, channel: str = "api"):
-        interchange = interchange_receive(stream=io.BytesIO(data), channel=channel, user=user, filename="test.edi")
+        interchange = interchange_receive(stream=io.BytesIO(data), channel=channel, party=party_of_user(user), filename="test.edi")
         if interchange.status == "received":
             interchange_process(interchange_id=interchange.pk)
         interchange.refresh_from_db()

@@ -60,7 +60,7 @@ def test_upload_page_stores_the_file_and_shows_its_result(client, world, django_
     response = client.post("/portal/upload/", {"file": SimpleUploadedFile("up.edi", data)})
     interchange = Interchange.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/portal/interchanges/{interchange.pk}/"
-    from hub.ingest.services import interchange_process
+    from hub.ingest.pipeline import interchange_process
 
     interchange_process(interchange_id=interchange.pk)
     assert Interchange.objects.get().status == "processed"

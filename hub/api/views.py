@@ -18,7 +18,7 @@ from hub.api import pagination, serializers
 from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
 from hub.ingest.authority import may_acknowledge
-from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
 from hub.parties import party_of_user
 from hub.permissions import check
@@ -64,7 +64,7 @@ class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
             stream = request._request  # the raw body, read in chunks (no size-limited request.body)
             filename = request.headers.get("X-Filename", "")
         try:
-            interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, user=request.user, filename=filename, content_type=content_type)
+            interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, party=party_of_user(request.user), filename=filename, content_type=content_type)
         except TooLarge as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         except EmptyUpload as exc:

@@ -32,7 +32,7 @@ from hub.dispatch.connectors import http as http_connector
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
 from hub.dispatch.droppath import DropPathRefused, drop_directory
 from hub.formats.errors import FormatError
-from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
+from hub.models import Delivery, DeliveryAttempt, Plant
 
 log = logging.getLogger(__name__)
 OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING)
@@ -51,29 +51,22 @@ def _supplier_connectors(supplier_ids: set) -> dict:
     return {sid: ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
 
-# Who gets a copy of each stored document, by its model: a call-off goes to the plant
-# and the supplier; an ASN and an order response to the plant alone; a purchase order
-# to the supplier alone.
-RECIPIENTS: dict[str, tuple[str, ...]] = {
-    "deliveryschedule": ("plant", "supplier"),
-    "despatchadvice": ("plant",),
-    "orderresponse": ("plant",),
-    "purchaseorder": ("supplier",),
-}
+def outbox_add(*, documents: Sequence[Any], recipients: Sequence[str], interchange: Any = None, staged: bool = False) -> list[Delivery]:
+    """Add one delivery per recipient (``plant``, ``supplier``) for each stored document, in the caller's transaction.
 
-
-def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
-    """Add one delivery per recipient for each stored document, in the caller's transaction.
-
-    Recipients follow ``RECIPIENTS``: a plant copy goes over HTTP or file drop, as the
-    plant is configured; a supplier copy to the portal inbox, or the supplier's own
-    endpoint where it has one. Tasks are enqueued only when the transaction commits.
+    The recipients come from the document's kind (``orders.kinds``): a plant copy goes
+    over HTTP or file drop, as the plant is configured; a supplier copy to the portal
+    inbox, or the supplier's own endpoint where it has one. ``staged`` deliveries belong
+    to an interchange still being ingested: they wait, unsent, until
+    ``interchange_deliveries_release`` lets them go (or ``interchange_deliveries_drop``
+    removes them); others are enqueued when the transaction commits.
     """
     if not documents:
         return []
     now = timezone.now()
     rows: list[Delivery] = []
-    supplier_connector = _supplier_connectors({doc.supplier_id for doc in documents})
+    supplier_connector = _supplier_connectors({doc.supplier_id for doc in documents}) if "supplier" in recipients else {}
+    status = Delivery.Status.STAGED if staged else Delivery.Status.PENDING
     for doc in documents:
         payload = json.dumps(doc.document, ensure_ascii=False)
         common = {
@@ -85,15 +78,52 @@ def outbox_add(*, documents: Sequence[Any]) -> list[Delivery]:
             "payload": payload,
             "next_attempt_at": now,
             "enqueued_at": now,
+            "status": status,
+            "interchange": interchange,
         }
-        for recipient in RECIPIENTS[doc._meta.model_name]:
+        for recipient in recipients:
             connector = doc.plant.connector if recipient == "plant" else supplier_connector[doc.supplier_id]
             rows.append(Delivery(recipient=recipient, connector=connector, sequence_key=_sequence_key(recipient, doc), **common))
     created = Delivery.objects.bulk_create(rows, batch_size=1000)
-    queues = {doc.plant_id: doc.plant.queue for doc in documents}
-    work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "") for d in created]
-    transaction.on_commit(lambda: _enqueue(work))
+    if not staged:
+        queues = {doc.plant_id: doc.plant.queue for doc in documents}
+        work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "") for d in created]
+        transaction.on_commit(lambda: _enqueue(work))
     return created
+
+
+def interchange_deliveries_release(*, interchange: Any, chunk: int = 5000) -> int:
+    """Let an accepted interchange's staged deliveries go out, set-wise; returns how many.
+
+    Runs in the interchange's final transaction: the deliveries become pending (those of
+    documents superseded meanwhile were moved to superseded before) and are enqueued in
+    chunks once it commits.
+    """
+    from hub.lifecycle import DELIVERY, transition
+
+    staged = Delivery.objects.filter(interchange=interchange, status=Delivery.Status.STAGED)
+    moved = transition(DELIVERY, staged, source=Delivery.Status.STAGED, target=Delivery.Status.PENDING, enqueued_at=timezone.now())
+    if moved:
+        transaction.on_commit(lambda: _enqueue_released(interchange.pk, chunk))
+    return moved
+
+
+def _enqueue_released(interchange_id: Any, chunk: int) -> None:
+    # Read the ids in chunks after the commit: a 200 MB file releases hundreds of thousands.
+    qs = Delivery.objects.filter(interchange_id=interchange_id, status=Delivery.Status.PENDING).order_by("pk")
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).values_list("pk", "recipient", "plant__queue")[:chunk])
+        if not rows:
+            return
+        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows)
+        last = rows[-1][0]
+
+
+def interchange_deliveries_drop(*, interchange: Any) -> int:
+    """Remove the staged deliveries of an interchange that was refused as a whole; they never went out."""
+    deleted, _ = Delivery.objects.filter(interchange=interchange, status=Delivery.Status.STAGED).delete()
+    return deleted
 
 
 ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12"}
@@ -153,10 +183,18 @@ def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
     _enqueue([(delivery.pk, queue)], countdown)
 
 
-def deliveries_supersede(*, document_ids: Sequence[Any]) -> int:
-    """Stop deliveries of superseded documents that have not gone out yet."""
-    return Delivery.objects.filter(document_id__in=list(document_ids), status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.SUPERSEDED, last_error="superseded by a newer call-off before it was sent"
+def deliveries_supersede(*, document_ids: Any) -> int:
+    """Stop deliveries of superseded documents that have not gone out yet (staged or pending).
+
+    ``document_ids`` may be a list or a subquery (``values("pk")``), so a large
+    interchange supersedes set-wise.
+    """
+    from hub.lifecycle import DELIVERY, transition
+
+    rows = Delivery.objects.filter(document_id__in=document_ids)
+    return transition(
+        DELIVERY, rows, source=(Delivery.Status.STAGED, Delivery.Status.PENDING), target=Delivery.Status.SUPERSEDED,
+        last_error="superseded by a newer call-off before it was sent",
     )
 
 
@@ -506,13 +544,11 @@ def deliveries_acknowledge(*, deliveries: Sequence[Delivery], status: str, note:
 
 
 def sweep(*, limit: int = 1000) -> dict[str, int]:
-    """Re-enqueue what a crash or a lost message left behind; safe to run anywhere, any time.
+    """Re-enqueue deliveries a crash or a lost message left behind; safe to run anywhere, any time.
 
-    Picks up interchanges received but never processed (or whose worker died), and
-    deliveries that are due but were not enqueued recently, or whose sending lease ran out.
+    Picks up deliveries that are due but were not enqueued recently, or whose sending
+    lease ran out. (Interchanges are swept by ``hub.ingest.recovery``.)
     """
-    from hub.ingest.services import _enqueue as enqueue_interchange
-
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS)
     due = list(
@@ -526,16 +562,4 @@ def sweep(*, limit: int = 1000) -> dict[str, int]:
     if due:
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
         _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)
-    stuck_before = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS * 4)
-    waiting = list(
-        Interchange.objects.filter(
-            Q(status=Interchange.Status.RECEIVED, enqueued_at__lt=stale)
-            | Q(status=Interchange.Status.RECEIVED, enqueued_at__isnull=True)
-            | Q(status=Interchange.Status.PROCESSING, processing_started_at__lt=stuck_before)
-        ).values_list("pk", flat=True)[:limit]
-    )
-    if waiting:
-        Interchange.objects.filter(pk__in=waiting).update(enqueued_at=now)
-        for pk in waiting:
-            enqueue_interchange(pk)
-    return {"deliveries": len(due), "interchanges": len(waiting)}
+    return {"deliveries": len(due)}

@@ -2,8 +2,8 @@
 
 DESIGN.md promises that ``celery -A hub worker`` alone, with no beat process, gets an
 interrupted delivery out within two minutes. Each worker therefore sends a ``sweep``
-task to the maintenance queue every HUB_SWEEP_INTERVAL_SECONDS (and once at start);
-the sweep is idempotent, so several workers sweeping is harmless.
+task (and ingest's ``sweep`` of interchanges) to the maintenance queue every
+HUB_SWEEP_INTERVAL_SECONDS (and once at start); the sweeps are idempotent, so several workers sweeping is harmless.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from celery import bootsteps
 
 log = logging.getLogger(__name__)
+SWEEPS = ("hub.dispatch.tasks.sweep", "hub.ingest.tasks.sweep")
 
 
 class OutboxSweeperStep(bootsteps.StartStopStep):
@@ -35,10 +36,13 @@ class OutboxSweeperStep(bootsteps.StartStopStep):
         self.tref = worker.timer.call_repeatedly(interval, self._send, args=(worker,))
 
     def _send(self, worker: Any) -> None:
-        try:
-            worker.app.send_task("hub.dispatch.tasks.sweep", queue="maintenance", expires=60)
-        except Exception:  # the broker may be down for a moment; the next tick retries
-            log.warning("could not schedule the outbox sweep", exc_info=True)
+        # By name: the outbox sweep, and ingest's sweep of interchanges left unprocessed
+        # (dispatch never imports ingest).
+        for name in SWEEPS:
+            try:
+                worker.app.send_task(name, queue="maintenance", expires=60)
+            except Exception:  # the broker may be down for a moment; the next tick retries
+                log.warning("could not schedule %s", name, exc_info=True)
 
     def stop(self, worker: Any) -> None:
         if self.tref is not None:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from hub.dispatch.services import delivery_send
-from hub.ingest.services import interchange_process
+from hub.ingest.pipeline import interchange_process
 from hub.models import Delivery, Interchange
 from suppliers.invitations import invitation_create, invitation_send
 from suppliers.models import Supplier

@@ -35,7 +35,7 @@ def test_german_browser_gets_german_pages(page_for, call_offs):
 
 
 def test_upload_through_the_page_shows_the_file_and_its_errors(page_for, world, tmp_path):
-    from hub.ingest.services import interchange_process
+    from hub.ingest.pipeline import interchange_process
 
     segs = message("1", "BROKEN")
     segs[segs.index("QTY+1:100:PCE")] = "QTY+1:12,5x:PCE"

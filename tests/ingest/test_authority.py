@@ -74,10 +74,11 @@ def test_control_references_are_unique_per_verified_sender_not_per_envelope_stri
 def test_same_bytes_first_sent_by_another_party_do_not_make_the_owners_file_a_duplicate(world, receive_and_process):
     import io
 
-    from hub.ingest.services import interchange_receive
+    from hub.ingest.receive import interchange_receive
+    from hub.parties import party_of_user
 
     data = edifact([asn("DN-COPY")], sender="SUP00001", ref="C1")
-    pending = interchange_receive(stream=io.BytesIO(data), channel="api", user=world["users"]["supplier2"])  # not processed yet
+    pending = interchange_receive(stream=io.BytesIO(data), channel="api", party=party_of_user(world["users"]["supplier2"]))  # not processed yet
     assert pending.status == Interchange.Status.RECEIVED
     mine = receive_and_process(data, world["users"]["supplier"])
     assert mine.status == Interchange.Status.PROCESSED, mine.errors
@@ -285,9 +286,9 @@ def test_not_yet_live_suppliers_856_is_refused(world, receive_and_process):
 
 
 def test_the_send_rules_table_covers_every_routed_kind_and_says_each_rule():
-    from hub.ingest.services import ROUTES
+    from orders.kinds import KINDS
 
-    assert set(ROUTES) <= set(authority.SEND_RULES)
+    assert set(KINDS) <= set(authority.SEND_RULES)
     assert all(rule.rule for rule in authority.SEND_RULES.values())
 
 

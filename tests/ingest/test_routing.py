@@ -209,7 +209,8 @@ def test_fully_bad_file_gets_a_rejecting_contrl(world, receive_and_process):
 
 
 def test_a_file_processed_again_gets_a_new_acknowledgement(world, receive_and_process):
-    from hub.ingest.services import interchange_process, interchange_reprocess
+    from hub.ingest.pipeline import interchange_process
+    from hub.ingest.receive import interchange_reprocess
     from tests.factories import PlantFactory
 
     interchange = receive_and_process(edifact([asn("DN-45", plant="PLANT09")], ref="AGAIN"), world["users"]["supplier"])

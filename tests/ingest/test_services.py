@@ -7,8 +7,9 @@ import io
 import pytest
 
 from hub.formats.canonical import decimal_text
-from hub.ingest.services import EmptyUpload, TooLarge, interchange_receive
+from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange
+from hub.parties import party_of_user
 from orders.models import DeliverySchedule
 from tests.delfor_builder import delfor, message
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_raw_bytes_are_stored_before_processing(world):
     data = b"this is not EDI at all"
-    interchange = interchange_receive(stream=io.BytesIO(data), channel="api", user=world["users"]["admin"], filename="x.txt")
+    interchange = interchange_receive(stream=io.BytesIO(data), channel="api", party=party_of_user(world["users"]["admin"]), filename="x.txt")
     assert interchange.status == Interchange.Status.RECEIVED
     with interchange.raw.open("rb") as fh:
         assert fh.read() == data
@@ -102,15 +103,15 @@ def test_unknown_supplier_and_plant_are_named(world, receive_and_process):
 
 def test_empty_and_oversized_uploads_are_refused(world, settings):
     with pytest.raises(EmptyUpload):
-        interchange_receive(stream=io.BytesIO(b""), channel="api", user=world["users"]["admin"])
+        interchange_receive(stream=io.BytesIO(b""), channel="api", party=party_of_user(world["users"]["admin"]))
     settings.HUB_MAX_INTERCHANGE_BYTES = 10
     with pytest.raises(TooLarge):
-        interchange_receive(stream=io.BytesIO(b"x" * 11), channel="api", user=world["users"]["admin"])
+        interchange_receive(stream=io.BytesIO(b"x" * 11), channel="api", party=party_of_user(world["users"]["admin"]))
     assert Interchange.objects.count() == 0
 
 
 def test_processing_twice_does_nothing_the_second_time(world, receive_and_process):
-    from hub.ingest.services import interchange_process
+    from hub.ingest.pipeline import interchange_process
 
     interchange = receive_and_process(delfor([message("1", "CO1")]), world["users"]["admin"])
     assert interchange_process(interchange_id=interchange.pk) is None

@@ -17,8 +17,9 @@ import pytest
 from django.utils import timezone
 
 from hub.dispatch.simulator import PlantSimulator
-from hub.ingest.services import interchange_receive
+from hub.ingest.receive import interchange_receive
 from hub.models import Delivery, Interchange, Plant
+from hub.parties import party_of_user
 from tests.delfor_builder import delfor, message
 from tests.integration.conftest import wait_until
 
@@ -34,7 +35,7 @@ def calloffs(n: int, tag: str, plants: int = 3, suppliers: int = 3) -> bytes:
 
 
 def receive(user, data: bytes, *, via_sweeper: bool = False) -> Interchange:
-    interchange = interchange_receive(stream=io.BytesIO(data), channel="api", user=user, filename="f.edi")
+    interchange = interchange_receive(stream=io.BytesIO(data), channel="api", party=party_of_user(user), filename="f.edi")
     if via_sweeper:
         # Let the worker's sweeper pick it up: this process's broker is not the worker's.
         Interchange.objects.filter(pk=interchange.pk).update(enqueued_at=timezone.now() - timezone.timedelta(minutes=5))
@@ -174,7 +175,7 @@ def test_a_hanging_plant_does_not_hold_up_the_others(world, workers, plant_serve
 
 
 def test_a_worker_can_serve_a_subset_of_plants(world, workers, plant_server, settings):
-    from hub.ingest.services import interchange_process
+    from hub.ingest.pipeline import interchange_process
 
     workers.env["HUB_DISPATCH_QUEUES"] = "dispatch,dispatch.eu"
     settings.HUB_DISPATCH_QUEUES = ["dispatch", "dispatch.eu"]

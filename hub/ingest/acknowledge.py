@@ -1,0 +1,148 @@
+"""The sender's acknowledgement of a processed interchange: EDIFACT CONTRL (+ APERAK) or X12 997.
+
+Built from small per-message summaries (never the documents), stored as a file on the
+interchange and, for a supplier, sent back through the outbox, all in the
+interchange's final transaction: whenever its documents are committed, so is their
+acknowledgement.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from hub.formats.canonical import Acknowledgement as CanonicalAcknowledgement
+from hub.formats.canonical import to_json
+from hub.formats.edifact import acknowledge as edifact_ack
+from hub.formats.errors import FormatError, MessageResult, ParseResult
+from hub.formats.x12.acknowledge import functional_acknowledgements
+from hub.models import Acknowledgement, Interchange
+
+log = logging.getLogger(__name__)
+
+ACK_MESSAGE_TYPES = {"CONTRL", "APERAK", "997", "999", "TA1"}
+ACK_CONTROL_BASE = 900_000_000  # acknowledgement control numbers: 900000001 and up (9 digits, as ISA13 allows)
+# Routing and authorisation refusals of messages that parsed well are application
+# errors: EDIFACT reports them in an APERAK per message. The CONTRL reports syntax and
+# envelope faults, and the reject_all failure policy (which refuses the interchange as a whole).
+APPLICATION_CODES = {"routing"}
+
+
+@dataclasses.dataclass
+class Numbered:
+    """What an APERAK needs of a refused message's document: its number."""
+
+    number: str
+
+
+def _contrl(verdict: ParseResult, control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
+    # One CONTRL interchange per acknowledged interchange, concatenated (a file may hold several).
+    bodies = [edifact_ack.contrl(verdict, i, control_ref=control_ref) for i in range(len(verdict.envelopes))]
+    documents = [edifact_ack.contrl_document(verdict, i) for i in range(len(verdict.envelopes))]
+    return "CONTRL", "edi", b"".join(bodies), documents
+
+
+ACKNOWLEDGERS: dict[str, Callable[[ParseResult, str], tuple[str, str, bytes, list[CanonicalAcknowledgement]]]] = {
+    "EDIFACT": _contrl,
+    "X12": functional_acknowledgements,
+}
+
+
+def judged(result: ParseResult, rejected: dict[int, list[FormatError]]) -> ParseResult:
+    """The parse result as the hub judged it: messages refused after parsing carry why."""
+    messages = [
+        dataclasses.replace(m, errors=[*m.errors, *rejected.get(i, [])]) if i in rejected else m for i, m in enumerate(result.messages)
+    ]
+    return ParseResult(format=result.format, envelopes=result.envelopes, messages=messages, errors=result.errors, warnings=result.warnings)
+
+
+def _contrl_and_aperaks(result: ParseResult, rejected: dict[int, list[FormatError]], control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
+    syntax = {i: [e for e in errs if e.code not in APPLICATION_CODES] for i, errs in rejected.items()}
+    kind, extension, body, documents = _contrl(judged(result, {i: e for i, e in syntax.items() if e}), control_ref)
+    count = 0
+    for index, errors in sorted(rejected.items()):
+        message = result.messages[index]
+        refusals = [e for e in errors if e.code in APPLICATION_CODES]
+        if not refusals or not message.ok or syntax.get(index):
+            continue
+        count += 1
+        # The hub's own control reference, with a suffix per APERAK interchange (an..14).
+        ref = f"{control_ref}A{count}"
+        body += edifact_ack.aperak(result, message.ref, refusals, control_ref=ref, index=message.interchange)
+        documents.append(edifact_ack.aperak_document(result, message.ref, refusals, index=message.interchange))
+    return (f"{kind}+APERAK" if count else kind), extension, body, documents
+
+
+def wanted(*, fmt: str, envelopes: list[Any], profile: Any, only_acknowledgements: bool) -> bool:
+    """True when the sender gets an acknowledgement: an EDIFACT/X12 envelope, a profile that wants one, and not itself an acknowledgement."""
+    if fmt not in ACKNOWLEDGERS or not envelopes:
+        return False
+    if profile is not None and not profile.send_acknowledgements:
+        return False
+    return not only_acknowledgements  # an acknowledgement is never acknowledged
+
+
+def acknowledgement_create(*, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]]) -> Acknowledgement:
+    """Store the acknowledgement of a processed interchange as a file on it (the latest processing's).
+
+    ``result`` holds per-message summaries (reference, type, errors; no documents) and
+    the envelope errors; ``rejected`` the errors for which the hub refused messages that
+    parsed (routing, authorisation, failure policy), by index into ``result.messages``.
+    Its control reference comes from the acknowledgement's id above ``ACK_CONTROL_BASE``.
+    """
+    # A file processed again (after a profile or mapping fix) gets a new acknowledgement
+    # under a new control reference; the earlier file stays in storage.
+    Acknowledgement.objects.filter(interchange=interchange).delete()
+    ack = Acknowledgement.objects.create(interchange=interchange, created_at=timezone.now(), format=result.format, kind="", status="", document=[])
+    ack.control_ref = str(ACK_CONTROL_BASE + ack.pk)
+    if result.format == "EDIFACT":
+        kind, extension, body, documents = _contrl_and_aperaks(result, rejected, ack.control_ref)
+        verdict = judged(result, rejected)
+        statuses = {edifact_ack.contrl_document(verdict, i).status for i in range(len(result.envelopes))}
+    else:
+        kind, extension, body, documents = ACKNOWLEDGERS[result.format](judged(result, rejected), ack.control_ref)
+        statuses = {d.status for d in documents}
+    ack.kind, ack.extension = kind, extension
+    ack.status = statuses.pop() if len(statuses) == 1 else "partially_accepted"
+    ack.document = [to_json(d) for d in documents]
+    ack.file.save(f"{kind}.{extension}", ContentFile(body), save=False)
+    ack.save()
+    return ack
+
+
+def acknowledge(*, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]], profile: Any) -> Acknowledgement | None:
+    """Build, store and send the sender's acknowledgement, in the caller's (final) transaction.
+
+    A savepoint keeps a failure to build it from undoing what was stored: it is logged,
+    and the interchange ends as it would have.
+    """
+    try:
+        with transaction.atomic():
+            ack = acknowledgement_create(interchange=interchange, result=result, rejected=rejected)
+            supplier = profile.supplier if profile is not None else None
+            if supplier is not None:
+                from hub.dispatch.services import acknowledgement_send
+
+                acknowledgement_send(acknowledgement=ack, supplier=supplier)
+            return ack
+    except Exception:
+        log.exception("could not build the acknowledgement for interchange %s", interchange.pk)
+        return None
+
+
+def summary(message: MessageResult, refused: bool) -> MessageResult:
+    """A message as the acknowledgement needs it: reference, type, group, version and errors, no documents.
+
+    A refused message keeps its documents' numbers (an APERAK names what it refuses).
+    """
+    numbers = [Numbered(getattr(d, "number", "")) for d in message.documents] if refused else []
+    return MessageResult(
+        ref=message.ref, type=message.type, documents=numbers, errors=list(message.errors),  # type: ignore[arg-type]
+        group_ref=message.group_ref, interchange=message.interchange, version=message.version,
+    )  # fmt: skip

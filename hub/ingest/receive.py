@@ -1,0 +1,125 @@
+"""Receive a file from any channel: store its bytes first, recognise a resend, queue it.
+
+Every channel (portal upload, REST API, and later AS2 and SFTP) calls
+``interchange_receive`` with the party that sent the file. The bytes are written to
+storage and the row committed before anything parses them; processing is queued only
+when that transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from hub.lifecycle import INTERCHANGE, transition
+from hub.models import Interchange
+from hub.parties import Party
+from suppliers.models import Supplier
+
+CHUNK = 1024 * 1024
+
+
+class TooLarge(Exception):
+    """The upload is larger than HUB_MAX_INTERCHANGE_BYTES."""
+
+
+class EmptyUpload(Exception):
+    """The upload has no bytes."""
+
+
+def interchange_receive(
+    *,
+    stream: IO[bytes] | Iterable[bytes],
+    channel: str,
+    party: Party,
+    filename: str = "",
+    content_type: str = "",
+) -> Interchange:
+    """Store a received file and queue it for processing; returns the new Interchange.
+
+    ``party`` is who sent it (``hub.parties.party_of_user`` for portal and API uploads,
+    ``party_of_supplier`` for channels without a user). A file whose bytes were already
+    received (and not failed) is recorded as a ``duplicate`` of the first and not
+    processed again.
+    """
+    limit = settings.HUB_MAX_INTERCHANGE_BYTES
+    digest = hashlib.sha256()
+    size = 0
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - closed on every path below
+    chunks = iter(lambda: stream.read(CHUNK), b"") if hasattr(stream, "read") else iter(stream)
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise TooLarge(f"the file is larger than the limit of {limit} bytes")
+        digest.update(chunk)
+        spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise EmptyUpload("the file is empty")
+    spool.seek(0)
+    sha = digest.hexdigest()
+    supplier = party.supplier if party.role == "supplier" else None
+    # Onboarding test phase: what a supplier in ``testing`` sends is checked and reported,
+    # never stored as documents or dispatched.
+    test_run = supplier is not None and supplier.status == Supplier.Status.TESTING
+    interchange = Interchange(
+        test_run=test_run,
+        received_at=timezone.now(),
+        channel=channel,
+        uploaded_by=party.user,
+        sender_supplier=supplier,
+        filename=(filename or "")[:255],
+        content_type=(content_type or "")[:200],
+        size=size,
+        sha256=sha,
+    )
+    interchange.raw.save("raw.bin", File(spool), save=False)
+    spool.close()
+    with transaction.atomic():
+        original = (
+            # Same bytes from the same party only: another party's copy must not swallow this one.
+            Interchange.objects.filter(sha256=sha, test_run=test_run, sender_supplier=supplier)  # a test file may later be sent for real
+            .exclude(status__in=[Interchange.Status.FAILED, Interchange.Status.DUPLICATE])
+            .order_by("received_at")
+            .first()
+        )
+        if original is not None:
+            interchange.status = Interchange.Status.DUPLICATE
+            interchange.duplicate_of = original
+            interchange.errors = [{"position": "", "code": "duplicate", "text": f"the same bytes were received before as interchange {original.id}"}]
+            interchange.processed_at = timezone.now()
+            interchange.save()
+            return interchange
+        interchange.enqueued_at = timezone.now()
+        interchange.save()
+        interchange_enqueue(interchange_id=interchange.pk)
+    return interchange
+
+
+def interchange_enqueue(*, interchange_id: Any, countdown: float | None = None) -> None:
+    """Queue processing of a stored interchange once the current transaction commits."""
+    from hub.ingest.tasks import process_interchange
+
+    transaction.on_commit(lambda: process_interchange.apply_async((str(interchange_id),), countdown=countdown or None))
+
+
+@transaction.atomic
+def interchange_reprocess(*, interchange: Interchange) -> Interchange:
+    """Queue a failed interchange for processing again (after a mapping or profile fix)."""
+    moved = transition(
+        INTERCHANGE, Interchange.objects.filter(pk=interchange.pk), source=Interchange.Status.FAILED, target=Interchange.Status.RECEIVED,
+        errors=[], enqueued_at=timezone.now(), attempts=0, messages_done=0, claim_token=None, heartbeat_at=None,
+    )  # fmt: skip
+    if not moved:
+        raise ValueError("only failed interchanges can be processed again")
+    interchange_enqueue(interchange_id=interchange.pk)
+    interchange.refresh_from_db()
+    return interchange
