@@ -17,12 +17,14 @@ import json
 import logging
 import random
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.dispatch import policy, rendering
@@ -31,6 +33,7 @@ from hub.dispatch.connectors import filedrop as filedrop_connector
 from hub.dispatch.connectors import http as http_connector
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
 from hub.formats.errors import FormatError
+from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt, Interchange, Plant
 
 log = logging.getLogger(__name__)
@@ -153,56 +156,82 @@ def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
 
 
 def deliveries_supersede(*, document_ids: Sequence[Any]) -> int:
-    """Stop deliveries of superseded documents that have not gone out yet."""
-    return Delivery.objects.filter(document_id__in=list(document_ids), status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.SUPERSEDED, last_error="superseded by a newer call-off before it was sent"
+    """Stop deliveries of superseded documents that have not gone out yet (waiting or held)."""
+    rows = Delivery.objects.filter(document_id__in=list(document_ids))
+    ids = list(rows.filter(status__in=(Delivery.Status.PENDING, Delivery.Status.HELD)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    done = transition(
+        DELIVERY, Delivery.objects.filter(pk__in=ids), source=(Delivery.Status.PENDING, Delivery.Status.HELD), target=Delivery.Status.SUPERSEDED,
+        waiting_for=None, last_error="superseded by a newer call-off before it was sent",
     )
+    transaction.on_commit(lambda: _wake_waiters(ids))
+    return done
+
+
+def _lease(now: dt.datetime) -> dt.datetime:
+    """When a claim made ``now`` runs out: never before one attempt can have ended (a slow worker is not a dead one)."""
+    seconds = max(float(settings.HUB_DISPATCH_LEASE_SECONDS), http_connector.attempt_seconds() + 2)
+    return now + dt.timedelta(seconds=seconds)
 
 
 def _claim(delivery_id: int) -> Delivery | None:
-    now = timezone.now()
-    lease = now + dt.timedelta(seconds=settings.HUB_DISPATCH_LEASE_SECONDS)
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True)
-            | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-        )
-        .update(status=Delivery.Status.SENDING, lease_until=lease)
-    )
-    if not claimed:
-        return None
-    return Delivery.objects.select_related("plant", "supplier__profile").get(pk=delivery_id)
+    """Take one delivery for sending under a new claim token: one conditional UPDATE, then one SELECT.
 
-
-def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False) -> None:
-    now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=status, next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, last_error=reason, enqueued_at=now
-    )
-    if requeue:
-        _enqueue_one(delivery, countdown=delay)
-
-
-def _blocked(delivery: Delivery) -> tuple[bool, bool]:
-    """Return ``(earlier delivery of the same sequence still open, plant at its in-flight limit)``.
-
-    One query for both: in order per recipient and supplier/plant, an older delivery of the
-    same sequence still on its way holds this one back; and at most ``max_in_flight``
-    deliveries go to one plant at a time, so a slow plant cannot take every worker.
+    Due means ``pending``, not parked behind an earlier delivery and past its next attempt, or
+    ``sending`` under a lease that ran out (its worker died). The SELECT also brings what the
+    send needs to decide (plant, supplier profile, the nearest earlier open delivery of the
+    sequence, how many requests to the plant are in flight), so no further reads are needed.
     """
-    if delivery.connector == "portal":
-        return False, False  # an inbox has no order to keep and no capacity to protect
     now = timezone.now()
-    earlier = Q(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN)
-    plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
-    if plant is None:
-        return Delivery.objects.filter(earlier).exists(), False
-    flying = Q(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-    counts = Delivery.objects.filter(earlier | flying).aggregate(earlier=Count("pk", filter=earlier), flying=Count("pk", filter=flying))
-    # The count of deliveries in flight includes this one, claimed a moment ago.
-    return counts["earlier"] > 0, counts["flying"] > max(1, plant.max_in_flight)
+    token = uuid.uuid4()
+    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery_id).filter(due), source=OPEN, target=Delivery.Status.SENDING,
+        claim_token=token, lease_until=_lease(now), waiting_for=None,
+    )
+    if not moved:
+        return None
+    earlier = Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
+    flying = (
+        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        .order_by()
+        .values("plant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Delivery.objects.select_related("plant", "supplier__profile")
+        .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))
+        .filter(claim_token=token)
+        .get(pk=delivery_id)
+    )
+
+
+def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any) -> bool:
+    """Give a claimed delivery back (to wait, or held for staff); nothing happens when the claim was lost."""
+    now = timezone.now()
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=status, token=delivery.claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now, **fields,
+    )
+    if moved and requeue:
+        _enqueue_one(delivery, countdown=delay)
+    return bool(moved)
+
+
+def _park(delivery: Delivery, behind: int) -> None:
+    """Wait behind the earlier open delivery ``behind`` of the same sequence: no task, no polling.
+
+    Whoever ends ``behind`` wakes the deliveries waiting for it (``_wake_waiters``); the
+    re-check after parking covers an end that came between our check and our parking, and
+    the sweep wakes waiters whose earlier delivery ended without waking them (a crash).
+    """
+    if not _release(delivery, delay=0, reason="waiting for an earlier delivery of the same supplier and plant", waiting_for_id=behind):
+        return
+    if not Delivery.objects.filter(pk=behind, status__in=OPEN).exists():
+        _wake_waiters([behind])
 
 
 def _hold_reason(delivery: Delivery) -> str:
@@ -223,9 +252,10 @@ def _hold_reason(delivery: Delivery) -> str:
 def delivery_send(*, delivery_id: int) -> str:
     """Try to hand one delivery to its recipient; returns the resulting status.
 
-    Idempotent: a delivery that is done, held, or being sent by another worker is left
-    alone. Retryable failures schedule the next attempt with backoff; the last failed
-    attempt, or a permanent failure, dead-letters the delivery.
+    Idempotent: a delivery that is done, held, parked, or being sent by another worker is
+    left alone ("skipped"). Retryable failures schedule the next attempt with backoff; the
+    last failed attempt, or a permanent failure, dead-letters the delivery. Every write
+    after the claim carries the claim token, so a worker that lost its claim writes nothing.
     """
     from hub.dispatch import batching
 
@@ -235,7 +265,7 @@ def delivery_send(*, delivery_id: int) -> str:
     if batching.batches_for(delivery):
         # A batching plant gets every delivery in batches, one batch in flight at a time:
         # give the claim back and let the batch sender take this one with the others.
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=Delivery.Status.PENDING, lease_until=None)
+        _release(delivery, delay=0, reason="")
         if batching.batch_send(plant_id=delivery.plant_id) is None:
             _enqueue([(delivery.pk, delivery.plant.queue)], countdown=1)
         return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped"
@@ -249,17 +279,14 @@ def delivery_send(*, delivery_id: int) -> str:
         wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
         _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
         return Delivery.Status.PENDING
-    earlier_open, plant_busy = _blocked(delivery)
-    if earlier_open:
-        # Park until the earlier one is done: it wakes this one when it finishes (no polling,
-        # which costs a task per waiting delivery per second). The sweeper is the backstop.
-        _release(delivery, delay=settings.HUB_SWEEP_STALE_SECONDS, reason="waiting for an earlier delivery of the same supplier and plant")
-        if not Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN).exists():
-            _wake(delivery)  # the earlier one finished between our check and our parking
-        return Delivery.Status.PENDING
-    if plant_busy:
-        _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
-        return Delivery.Status.PENDING
+    if delivery.connector != "portal":  # an inbox has no order to keep and no capacity to protect
+        if delivery.earlier_open:
+            _park(delivery, delivery.earlier_open)
+            return Delivery.Status.PENDING
+        # The count of requests in flight includes this one, claimed a moment ago.
+        if plant is not None and delivery.flying > max(1, plant.max_in_flight):
+            _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
+            return Delivery.Status.PENDING
     attempt_no = delivery.attempts + 1
     started = timezone.now()
     clock = time.monotonic()
@@ -278,7 +305,7 @@ def _hand_over(delivery: Delivery) -> Result:
         profile = getattr(delivery.supplier, "profile", None)
         fmt = (profile.outbound_format if profile else "") or "json"
         receiver, connector = delivery.supplier.number, delivery.connector
-        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), "", ""
+        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), (profile.endpoint_secret if profile else ""), ""
     if delivery.document_type == "acknowledgement" and delivery.rendered is not None:
         # Built by the ingest flow in the partner's own syntax: sent as it is.
         body, content_type, name = bytes(delivery.rendered), delivery.content_type, delivery.rendered_name
@@ -289,7 +316,7 @@ def _hand_over(delivery: Delivery) -> Result:
             return Result(status_code=None, excerpt=f"cannot render as {fmt}: {exc}", permanent=True)
         name = f"{delivery.document_type}-{delivery.document_number}-{delivery.idempotency_key}.{extension}"
     if connector == "portal":
-        Delivery.objects.filter(pk=delivery.pk).update(rendered=body, rendered_name=name)
+        delivery.rendered, delivery.rendered_name = body, name  # written with the outcome, in the same UPDATE
         return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")
     if connector == "filedrop":
         root = settings.HUB_FILEDROP_ROOT
@@ -305,23 +332,29 @@ def _hand_over(delivery: Delivery) -> Result:
     )
 
 
-@transaction.atomic
 def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.datetime, elapsed_ms: int) -> str:
+    """Write the attempt and the outcome: two statements, the outcome only under our claim token.
+
+    No transaction around them on purpose: the attempt row is true whether or not we still
+    hold the claim (we did send), and a crash between the two leaves the row ``sending``,
+    which the sweep sends again under the same key once the lease has run out.
+    """
     now = timezone.now()
-    fields: dict[str, Any] = {"attempts": attempt_no, "lease_until": None}
+    fields: dict[str, Any] = {"attempts": attempt_no, "lease_until": None, "claim_token": None}
     if result.ok:
         outcome = Delivery.Status.DELIVERED
-        fields.update(status=outcome, delivered_at=now, last_error="")
+        fields.update(delivered_at=now, last_error="")
+        if delivery.connector == "portal":
+            fields.update(rendered=delivery.rendered, rendered_name=delivery.rendered_name)
     elif result.permanent or not policy.is_retryable(result.status_code) or attempt_no >= settings.HUB_DISPATCH_MAX_ATTEMPTS:
         outcome = Delivery.Status.DEAD
         why = f"HTTP {result.status_code}: {result.excerpt}" if result.status_code else result.excerpt
-        fields.update(status=outcome, last_error=f"attempt {attempt_no}: {why}"[:2000])
+        fields.update(last_error=f"attempt {attempt_no}: {why}"[:2000])
     else:
         outcome = Delivery.Status.PENDING
         delay = policy.backoff_seconds(attempt_no, result.retry_after)
         why = f"HTTP {result.status_code}" if result.status_code else result.excerpt
-        fields.update(status=outcome, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"attempt {attempt_no}: {why}"[:2000])
-        transaction.on_commit(lambda: _enqueue_one(delivery, countdown=delay))
+        fields.update(next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"attempt {attempt_no}: {why}"[:2000])
     DeliveryAttempt.objects.create(
         delivery=delivery,
         number=attempt_no,
@@ -332,32 +365,30 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
         outcome="delivered" if outcome == Delivery.Status.DELIVERED else ("dead" if outcome == Delivery.Status.DEAD else "retry"),
         response_excerpt=result.excerpt[:500],
     )
-    # Only the claim holder writes the outcome: a row reclaimed after a lost lease
-    # belongs to the newer attempt.
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
+    moved = transition(DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields)
+    if not moved:
+        # Our lease ran out and another worker took the row: its attempt decides.
+        log.info("delivery %s: claim lost before recording %s; left to the newer claim", delivery.pk, outcome)
+        return "lost"
+    if outcome == Delivery.Status.PENDING:
+        _enqueue_one(delivery, countdown=delay)
     if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id and not result.permanent:
         _circuit(delivery.plant, ok=result.ok)
     if outcome != Delivery.Status.PENDING:
-        transaction.on_commit(lambda: _wake_next(delivery))
+        _wake_waiters([delivery.pk])
     return outcome
 
 
-def _wake(delivery: Delivery) -> None:
-    """Make a parked delivery due now and queue it."""
-    if Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(next_attempt_at=timezone.now(), enqueued_at=timezone.now()):
-        _enqueue_one(delivery)
-
-
-def _wake_next(delivery: Delivery) -> None:
-    """Wake the next delivery waiting in the same sequence once this one is done."""
-    following = (
-        Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__gt=delivery.pk, status=Delivery.Status.PENDING)
-        .select_related("plant")
-        .order_by("pk")
-        .first()
-    )
-    if following is not None:
-        _wake(following)
+def _wake_waiters(ended: Sequence[int]) -> int:
+    """Make the deliveries parked behind the ``ended`` ones due now and queue them; returns how many."""
+    waiting = Delivery.objects.filter(waiting_for__in=list(ended), status=Delivery.Status.PENDING)
+    rows = list(waiting.values_list("pk", "recipient", "plant__queue"))
+    if not rows:
+        return 0
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows], status=Delivery.Status.PENDING).update(waiting_for=None, next_attempt_at=now, enqueued_at=now)
+    _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows)
+    return len(rows)
 
 
 def _circuit(plant: Plant, *, ok: bool) -> None:
@@ -378,8 +409,13 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
     if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.HELD):
         raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, lease_until=None)
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=(Delivery.Status.DEAD, Delivery.Status.HELD), target=Delivery.Status.PENDING,
+        next_attempt_at=now, enqueued_at=now, lease_until=None, claim_token=None, waiting_for=None,
+    )
     delivery.refresh_from_db()
+    if not moved:
+        raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     transaction.on_commit(lambda: _enqueue_one(delivery))
     return delivery
 
@@ -440,7 +476,10 @@ def deliveries_release(*, plant: Plant) -> int:
     """Queue a plant's held deliveries again (after a resume or once its endpoint is set)."""
     now = timezone.now()
     ids = list(Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD).order_by("id").values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, last_error="")
+    transition(
+        DELIVERY, Delivery.objects.filter(pk__in=ids), source=Delivery.Status.HELD, target=Delivery.Status.PENDING,
+        next_attempt_at=now, enqueued_at=now, last_error="", waiting_for=None,
+    )
     transaction.on_commit(lambda: _enqueue([(pk, plant.queue) for pk in ids]))
     return len(ids)
 
@@ -450,15 +489,18 @@ def delivery_acknowledge(*, delivery: Delivery) -> Delivery:
     """Record the recipient's receipt (asynchronous acknowledgement); the first one counts."""
     if delivery.status not in (Delivery.Status.DELIVERED, Delivery.Status.SENDING, Delivery.Status.PENDING):
         raise ValueError(f"a {delivery.status} delivery cannot be acknowledged")
-    fields: dict[str, Any] = {}
     now = timezone.now()
     if delivery.acknowledged_at is None:
-        fields["acknowledged_at"] = now
+        Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
     if delivery.status != Delivery.Status.DELIVERED:
-        # A receipt proves arrival even if our own record of the answer was lost.
-        fields.update(status=Delivery.Status.DELIVERED, delivered_at=delivery.delivered_at or now, lease_until=None)
-    if fields:
-        Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        # A receipt proves arrival even if our own record of the answer was lost; a worker
+        # still sending it loses its claim (its token no longer matches) and writes nothing.
+        done = transition(
+            DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=OPEN, target=Delivery.Status.DELIVERED,
+            delivered_at=delivery.delivered_at or now, lease_until=None, claim_token=None, waiting_for=None,
+        )
+        if done:
+            transaction.on_commit(lambda: _wake_waiters([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
 
@@ -502,19 +544,19 @@ def deliveries_acknowledge(*, deliveries: Sequence[Delivery], status: str, note:
     return count
 
 
-def sweep(*, limit: int = 1000) -> dict[str, int]:
-    """Re-enqueue what a crash or a lost message left behind; safe to run anywhere, any time.
+def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Re-enqueue the deliveries a crash or a lost message left behind; returns counts.
 
-    Picks up interchanges received but never processed (or whose worker died), and
-    deliveries that are due but were not enqueued recently, or whose sending lease ran out.
+    ``deliveries``: due but not enqueued within HUB_SWEEP_STALE_SECONDS, or ``sending`` under
+    a lease that ran out (its worker died; a slow worker still holds a live lease). Parked
+    deliveries are never due by the clock, so a long queue behind one sequence costs nothing
+    here; ``woken``: parked ones whose earlier delivery has ended without waking them.
     """
-    from hub.ingest.services import _enqueue as enqueue_interchange
-
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS)
     due = list(
         Delivery.objects.filter(
-            Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now, enqueued_at__lt=stale)
+            Q(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
             | Q(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
         )
         .order_by("id")
@@ -523,6 +565,27 @@ def sweep(*, limit: int = 1000) -> dict[str, int]:
     if due:
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
         _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)
+    ended = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=False)
+        .exclude(waiting_for__status__in=OPEN)
+        .values_list("waiting_for_id", flat=True)
+        .distinct()[:limit]
+    )
+    woken = _wake_waiters(ended) if ended else 0
+    return {"deliveries": len(due), "woken": woken}
+
+
+def sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Re-enqueue what a crash or a lost message left behind; safe to run anywhere, any time.
+
+    Picks up interchanges received but never processed (or whose worker died), and the
+    deliveries ``deliveries_sweep`` finds.
+    """
+    from hub.ingest.services import _enqueue as enqueue_interchange
+
+    counts = deliveries_sweep(limit=limit)
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS)
     stuck_before = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS * 4)
     waiting = list(
         Interchange.objects.filter(
@@ -535,4 +598,4 @@ def sweep(*, limit: int = 1000) -> dict[str, int]:
         Interchange.objects.filter(pk__in=waiting).update(enqueued_at=now)
         for pk in waiting:
             enqueue_interchange(pk)
-    return {"deliveries": len(due), "interchanges": len(waiting)}
+    return {**counts, "interchanges": len(waiting)}

@@ -82,7 +82,7 @@ def test_private_addresses_are_refused_unless_allow_listed(settings):
 def test_refused_endpoint_dead_letters_without_sending(pending, settings, plant_server):
     settings.HUB_OUTBOUND_ALLOWLIST = []
     assert services.delivery_send(delivery_id=pending[0].pk) == Delivery.Status.DEAD
-    assert "private, loopback or link-local" in Delivery.objects.get(pk=pending[0].pk).last_error
+    assert "not a public address" in Delivery.objects.get(pk=pending[0].pk).last_error
     assert plant_server.lines() == []
 
 
