@@ -111,3 +111,21 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"{what} within {timeout:g} s")
+
+
+def wait_progress(measure, target: int, what: str, stall: float = 120.0, interval: float = 0.2) -> int:
+    """Poll ``measure()`` until it reaches ``target``; fail only when it made no progress for ``stall`` seconds.
+
+    A busy machine makes everything slower, not stuck: the test fails when nothing moves,
+    never because the clock ran out while work was still being done.
+    """
+    best = measure()
+    moved = time.monotonic()
+    while best < target:
+        time.sleep(interval)
+        value = measure()
+        if value > best:
+            best, moved = value, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            pytest.fail(f"{what}: stuck at {best} of {target}, no progress for {stall:g} s")
+    return best
