@@ -283,7 +283,10 @@ def _hold_reason(delivery: Delivery) -> str:
     return ""
 
 
-FOLLOW = 20  # deliveries of one sequence a worker sends in a row before it leaves the rest to the queue
+# How long a worker keeps sending the next deliveries of one sequence before it leaves the
+# rest to the queue (fairness to other plants), and at most how many.
+FOLLOW_SECONDS = 10.0
+FOLLOW = 200
 
 
 def delivery_send(*, delivery_id: int, follow: int = FOLLOW) -> str:
@@ -295,12 +298,13 @@ def delivery_send(*, delivery_id: int, follow: int = FOLLOW) -> str:
     after the claim carries the claim token, so a worker that lost its claim writes nothing.
 
     When the delivery ends and wakes the next one of its sequence, this worker sends that
-    one too (up to ``follow`` in a row): the next in line does not wait behind the whole
-    queue for its turn, which keeps one supplier/plant's backlog moving at the speed of
-    the plant. Whatever is woken and not followed is queued.
+    one too (up to ``follow`` in a row, for at most FOLLOW_SECONDS): the next in line does
+    not wait behind the whole queue for its turn, which keeps one supplier/plant's backlog
+    moving at the speed of the plant. Whatever is woken and not followed is queued.
     """
+    until = time.monotonic() + FOLLOW_SECONDS
     status, woken = _send_one(delivery_id)
-    while woken and follow > 0:
+    while woken and follow > 0 and time.monotonic() < until:
         (next_id, _), rest = woken[0], woken[1:]
         if rest:
             _enqueue(rest)
@@ -642,8 +646,12 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     # many as the dispatch queues cannot hold are missing: the ones queued longest ago.
     waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
     queued = _queued_dispatch_messages()
-    missing = limit if queued is None else max(0, waiting.count() - queued)
-    due = expired + list(waiting.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue")[: min(missing, limit)])
+    due = list(expired)
+    # Portal-inbox copies travel INBOX_CHUNK to a message, the others one to a message.
+    for rows, per_message in ((waiting.exclude(connector="portal"), 1), (waiting.filter(connector="portal"), INBOX_CHUNK)):
+        missing = limit if queued is None else max(0, rows.count() - queued * per_message)
+        if missing:
+            due += list(rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue")[: min(missing, limit)])
     if due:
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
         _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)

@@ -155,12 +155,14 @@ class PlantSecrets:
     def __call__(self, path: str) -> str:
         with self.lock:
             if time.monotonic() - self.loaded > self.ttl:
-                from django.db import connection
+                from django.db import DatabaseError, connection
 
                 from hub.models import Plant
 
                 try:
                     self.secrets = {code: secret for code, secret in Plant.objects.values_list("code", "endpoint_secret") if secret}
+                except DatabaseError:
+                    pass  # not migrated yet, or busy: keep what we knew and read again next time
                 finally:
                     connection.close()  # the handler thread ends; its connection must not linger
                 self.loaded = time.monotonic()

@@ -215,3 +215,14 @@ def test_every_delivery_status_write_goes_through_the_lifecycle():
             if isinstance(node, ast.Assign) and any(getattr(t, "attr", "") == "status" for t in node.targets):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_one_delivery_costs_a_claim_and_a_record(pending, plant_server):
+    """Claim (UPDATE + one SELECT with everything needed), attempt and outcome, waiters: five statements, no transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.delivery_send(delivery_id=pending[0].pk) == Delivery.Status.DELIVERED
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["UPDATE", "SELECT", "INSERT", "UPDATE", "SELECT"], statements
