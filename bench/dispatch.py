@@ -26,8 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DB = "hubbench"
-BROKER = "redis://127.0.0.1:6379/9"
+DB = os.environ.get("BENCH_DB", "hubbench")  # a database of its own, dropped and created per run
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9")  # flushed per run
 
 
 def setup_django(tmp: Path) -> None:
