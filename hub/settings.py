@@ -221,6 +221,7 @@ CELERY_TASK_ROUTES = {
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_batch": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_many": {"queue": "dispatch"},
+    "hub.dispatch.tasks.deliver_fanout": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }

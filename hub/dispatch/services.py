@@ -135,7 +135,8 @@ def acknowledgement_send(*, acknowledgement: Any, supplier: Any) -> Delivery:
 
 def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
     from hub.dispatch import batching
-    from hub.dispatch.tasks import deliver, deliver_batch, deliver_many
+    from hub.dispatch.fanout import CHUNK
+    from hub.dispatch.tasks import deliver, deliver_batch, deliver_fanout, deliver_many
 
     work = list(work)
     ids = [pk for pk, _ in work]
@@ -149,9 +150,17 @@ def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = N
         parked = _park_followers([(pk, key) for pk, connector, key in rows if connector != "portal" and pk not in members])
     for plant_id, queue in batching.batch_tasks(members):
         deliver_batch.apply_async((plant_id,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
-    for pk, queue in work:
-        if pk not in members and pk not in inbox and pk not in parked:
-            deliver.apply_async((pk,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
+    single = [(pk, queue or DEFAULT_QUEUE) for pk, queue in work if pk not in members and pk not in inbox and pk not in parked]
+    if len(single) == 1:
+        deliver.apply_async((single[0][0],), queue=single[0][1], countdown=countdown or None)
+    else:
+        # Many at once: a task per chunk claims, sends (one request each) and records them set-wise.
+        by_queue: dict[str, list[int]] = {}
+        for pk, queue in single:
+            by_queue.setdefault(queue, []).append(pk)
+        for queue, pks in by_queue.items():
+            for start in range(0, len(pks), CHUNK):
+                deliver_fanout.apply_async((pks[start:start + CHUNK],), queue=queue, countdown=countdown or None)
     chunk = sorted(inbox)
     for start in range(0, len(chunk), INBOX_CHUNK):
         deliver_many.apply_async((chunk[start:start + INBOX_CHUNK],), queue=DEFAULT_QUEUE, countdown=countdown or None)
@@ -691,8 +700,11 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
     queued = _queued_dispatch_messages()
     due = list(expired)
-    # Portal-inbox copies travel INBOX_CHUNK to a message, the others one to a message.
-    for rows, per_message in ((waiting.exclude(connector="portal"), 1), (waiting.filter(connector="portal"), INBOX_CHUNK)):
+    # A message carries up to INBOX_CHUNK portal copies, or up to a fan-out chunk of others:
+    # count the most the queues can hold (a lost row waits at worst until they drain).
+    from hub.dispatch.fanout import CHUNK
+
+    for rows, per_message in ((waiting.exclude(connector="portal"), CHUNK), (waiting.filter(connector="portal"), INBOX_CHUNK)):
         missing = limit if queued is None else max(0, rows.count() - queued * per_message)
         if missing:
             due += list(rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue")[: min(missing, limit)])

@@ -19,6 +19,14 @@ def deliver_many(delivery_ids: list[int]) -> int:
     return services.inbox_send(delivery_ids=delivery_ids)
 
 
+@shared_task(name="hub.dispatch.tasks.deliver_fanout")
+def deliver_fanout(delivery_ids: list[int]) -> int:
+    """Send several deliveries, one request each, claimed and recorded set-wise (``fanout.fanout_send``)."""
+    from hub.dispatch.fanout import fanout_send
+
+    return fanout_send(delivery_ids=delivery_ids)
+
+
 @shared_task(name="hub.dispatch.tasks.deliver_batch")
 def deliver_batch(plant_id: int) -> int:
     """Send a batching plant's due deliveries in batches (one batch in flight per plant)."""

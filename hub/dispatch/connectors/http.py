@@ -10,6 +10,7 @@ checked connection).
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -57,8 +58,16 @@ def new_session() -> requests.Session:
     return session
 
 
-# One session per worker process (prefork children run one task at a time, so no locking).
-_session = new_session()
+# One session per thread of a worker process (the fan-out sends from a few threads at
+# once; a requests.Session is not meant to be shared between threads).
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = new_session()
+    return session
 
 
 def attempt_seconds() -> float:
@@ -84,7 +93,7 @@ def send(*, url: str, body: bytes, content_type: str, idempotency_key: str, secr
     verify: Any = settings.HUB_OUTBOUND_CA_BUNDLE or True
     try:
         # Redirects are not followed: a redirect could lead past the SSRF check.
-        response = _session.post(url, data=body, headers=sent_headers, timeout=timeout, allow_redirects=False, stream=True, verify=verify)
+        response = _session().post(url, data=body, headers=sent_headers, timeout=timeout, allow_redirects=False, stream=True, verify=verify)
     except OutboundRefused as exc:
         return Result(status_code=None, excerpt=str(exc), url=url, permanent=True)
     except requests.Timeout:
