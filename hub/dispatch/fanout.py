@@ -32,6 +32,7 @@ from hub.models import Delivery, DeliveryAttempt
 
 CHUNK = 50  # deliveries per fan-out task
 THREADS = 8  # requests in flight from one worker process at most
+SLOW_SECONDS = 1.0  # a round slower than this stops following: a slow plant must not set the pace for the others
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -52,15 +53,27 @@ def fanout_send(*, delivery_ids: Sequence[int], follow_seconds: float = services
     ids = list(delivery_ids)
     delivered = 0
     while ids:
-        count, woken = _fanout_once(ids)
+        started = time.monotonic()
+        plants: dict[int, int] = {}
+        count, woken = _fanout_once(ids, plants)
         delivered += count
         if not woken:
             break
-        if time.monotonic() >= until:
-            services._enqueue(woken)
+        now = time.monotonic()
+        if now >= until or now - started > SLOW_SECONDS:
+            # Queued per plant: the next of a fast plant no longer waits for a slow one.
+            _enqueue_per_plant(woken, plants)
             break
         ids = [pk for pk, _ in woken]
     return delivered
+
+
+def _enqueue_per_plant(work: list[tuple[int, str]], plants: dict[int, int], countdown: float | None = None) -> None:
+    groups: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
+    for pk, queue in work:
+        groups[plants.get(pk)].append((pk, queue))
+    for group in groups.values():
+        services._enqueue(group, countdown)
 
 
 def _claim(ids: list[int]) -> list[Delivery]:
@@ -89,7 +102,7 @@ def _claim(ids: list[int]) -> list[Delivery]:
     )
 
 
-def _fanout_once(ids: list[int]) -> tuple[int, list[tuple[int, str]]]:
+def _fanout_once(ids: list[int], plants: dict[int, int]) -> tuple[int, list[tuple[int, str]]]:
     """One round: claim, check, send concurrently, record; returns (delivered, woken)."""
     from hub.dispatch import batching
 
@@ -136,13 +149,13 @@ def _fanout_once(ids: list[int]) -> tuple[int, list[tuple[int, str]]]:
     if busy:
         delay = 0.2 + random.uniform(0, 0.6)
         _give_back(busy, delay=delay, reason="the plant's requests in flight are at their limit")
-        services._enqueue([(d.pk, d.plant.queue) for d in busy], countdown=delay)
+        _enqueue_per_plant([(d.pk, d.plant.queue) for d in busy], {d.pk: d.plant_id for d in busy}, countdown=delay)
     if not ready:
         return 0, []
     started = timezone.now()
     clock = time.monotonic()
     results = list(_pool().map(_timed_hand_over, ready))
-    return _record(ready, results, started, clock)
+    return _record(ready, results, started, clock, plants)
 
 
 def _timed_hand_over(delivery: Delivery) -> tuple[Result, int]:
@@ -159,7 +172,7 @@ def _give_back(rows: list[Delivery], *, delay: float, reason: str) -> None:
     )
 
 
-def _record(rows: list[Delivery], results: list[tuple[Result, int]], started: dt.datetime, clock: float) -> tuple[int, list[tuple[int, str]]]:
+def _record(rows: list[Delivery], results: list[tuple[Result, int]], started: dt.datetime, clock: float, plants: dict[int, int]) -> tuple[int, list[tuple[int, str]]]:
     """Successes set-wise (attempts in one INSERT, outcomes in one guarded UPDATE); anything else as ``services._record`` does."""
     ok = [(d, r, ms) for d, (r, ms) in zip(rows, results, strict=True) if r.ok]
     woken: list[tuple[int, str]] = []
@@ -167,6 +180,7 @@ def _record(rows: list[Delivery], results: list[tuple[Result, int]], started: dt
         if not r.ok:
             services._record(d, r, d.attempts + 1, started, ms)
             woken += getattr(d, "woken", [])
+            plants.update({pk: d.plant_id for pk, _ in getattr(d, "woken", [])})
     if not ok:
         return 0, woken
     DeliveryAttempt.objects.bulk_create(
@@ -183,5 +197,5 @@ def _record(rows: list[Delivery], results: list[tuple[Result, int]], started: dt
     for plant in {d.plant_id: d.plant for d, _, _ in ok if d.recipient == Delivery.Recipient.PLANT and d.plant_id}.values():
         services._circuit(plant, ok=True)
     # Waking is harmless where we lost the claim: a woken delivery whose predecessor is still open parks again.
-    woken += services._wake_waiters([d.pk for d, _, _ in ok], enqueue=False)
+    woken += services._wake_waiters([d.pk for d, _, _ in ok], enqueue=False, plants=plants)
     return moved, woken

@@ -493,15 +493,20 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
     return outcome
 
 
-def _wake_waiters(ended: Sequence[int], *, enqueue: bool = True) -> list[tuple[int, str]]:
-    """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue)."""
+def _wake_waiters(ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None) -> list[tuple[int, str]]:
+    """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue).
+
+    ``plants``, when given, is filled with each woken delivery's plant id.
+    """
     waiting = Delivery.objects.filter(waiting_for__in=list(ended), status=Delivery.Status.PENDING)
-    rows = list(waiting.values_list("pk", "recipient", "plant__queue"))
+    rows = list(waiting.values_list("pk", "recipient", "plant__queue", "plant_id"))
     if not rows:
         return []
     now = timezone.now()
-    Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows], status=Delivery.Status.PENDING).update(waiting_for=None, next_attempt_at=now, enqueued_at=now)
-    work = [(pk, (queue or "") if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows]
+    Delivery.objects.filter(pk__in=[pk for pk, _, _, _ in rows], status=Delivery.Status.PENDING).update(waiting_for=None, next_attempt_at=now, enqueued_at=now)
+    work = [(pk, (queue or "") if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue, _ in rows]
+    if plants is not None:
+        plants.update({pk: plant_id for pk, _, _, plant_id in rows})
     if enqueue:
         _enqueue(work)
     return work
