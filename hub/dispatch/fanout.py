@@ -76,12 +76,45 @@ def _enqueue_per_plant(work: list[tuple[int, str]], plants: dict[int, int], coun
         services._enqueue(group, countdown)
 
 
+def _within_limits(ids: list[int], due: Q, now: dt.datetime) -> list[int]:
+    """The due ids a claim may take: per plant no more than its free request slots.
+
+    Claiming more and giving the rest back would count them as in flight for a moment,
+    and a concurrent worker would find the plant busy and give its own back too. What is
+    left out is queued again (per plant, shortly), as the in-flight limit does for single deliveries.
+    """
+    rows = list(Delivery.objects.filter(pk__in=ids).filter(due).order_by("pk").values_list("pk", "recipient", "plant_id", "plant__max_in_flight", "plant__queue"))
+    plant_ids = {plant for _, recipient, plant, _, _ in rows if recipient == Delivery.Recipient.PLANT and plant}
+    flying = dict(
+        Delivery.objects.filter(plant_id__in=plant_ids, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        .values("plant_id")
+        .annotate(n=Count("pk"))
+        .values_list("plant_id", "n")
+    ) if plant_ids else {}
+    take: list[int] = []
+    left: list[tuple[int, str]] = []
+    plants: dict[int, int] = {}
+    for pk, recipient, plant, limit, queue in rows:
+        if recipient != Delivery.Recipient.PLANT or not plant:
+            take.append(pk)
+        elif flying.get(plant, 0) < max(1, limit or 1):
+            flying[plant] = flying.get(plant, 0) + 1
+            take.append(pk)
+        else:
+            left.append((pk, queue or services.DEFAULT_QUEUE))
+            plants[pk] = plant
+    if left:
+        _enqueue_per_plant(left, plants, countdown=0.2 + random.uniform(0, 0.6))
+    return take
+
+
 def _claim(ids: list[int]) -> list[Delivery]:
     now = timezone.now()
     token = uuid.uuid4()
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-    if not transition(
+    ids = _within_limits(ids, due, now)
+    if not ids or not transition(
         DELIVERY, Delivery.objects.filter(pk__in=ids).filter(due), source=services.OPEN, target=Delivery.Status.SENDING,
         claim_token=token, lease_until=services._lease(now), waiting_for=None,
     ):
