@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
 from decimal import Decimal
 
 from django.db import transaction
@@ -53,6 +54,10 @@ def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str
             code=code, defaults={"name": name, "timezone": tz, **({"endpoint_url": plant_url.replace("{plant}", code)} if plant_url else {})}
         )
         plants[code] = plant
+    # Every demo plant signs: a random secret once, kept on later runs (the simulator reads it from the plant).
+    for plant in plants.values():
+        if not plant.endpoint_secret:
+            Plant.objects.filter(pk=plant.pk).update(endpoint_secret=secrets.token_urlsafe(32))
     existing = set(Supplier.objects.filter(number__startswith="SUP").values_list("number", flat=True))
     new = [
         Supplier(

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hub.dispatch.connectors.outbound import validate_endpoint_url
+
 
 class Plant(models.Model):
     """A plant of the group, with the endpoint its ERP/MES receives deliveries on."""
@@ -15,7 +17,7 @@ class Plant(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
-    endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True)
+    endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True, validators=[validate_endpoint_url])
     endpoint_secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header"))
     paused = models.BooleanField(_("dispatch paused"), default=False)
     connector = models.CharField(_("connector"), max_length=20, choices=[("http", "HTTP"), ("filedrop", _("file drop"))], default="http")
@@ -164,6 +166,12 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The claim: a new token per claim; every write after it is conditional on the token, so
+    # a worker whose lease ran out and whose row another worker took writes nothing.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Parked behind an earlier open delivery of the same sequence: woken when that one ends
+    # (or by the sweep once it has ended), never polled while it is still open.
+    waiting_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

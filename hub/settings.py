@@ -281,6 +281,7 @@ CELERY_TASK_ROUTES = {
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_batch": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_many": {"queue": "dispatch"},
+    "hub.dispatch.tasks.deliver_fanout": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
@@ -290,7 +291,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=0.0)
 
 # Dispatch
+# Hosts, addresses or CIDR ranges (optionally with :port) connectors may reach although not
+# public; see hub/dispatch/connectors/outbound.py for what a plain host opens.
 HUB_OUTBOUND_ALLOWLIST = env.list("HUB_OUTBOUND_ALLOWLIST", default=[])
+# A CA bundle for plants' HTTPS endpoints signed by a private CA (empty: the system's CAs).
+HUB_OUTBOUND_CA_BUNDLE = env.str("HUB_OUTBOUND_CA_BUNDLE", default="")
 HUB_DISPATCH_TIMEOUT_SECONDS = env.float("HUB_DISPATCH_TIMEOUT_SECONDS", default=30.0)
 HUB_DISPATCH_LEASE_SECONDS = env.int("HUB_DISPATCH_LEASE_SECONDS", default=45)
 HUB_DISPATCH_MAX_ATTEMPTS = env.int("HUB_DISPATCH_MAX_ATTEMPTS", default=10)

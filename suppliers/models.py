@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hub.dispatch.connectors.outbound import validate_endpoint_url
+
 
 class Supplier(models.Model):
     """A supplier of the group, identified by its supplier number."""
@@ -88,7 +90,10 @@ class PartnerProfile(models.Model):
     send_acknowledgements = models.BooleanField(
         _("send acknowledgements"), default=True, help_text=_("answer EDI files with a CONTRL (EDIFACT) or 997 (X12)")
     )
-    endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True)
+    endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True, validators=[validate_endpoint_url])
+    endpoint_secret = models.CharField(
+        _("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header of deliveries to the supplier's endpoint")
+    )
     column_mappings = models.JSONField(
         _("CSV/XLSX column mappings"),
         default=list,

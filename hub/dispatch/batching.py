@@ -25,6 +25,7 @@ from django.utils import timezone
 from hub.dispatch import policy
 from hub.dispatch.connectors import Result
 from hub.dispatch.connectors import http as http_connector
+from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt, Plant
 
 BATCH_NAMESPACE = uuid.UUID("8c1f3a52-5f0e-4bd6-9d5e-3b7a0c61a9e2")
@@ -62,8 +63,11 @@ def _unlock(plant_id: int) -> None:
 
 
 def _claim(plant: Plant) -> list[Delivery]:
+    """Claim up to ``batch_size`` due deliveries of the plant, oldest first, under one new claim token."""
+    from hub.dispatch.services import _lease
+
     now = timezone.now()
-    lease = now + dt.timedelta(seconds=settings.HUB_DISPATCH_LEASE_SECONDS)
+    token = uuid.uuid4()
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -73,8 +77,11 @@ def _claim(plant: Plant) -> list[Delivery]:
             .values_list("pk", flat=True)[: plant.batch_size]
         )
         if ids:
-            Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENDING, lease_until=lease)
-    return list(Delivery.objects.filter(pk__in=ids).order_by("id").only("pk", "idempotency_key", "payload", "attempts", "status"))
+            transition(
+                DELIVERY, Delivery.objects.filter(pk__in=ids), source=(Delivery.Status.PENDING, Delivery.Status.SENDING), target=Delivery.Status.SENDING,
+                claim_token=token, lease_until=_lease(now), waiting_for=None,
+            )
+    return list(Delivery.objects.filter(pk__in=ids, claim_token=token).order_by("id").only("pk", "idempotency_key", "payload", "attempts", "status", "claim_token"))
 
 
 def due_count(plant_id: int) -> int:
@@ -98,8 +105,9 @@ def batch_send(*, plant_id: int) -> int | None:
         if plant.paused or not plant.endpoint_url:
             # Held for staff, as single deliveries are: resuming or setting the endpoint releases them.
             reason = f"dispatch to plant {plant.code} is paused" if plant.paused else f"plant {plant.code} has no dispatch endpoint"
-            Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.PENDING).update(
-                status=Delivery.Status.HELD, last_error=reason
+            transition(
+                DELIVERY, Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT), source=Delivery.Status.PENDING, target=Delivery.Status.HELD,
+                last_error=reason, waiting_for=None,
             )
             return 0
         if plant.circuit_open_until and plant.circuit_open_until > timezone.now():
@@ -166,18 +174,19 @@ def _record(plant: Plant, batch: list[Delivery], result: Result, started: dt.dat
             )
         )
     # One UPDATE per outcome, not one per delivery: a batch of 50 costs three statements.
-    sending = Delivery.objects.filter(status=Delivery.Status.SENDING)
-    common = {"attempts": F("attempts") + 1, "lease_until": None}
-    if groups["delivered"]:
-        sending.filter(pk__in=groups["delivered"]).update(status=Delivery.Status.DELIVERED, delivered_at=now, last_error="", **common)
-    if groups["dead"]:
-        sending.filter(pk__in=groups["dead"]).update(status=Delivery.Status.DEAD, last_error=f"batch of {len(batch)}: {why}"[:2000], **common)
+    # Only rows still under this batch's claim token are written: a row another worker took
+    # over after our lease ran out belongs to that worker's attempt.
+    token = batch[0].claim_token
+    common = {"attempts": F("attempts") + 1, "lease_until": None, "claim_token": None}
+
+    def write(ids: list[int], target: str, **fields: object) -> None:
+        if ids:
+            transition(DELIVERY, Delivery.objects.filter(pk__in=ids), source=Delivery.Status.SENDING, target=target, token=token, **common, **fields)
+
+    write(groups["delivered"], Delivery.Status.DELIVERED, delivered_at=now, last_error="")
+    write(groups["dead"], Delivery.Status.DEAD, last_error=f"batch of {len(batch)}: {why}"[:2000])
     delay = max(1.0, policy.backoff_seconds(min(d.attempts for d in batch) + 1, result.retry_after))
-    if groups["retry"]:
-        sending.filter(pk__in=groups["retry"]).update(
-            status=Delivery.Status.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now,
-            last_error=f"batch of {len(batch)}: {why}"[:2000], **common,
-        )
+    write(groups["retry"], Delivery.Status.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"batch of {len(batch)}: {why}"[:2000])
     DeliveryAttempt.objects.bulk_create(attempts)
     if not result.permanent:
         _circuit(plant, ok=result.ok)

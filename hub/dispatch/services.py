@@ -12,18 +12,22 @@ a slow or dead plant never occupies every worker.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import random
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import BigIntegerField, BinaryField, Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from hub.dispatch import policy, rendering
 from hub.dispatch.connectors import Result
@@ -32,6 +36,7 @@ from hub.dispatch.connectors import http as http_connector
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
 from hub.dispatch.droppath import DropPathRefused, drop_directory
 from hub.formats.errors import FormatError
+from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt, Plant
 
 log = logging.getLogger(__name__)
@@ -161,21 +166,62 @@ def acknowledgement_send(*, acknowledgement: Any, supplier: Any) -> Delivery:
 
 def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
     from hub.dispatch import batching
-    from hub.dispatch.tasks import deliver, deliver_batch, deliver_many
+    from hub.dispatch.fanout import CHUNK
+    from hub.dispatch.tasks import deliver, deliver_batch, deliver_fanout, deliver_many
 
     work = list(work)
     ids = [pk for pk, _ in work]
     members = batching.batch_plants(ids) if work else {}
-    # Portal-inbox copies need no network: a few tasks take them in chunks.
-    inbox = set(Delivery.objects.filter(pk__in=ids, connector="portal").values_list("pk", flat=True)) if len(work) > 1 else set()
+    inbox: set[int] = set()
+    parked: set[int] = set()
+    if len(work) > 1:
+        rows = list(Delivery.objects.filter(pk__in=ids).values_list("pk", "connector", "sequence_key"))
+        # Portal-inbox copies need no network: a few tasks take them in chunks.
+        inbox = {pk for pk, connector, _ in rows if connector == "portal"}
+        parked = _park_followers([(pk, key) for pk, connector, key in rows if connector != "portal" and pk not in members])
     for plant_id, queue in batching.batch_tasks(members):
         deliver_batch.apply_async((plant_id,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
-    for pk, queue in work:
-        if pk not in members and pk not in inbox:
-            deliver.apply_async((pk,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
+    single = [(pk, queue or DEFAULT_QUEUE) for pk, queue in work if pk not in members and pk not in inbox and pk not in parked]
+    if len(single) == 1:
+        deliver.apply_async((single[0][0],), queue=single[0][1], countdown=countdown or None)
+    else:
+        # Many at once: a task per chunk claims, sends (one request each) and records them set-wise.
+        by_queue: dict[str, list[int]] = {}
+        for pk, queue in single:
+            by_queue.setdefault(queue, []).append(pk)
+        for queue, pks in by_queue.items():
+            for start in range(0, len(pks), CHUNK):
+                deliver_fanout.apply_async((pks[start:start + CHUNK],), queue=queue, countdown=countdown or None)
     chunk = sorted(inbox)
     for start in range(0, len(chunk), INBOX_CHUNK):
         deliver_many.apply_async((chunk[start:start + INBOX_CHUNK],), queue=DEFAULT_QUEUE, countdown=countdown or None)
+
+
+def _park_followers(rows: Sequence[tuple[int, str]]) -> set[int]:
+    """Park each delivery behind the one before it in its sequence among ``rows`` (id, sequence key); returns the parked ids.
+
+    Deliveries of one supplier and plant go out one after the other anyway; parking the
+    followers now, instead of queueing a task for each that would only find its predecessor
+    open and park, saves a task and four queries per follower. The first of each sequence is
+    queued and finds any older open delivery itself. Each parked one is woken (and often sent
+    by the same worker, see ``delivery_send``) when the one before it ends.
+    """
+    last: dict[str, int] = {}
+    follow: dict[int, int] = {}
+    for pk, key in sorted(rows):
+        if key in last:
+            follow[pk] = last[key]
+        last[key] = pk
+    parked: set[int] = set()
+    items = sorted(follow.items())
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        whens = [When(pk=pk, then=Value(prev)) for pk, prev in chunk]
+        qs = Delivery.objects.filter(pk__in=[pk for pk, _ in chunk], status=Delivery.Status.PENDING, waiting_for__isnull=True)
+        candidates = set(qs.values_list("pk", flat=True))
+        qs.filter(pk__in=candidates).update(waiting_for_id=Case(*whens, output_field=BigIntegerField()))
+        parked |= candidates
+    return parked
 
 
 def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
@@ -184,64 +230,85 @@ def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
 
 
 def deliveries_supersede(*, document_ids: Any) -> int:
-    """Stop deliveries of superseded documents that have not gone out yet (staged or pending).
+    """Stop deliveries of superseded documents that have not gone out yet (staged, waiting or held).
 
     ``document_ids`` may be a list or a subquery (``values("pk")``), so a large
-    interchange supersedes set-wise.
+    interchange supersedes set-wise. Deliveries parked behind a stopped one are woken.
     """
-    from hub.lifecycle import DELIVERY, transition
-
     rows = Delivery.objects.filter(document_id__in=document_ids)
-    return transition(
-        DELIVERY, rows, source=(Delivery.Status.STAGED, Delivery.Status.PENDING), target=Delivery.Status.SUPERSEDED,
-        last_error="superseded by a newer call-off before it was sent",
+    waited_on = list(rows.filter(status__in=(Delivery.Status.PENDING, Delivery.Status.HELD)).values_list("pk", flat=True))
+    done = transition(
+        DELIVERY, rows, source=(Delivery.Status.STAGED, Delivery.Status.PENDING, Delivery.Status.HELD), target=Delivery.Status.SUPERSEDED,
+        waiting_for=None, last_error="superseded by a newer call-off before it was sent",
     )
+    if waited_on:
+        transaction.on_commit(lambda: _wake_waiters(waited_on))
+    return done
+
+
+def _lease(now: dt.datetime) -> dt.datetime:
+    """When a claim made ``now`` runs out: never before one attempt can have ended (a slow worker is not a dead one)."""
+    seconds = max(float(settings.HUB_DISPATCH_LEASE_SECONDS), http_connector.attempt_seconds() + 2)
+    return now + dt.timedelta(seconds=seconds)
 
 
 def _claim(delivery_id: int) -> Delivery | None:
-    now = timezone.now()
-    lease = now + dt.timedelta(seconds=settings.HUB_DISPATCH_LEASE_SECONDS)
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True)
-            | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-        )
-        .update(status=Delivery.Status.SENDING, lease_until=lease)
-    )
-    if not claimed:
-        return None
-    return Delivery.objects.select_related("plant", "supplier__profile").get(pk=delivery_id)
+    """Take one delivery for sending under a new claim token: one conditional UPDATE, then one SELECT.
 
-
-def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False) -> None:
-    now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=status, next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, last_error=reason, enqueued_at=now
-    )
-    if requeue:
-        _enqueue_one(delivery, countdown=delay)
-
-
-def _blocked(delivery: Delivery) -> tuple[bool, bool]:
-    """Return ``(earlier delivery of the same sequence still open, plant at its in-flight limit)``.
-
-    One query for both: in order per recipient and supplier/plant, an older delivery of the
-    same sequence still on its way holds this one back; and at most ``max_in_flight``
-    deliveries go to one plant at a time, so a slow plant cannot take every worker.
+    Due means ``pending``, not parked behind an earlier delivery and past its next attempt, or
+    ``sending`` under a lease that ran out (its worker died). The SELECT also brings what the
+    send needs to decide (plant, supplier profile, the nearest earlier open delivery of the
+    sequence, how many requests to the plant are in flight), so no further reads are needed.
     """
-    if delivery.connector == "portal":
-        return False, False  # an inbox has no order to keep and no capacity to protect
     now = timezone.now()
-    earlier = Q(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN)
-    plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
-    if plant is None:
-        return Delivery.objects.filter(earlier).exists(), False
-    flying = Q(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-    counts = Delivery.objects.filter(earlier | flying).aggregate(earlier=Count("pk", filter=earlier), flying=Count("pk", filter=flying))
-    # The count of deliveries in flight includes this one, claimed a moment ago.
-    return counts["earlier"] > 0, counts["flying"] > max(1, plant.max_in_flight)
+    token = uuid.uuid4()
+    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery_id).filter(due), source=OPEN, target=Delivery.Status.SENDING,
+        claim_token=token, lease_until=_lease(now), waiting_for=None,
+    )
+    if not moved:
+        return None
+    earlier = Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
+    flying = (
+        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        .order_by()
+        .values("plant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Delivery.objects.select_related("plant", "supplier__profile")
+        .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))
+        .filter(claim_token=token)
+        .get(pk=delivery_id)
+    )
+
+
+def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any) -> bool:
+    """Give a claimed delivery back (to wait, or held for staff); nothing happens when the claim was lost."""
+    now = timezone.now()
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=status, token=delivery.claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now, **fields,
+    )
+    if moved and requeue:
+        _enqueue_one(delivery, countdown=delay)
+    return bool(moved)
+
+
+def _park(delivery: Delivery, behind: int) -> None:
+    """Wait behind the earlier open delivery ``behind`` of the same sequence: no task, no polling.
+
+    Whoever ends ``behind`` wakes the deliveries waiting for it (``_wake_waiters``); the
+    re-check after parking covers an end that came between our check and our parking, and
+    the sweep wakes waiters whose earlier delivery ended without waking them (a crash).
+    """
+    if not _release(delivery, delay=0, reason="waiting for an earlier delivery of the same supplier and plant", waiting_for_id=behind):
+        return
+    if not Delivery.objects.filter(pk=behind, status__in=OPEN).exists():
+        _wake_waiters([behind])
 
 
 def _hold_reason(delivery: Delivery) -> str:
@@ -259,52 +326,121 @@ def _hold_reason(delivery: Delivery) -> str:
     return ""
 
 
-def delivery_send(*, delivery_id: int) -> str:
+# How long a worker keeps sending the next deliveries of one sequence before it leaves the
+# rest to the queue (fairness to other plants), and at most how many.
+FOLLOW_SECONDS = 10.0
+FOLLOW = 200
+
+
+def delivery_send(*, delivery_id: int, follow: int = FOLLOW) -> str:
     """Try to hand one delivery to its recipient; returns the resulting status.
 
-    Idempotent: a delivery that is done, held, or being sent by another worker is left
-    alone. Retryable failures schedule the next attempt with backoff; the last failed
-    attempt, or a permanent failure, dead-letters the delivery.
+    Idempotent: a delivery that is done, held, parked, or being sent by another worker is
+    left alone ("skipped"). Retryable failures schedule the next attempt with backoff; the
+    last failed attempt, or a permanent failure, dead-letters the delivery. Every write
+    after the claim carries the claim token, so a worker that lost its claim writes nothing.
+
+    When the delivery ends and wakes the next one of its sequence, this worker sends that
+    one too (up to ``follow`` in a row, for at most FOLLOW_SECONDS): the next in line does
+    not wait behind the whole queue for its turn, which keeps one supplier/plant's backlog
+    moving at the speed of the plant. Whatever is woken and not followed is queued.
     """
+    until = time.monotonic() + FOLLOW_SECONDS
+    status, woken = _send_one(delivery_id)
+    while woken and follow > 0 and time.monotonic() < until:
+        (next_id, _), rest = woken[0], woken[1:]
+        if rest:
+            _enqueue(rest)
+        follow -= 1
+        _, woken = _send_one(next_id)
+    if woken:
+        _enqueue(woken)
+    return status
+
+
+def _send_one(delivery_id: int) -> tuple[str, list[tuple[int, str]]]:
+    """One claim and attempt; returns the status and the deliveries it woke (not yet queued)."""
     from hub.dispatch import batching
 
     delivery = _claim(delivery_id)
     if delivery is None:
-        return "skipped"
+        return "skipped", []
     if batching.batches_for(delivery):
         # A batching plant gets every delivery in batches, one batch in flight at a time:
         # give the claim back and let the batch sender take this one with the others.
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=Delivery.Status.PENDING, lease_until=None)
+        _release(delivery, delay=0, reason="")
         if batching.batch_send(plant_id=delivery.plant_id) is None:
             _enqueue([(delivery.pk, delivery.plant.queue)], countdown=1)
-        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped"
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped", []
     reason = _hold_reason(delivery)
     if reason:
         _release(delivery, delay=0, reason=reason, status=Delivery.Status.HELD)
-        return Delivery.Status.HELD
+        return Delivery.Status.HELD, []
     now = timezone.now()
     plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
     if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
         wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
         _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
-        return Delivery.Status.PENDING
-    earlier_open, plant_busy = _blocked(delivery)
-    if earlier_open:
-        # Park until the earlier one is done: it wakes this one when it finishes (no polling,
-        # which costs a task per waiting delivery per second). The sweeper is the backstop.
-        _release(delivery, delay=settings.HUB_SWEEP_STALE_SECONDS, reason="waiting for an earlier delivery of the same supplier and plant")
-        if not Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__lt=delivery.pk, status__in=OPEN).exists():
-            _wake(delivery)  # the earlier one finished between our check and our parking
-        return Delivery.Status.PENDING
-    if plant_busy:
-        _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
-        return Delivery.Status.PENDING
+        return Delivery.Status.PENDING, []
+    if delivery.connector != "portal":  # an inbox has no order to keep and no capacity to protect
+        if delivery.earlier_open:
+            _park(delivery, delivery.earlier_open)
+            return Delivery.Status.PENDING, []
+        # The count of requests in flight includes this one, claimed a moment ago.
+        if plant is not None and delivery.flying > max(1, plant.max_in_flight):
+            _release(delivery, delay=0.2 + random.uniform(0, 0.6), reason="the plant's requests in flight are at their limit", requeue=True)
+            return Delivery.Status.PENDING, []
     attempt_no = delivery.attempts + 1
     started = timezone.now()
     clock = time.monotonic()
     result = _hand_over(delivery)
     elapsed = int((time.monotonic() - clock) * 1000)
-    return _record(delivery, result, attempt_no, started, elapsed)
+    outcome = _record(delivery, result, attempt_no, started, elapsed)
+    return outcome, getattr(delivery, "woken", [])
+
+
+def inbox_send(*, delivery_ids: Sequence[int]) -> int:
+    """Place many portal-inbox copies at once; returns how many were delivered.
+
+    An inbox keeps no order and has no capacity to protect, so a chunk is claimed in one
+    UPDATE (one token), rendered, and recorded in two statements (the attempts, and one
+    guarded UPDATE that writes every rendered document), instead of five per copy. Ids
+    that are not portal copies go through ``delivery_send`` one by one.
+    """
+    ids = list(delivery_ids)
+    now = timezone.now()
+    token = uuid.uuid4()
+    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    transition(
+        DELIVERY, Delivery.objects.filter(pk__in=ids, connector="portal").filter(due), source=OPEN, target=Delivery.Status.SENDING,
+        claim_token=token, lease_until=_lease(now), waiting_for=None,
+    )
+    claimed = list(Delivery.objects.filter(pk__in=ids, claim_token=token).select_related("plant", "supplier__profile").order_by("pk"))
+    done: list[Delivery] = []
+    attempts = []
+    for delivery in claimed:
+        started = timezone.now()
+        result = _hand_over(delivery)
+        if not result.ok:  # cannot render: recorded (dead) on its own, with the reason
+            _record(delivery, result, delivery.attempts + 1, started, 0)
+            continue
+        done.append(delivery)
+        attempts.append(
+            DeliveryAttempt(delivery=delivery, number=delivery.attempts + 1, started_at=started, duration_ms=0, url="portal",
+                            status_code=200, outcome="delivered", response_excerpt=result.excerpt)
+        )
+    if done:
+        DeliveryAttempt.objects.bulk_create(attempts)
+        transition(
+            DELIVERY, Delivery.objects.filter(pk__in=[d.pk for d in done]), source=Delivery.Status.SENDING, target=Delivery.Status.DELIVERED, token=token,
+            rendered=Case(*[When(pk=d.pk, then=Value(d.rendered, output_field=BinaryField())) for d in done], output_field=BinaryField()),
+            rendered_name=Case(*[When(pk=d.pk, then=Value(d.rendered_name)) for d in done], output_field=CharField()),
+            attempts=F("attempts") + 1, delivered_at=timezone.now(), last_error="", lease_until=None, claim_token=None,
+        )
+    others = set(ids) - {d.pk for d in claimed}
+    others -= set(Delivery.objects.filter(pk__in=others, connector="portal").values_list("pk", flat=True))
+    return len(done) + sum(delivery_send(delivery_id=pk) == Delivery.Status.DELIVERED for pk in sorted(others))
 
 
 def _hand_over(delivery: Delivery) -> Result:
@@ -317,7 +453,7 @@ def _hand_over(delivery: Delivery) -> Result:
         profile = getattr(delivery.supplier, "profile", None)
         fmt = (profile.outbound_format if profile else "") or "json"
         receiver, connector = delivery.supplier.number, delivery.connector
-        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), "", ""
+        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), (profile.endpoint_secret if profile else ""), ""
     if delivery.document_type == "acknowledgement" and delivery.rendered is not None:
         # Built by the ingest flow in the partner's own syntax: sent as it is.
         body, content_type, name = bytes(delivery.rendered), delivery.content_type, delivery.rendered_name
@@ -328,7 +464,7 @@ def _hand_over(delivery: Delivery) -> Result:
             return Result(status_code=None, excerpt=f"cannot render as {fmt}: {exc}", permanent=True)
         name = f"{delivery.document_type}-{delivery.document_number}-{delivery.idempotency_key}.{extension}"
     if connector == "portal":
-        Delivery.objects.filter(pk=delivery.pk).update(rendered=body, rendered_name=name)
+        delivery.rendered, delivery.rendered_name = body, name  # written with the outcome, in the same UPDATE
         return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")
     if connector == "filedrop":
         try:  # checked again here: the setting may have been changed behind the form's back
@@ -346,23 +482,29 @@ def _hand_over(delivery: Delivery) -> Result:
     )
 
 
-@transaction.atomic
 def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.datetime, elapsed_ms: int) -> str:
+    """Write the attempt and the outcome: two statements, the outcome only under our claim token.
+
+    No transaction around them on purpose: the attempt row is true whether or not we still
+    hold the claim (we did send), and a crash between the two leaves the row ``sending``,
+    which the sweep sends again under the same key once the lease has run out.
+    """
     now = timezone.now()
-    fields: dict[str, Any] = {"attempts": attempt_no, "lease_until": None}
+    fields: dict[str, Any] = {"attempts": attempt_no, "lease_until": None, "claim_token": None}
     if result.ok:
         outcome = Delivery.Status.DELIVERED
-        fields.update(status=outcome, delivered_at=now, last_error="")
+        fields.update(delivered_at=now, last_error="")
+        if delivery.connector == "portal":
+            fields.update(rendered=delivery.rendered, rendered_name=delivery.rendered_name)
     elif result.permanent or not policy.is_retryable(result.status_code) or attempt_no >= settings.HUB_DISPATCH_MAX_ATTEMPTS:
         outcome = Delivery.Status.DEAD
         why = f"HTTP {result.status_code}: {result.excerpt}" if result.status_code else result.excerpt
-        fields.update(status=outcome, last_error=f"attempt {attempt_no}: {why}"[:2000])
+        fields.update(last_error=f"attempt {attempt_no}: {why}"[:2000])
     else:
         outcome = Delivery.Status.PENDING
         delay = policy.backoff_seconds(attempt_no, result.retry_after)
         why = f"HTTP {result.status_code}" if result.status_code else result.excerpt
-        fields.update(status=outcome, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"attempt {attempt_no}: {why}"[:2000])
-        transaction.on_commit(lambda: _enqueue_one(delivery, countdown=delay))
+        fields.update(next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"attempt {attempt_no}: {why}"[:2000])
     DeliveryAttempt.objects.create(
         delivery=delivery,
         number=attempt_no,
@@ -373,32 +515,37 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
         outcome="delivered" if outcome == Delivery.Status.DELIVERED else ("dead" if outcome == Delivery.Status.DEAD else "retry"),
         response_excerpt=result.excerpt[:500],
     )
-    # Only the claim holder writes the outcome: a row reclaimed after a lost lease
-    # belongs to the newer attempt.
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
+    moved = transition(DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields)
+    if not moved:
+        # Our lease ran out and another worker took the row: its attempt decides.
+        log.info("delivery %s: claim lost before recording %s; left to the newer claim", delivery.pk, outcome)
+        return "lost"
+    if outcome == Delivery.Status.PENDING:
+        _enqueue_one(delivery, countdown=delay)
     if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id and not result.permanent:
         _circuit(delivery.plant, ok=result.ok)
     if outcome != Delivery.Status.PENDING:
-        transaction.on_commit(lambda: _wake_next(delivery))
+        delivery.woken = _wake_waiters([delivery.pk], enqueue=False)  # the caller follows or queues them
     return outcome
 
 
-def _wake(delivery: Delivery) -> None:
-    """Make a parked delivery due now and queue it."""
-    if Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(next_attempt_at=timezone.now(), enqueued_at=timezone.now()):
-        _enqueue_one(delivery)
+def _wake_waiters(ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None) -> list[tuple[int, str]]:
+    """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue).
 
-
-def _wake_next(delivery: Delivery) -> None:
-    """Wake the next delivery waiting in the same sequence once this one is done."""
-    following = (
-        Delivery.objects.filter(sequence_key=delivery.sequence_key, pk__gt=delivery.pk, status=Delivery.Status.PENDING)
-        .select_related("plant")
-        .order_by("pk")
-        .first()
-    )
-    if following is not None:
-        _wake(following)
+    ``plants``, when given, is filled with each woken delivery's plant id.
+    """
+    waiting = Delivery.objects.filter(waiting_for__in=list(ended), status=Delivery.Status.PENDING)
+    rows = list(waiting.values_list("pk", "recipient", "plant__queue", "plant_id"))
+    if not rows:
+        return []
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=[pk for pk, _, _, _ in rows], status=Delivery.Status.PENDING).update(waiting_for=None, next_attempt_at=now, enqueued_at=now)
+    work = [(pk, (queue or "") if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue, _ in rows]
+    if plants is not None:
+        plants.update({pk: plant_id for pk, _, _, plant_id in rows})
+    if enqueue:
+        _enqueue(work)
+    return work
 
 
 def _circuit(plant: Plant, *, ok: bool) -> None:
@@ -419,8 +566,13 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
     if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.HELD):
         raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, lease_until=None)
+    moved = transition(
+        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=(Delivery.Status.DEAD, Delivery.Status.HELD), target=Delivery.Status.PENDING,
+        next_attempt_at=now, enqueued_at=now, lease_until=None, claim_token=None, waiting_for=None,
+    )
     delivery.refresh_from_db()
+    if not moved:
+        raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     transaction.on_commit(lambda: _enqueue_one(delivery))
     return delivery
 
@@ -481,7 +633,10 @@ def deliveries_release(*, plant: Plant) -> int:
     """Queue a plant's held deliveries again (after a resume or once its endpoint is set)."""
     now = timezone.now()
     ids = list(Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD).order_by("id").values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, next_attempt_at=now, enqueued_at=now, last_error="")
+    transition(
+        DELIVERY, Delivery.objects.filter(pk__in=ids), source=Delivery.Status.HELD, target=Delivery.Status.PENDING,
+        next_attempt_at=now, enqueued_at=now, last_error="", waiting_for=None,
+    )
     transaction.on_commit(lambda: _enqueue([(pk, plant.queue) for pk in ids]))
     return len(ids)
 
@@ -491,15 +646,18 @@ def delivery_acknowledge(*, delivery: Delivery) -> Delivery:
     """Record the recipient's receipt (asynchronous acknowledgement); the first one counts."""
     if delivery.status not in (Delivery.Status.DELIVERED, Delivery.Status.SENDING, Delivery.Status.PENDING):
         raise ValueError(f"a {delivery.status} delivery cannot be acknowledged")
-    fields: dict[str, Any] = {}
     now = timezone.now()
     if delivery.acknowledged_at is None:
-        fields["acknowledged_at"] = now
+        Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
     if delivery.status != Delivery.Status.DELIVERED:
-        # A receipt proves arrival even if our own record of the answer was lost.
-        fields.update(status=Delivery.Status.DELIVERED, delivered_at=delivery.delivered_at or now, lease_until=None)
-    if fields:
-        Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        # A receipt proves arrival even if our own record of the answer was lost; a worker
+        # still sending it loses its claim (its token no longer matches) and writes nothing.
+        done = transition(
+            DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=OPEN, target=Delivery.Status.DELIVERED,
+            delivered_at=delivery.delivered_at or now, lease_until=None, claim_token=None, waiting_for=None,
+        )
+        if done:
+            transaction.on_commit(lambda: _wake_waiters([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
 
@@ -543,23 +701,71 @@ def deliveries_acknowledge(*, deliveries: Sequence[Delivery], status: str, note:
     return count
 
 
-def sweep(*, limit: int = 1000) -> dict[str, int]:
-    """Re-enqueue deliveries a crash or a lost message left behind; safe to run anywhere, any time.
+def _queued_dispatch_messages() -> int | None:
+    """How many messages wait in the dispatch queues, or None when the broker cannot say."""
+    from hub.celery import app
 
-    Picks up deliveries that are due but were not enqueued recently, or whose sending
-    lease ran out. (Interchanges are swept by ``hub.ingest.recovery``.)
+    try:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            total = 0
+            for name in settings.HUB_DISPATCH_QUEUES:
+                # Redis keeps no empty list: a queue with nothing in it "does not exist".
+                with contextlib.suppress(ChannelError):
+                    total += channel.queue_declare(queue=name, passive=True).message_count
+            return total
+    except Exception:  # the broker is down or cannot count: sweep as if nothing were queued
+        log.info("could not count the dispatch queues; sweeping every stale delivery", exc_info=True)
+        return None
+
+
+def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Re-enqueue the deliveries a crash or a lost message left behind; returns counts.
+
+    ``deliveries``: due but not enqueued within HUB_SWEEP_STALE_SECONDS, or ``sending`` under
+    a lease that ran out (its worker died; a slow worker still holds a live lease). Parked
+    deliveries are never due by the clock, so a long queue behind one sequence costs nothing
+    here; ``woken``: parked ones whose earlier delivery has ended without waking them.
     """
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.HUB_SWEEP_STALE_SECONDS)
-    due = list(
-        Delivery.objects.filter(
-            Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now, enqueued_at__lt=stale)
-            | Q(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
-        )
+    # A claim whose lease ran out belongs to a dead worker: always queue it again.
+    expired = list(
+        Delivery.objects.filter(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
         .order_by("id")
         .values_list("pk", "recipient", "plant__queue")[:limit]
     )
+    # A due row not queued lately may still wait in a long queue: queueing it again would
+    # only lengthen the queue it waits in (a backlog that grows with every sweep). Only as
+    # many as the dispatch queues cannot hold are missing: the ones queued longest ago.
+    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
+    queued = _queued_dispatch_messages()
+    due = list(expired)
+    # A message carries up to INBOX_CHUNK portal copies, or up to a fan-out chunk of others:
+    # count the most the queues can hold (a lost row waits at worst until they drain).
+    from hub.dispatch.fanout import CHUNK
+
+    for rows, per_message in ((waiting.exclude(connector="portal"), CHUNK), (waiting.filter(connector="portal"), INBOX_CHUNK)):
+        missing = limit if queued is None else max(0, rows.count() - queued * per_message)
+        if missing:
+            due += list(rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue")[: min(missing, limit)])
     if due:
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
         _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)
-    return {"deliveries": len(due)}
+    ended = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=False)
+        .exclude(waiting_for__status__in=OPEN)
+        .values_list("waiting_for_id", flat=True)
+        .distinct()[:limit]
+    )
+    woken = len(_wake_waiters(ended)) if ended else 0
+    return {"deliveries": len(due), "woken": woken}
+
+
+
+def sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Re-enqueue the deliveries a crash or a lost message left behind; safe to run anywhere, any time.
+
+    (Interchanges are swept by ``hub.ingest.recovery``.)
+    """
+    return deliveries_sweep(limit=limit)

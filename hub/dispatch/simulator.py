@@ -4,19 +4,27 @@ Each accepted POST is written as one JSON line: ``idempotency_key``, ``sha256`` 
 body, ``applied`` (false when the key was seen before: the plant applies each key
 once), the path, the document numbers and the time. ``--fail-rate`` answers that share
 of requests with 503 before recording anything; ``--latency`` delays every answer.
+
+Signatures are checked as a plant should (``hub.dispatch.signing.verify``): when the
+simulator knows a secret for the request (one ``secret`` for every path, or
+``secret_for(path)``, which ``manage.py plant_simulator`` answers from the plants'
+``endpoint_secret`` by the plant code in the path), an unsigned, expired (older or newer
+than five minutes) or wrongly signed request gets 401 and is not recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from hub.dispatch import signing
 
 
 class PlantSimulator(ThreadingHTTPServer):
@@ -24,8 +32,19 @@ class PlantSimulator(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, *, record: Path | None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "", host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        port: int,
+        *,
+        record: Path | None,
+        fail_rate: float = 0.0,
+        latency_ms: int = 0,
+        secret: str = "",
+        secret_for: Callable[[str], str] | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
         super().__init__((host, port), _Handler)
+        self.secret_for = secret_for
         self.record = record
         self.fail_rate = fail_rate
         self.latency = latency_ms / 1000
@@ -69,11 +88,11 @@ class _Handler(BaseHTTPRequestHandler):
         if server.fail_rate and server.random.random() < server.fail_rate:
             self._answer(503, {"error": "simulated failure"})
             return
-        if server.secret:
-            stamp = self.headers.get("X-Hub-Timestamp", "")
-            want = "sha256=" + hmac.new(server.secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(want, self.headers.get("X-Hub-Signature", "")):
-                self._answer(401, {"error": "bad signature"})
+        secret = server.secret or (server.secret_for(self.path) if server.secret_for else "")
+        if secret:
+            problem = signing.verify(secret, self.headers, body)
+            if problem:
+                self._answer(401, {"error": problem})
                 return
         key = self.headers.get("Idempotency-Key") or ""
         if not key:
@@ -109,12 +128,43 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, {"applied": results[0] if len(results) == 1 else results})
 
 
-def serve(port: int, *, record: Path | None = None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "") -> None:
+def serve(port: int, *, record: Path | None = None, fail_rate: float = 0.0, latency_ms: int = 0, secret: str = "", secret_for: Callable[[str], str] | None = None) -> None:
     """Run a simulator on 127.0.0.1:``port`` until interrupted."""
-    server = PlantSimulator(port, record=record, fail_rate=fail_rate, latency_ms=latency_ms, secret=secret)
+    server = PlantSimulator(port, record=record, fail_rate=fail_rate, latency_ms=latency_ms, secret=secret, secret_for=secret_for)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+class PlantSecrets:
+    """``secret_for(path)`` from the hub's database: the ``endpoint_secret`` of the plant whose code is in the path.
+
+    Read in one query at most every ``ttl`` seconds (the simulator may start before
+    ``seed_demo`` has given the plants their secrets); a path naming no plant has no secret.
+    """
+
+    def __init__(self, ttl: float = 2.0) -> None:
+        self.ttl = ttl
+        self.lock = threading.Lock()
+        self.loaded = 0.0
+        self.secrets: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        with self.lock:
+            if time.monotonic() - self.loaded > self.ttl:
+                from django.db import DatabaseError, connection
+
+                from hub.models import Plant
+
+                try:
+                    self.secrets = {code: secret for code, secret in Plant.objects.values_list("code", "endpoint_secret") if secret}
+                except DatabaseError:
+                    pass  # not migrated yet, or busy: keep what we knew and read again next time
+                finally:
+                    connection.close()  # the handler thread ends; its connection must not linger
+                self.loaded = time.monotonic()
+            parts = set(path.split("?")[0].split("/"))
+            return next((secret for code, secret in self.secrets.items() if code in parts), "")

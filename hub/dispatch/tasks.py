@@ -15,8 +15,16 @@ def deliver(delivery_id: int) -> str:
 
 @shared_task(name="hub.dispatch.tasks.deliver_many")
 def deliver_many(delivery_ids: list[int]) -> int:
-    """Send several deliveries one after the other (portal-inbox copies); each is claimed on its own."""
-    return sum(services.delivery_send(delivery_id=pk) == "delivered" for pk in delivery_ids)
+    """Place portal-inbox copies in the suppliers' inboxes, a chunk at a time (``services.inbox_send``)."""
+    return services.inbox_send(delivery_ids=delivery_ids)
+
+
+@shared_task(name="hub.dispatch.tasks.deliver_fanout")
+def deliver_fanout(delivery_ids: list[int]) -> int:
+    """Send several deliveries, one request each, claimed and recorded set-wise (``fanout.fanout_send``)."""
+    from hub.dispatch.fanout import fanout_send
+
+    return fanout_send(delivery_ids=delivery_ids)
 
 
 @shared_task(name="hub.dispatch.tasks.deliver_batch")

@@ -82,7 +82,7 @@ def test_private_addresses_are_refused_unless_allow_listed(settings):
 def test_refused_endpoint_dead_letters_without_sending(pending, settings, plant_server):
     settings.HUB_OUTBOUND_ALLOWLIST = []
     assert services.delivery_send(delivery_id=pending[0].pk) == Delivery.Status.DEAD
-    assert "private, loopback or link-local" in Delivery.objects.get(pk=pending[0].pk).last_error
+    assert "not a public address" in Delivery.objects.get(pk=pending[0].pk).last_error
     assert plant_server.lines() == []
 
 
@@ -100,13 +100,22 @@ def test_later_call_off_waits_for_an_earlier_one_of_the_same_supplier_and_plant(
     first, second = Delivery.objects.filter(recipient="plant").order_by("id")
     assert services.delivery_send(delivery_id=second.pk) == Delivery.Status.PENDING
     assert plant_server.lines() == []
+    assert Delivery.objects.get(pk=second.pk).waiting_for_id == first.pk
+    # The worker that ends the first sends the one waiting behind it right after.
     assert services.delivery_send(delivery_id=first.pk) == Delivery.Status.DELIVERED
-    Delivery.objects.filter(pk=second.pk).update(next_attempt_at=second.created_at)
-    assert services.delivery_send(delivery_id=second.pk) == Delivery.Status.DELIVERED
+    assert Delivery.objects.get(pk=second.pk).status == Delivery.Status.DELIVERED
     assert [x["number"] for x in plant_server.lines()] == ["A", "B"]
 
 
-def test_sweep_requeues_expired_leases_and_stale_rows(pending):
+@pytest.fixture
+def empty_broker(settings):
+    """The dispatch queues start empty (messages of earlier tests were never consumed)."""
+    import redis
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+def test_sweep_requeues_expired_leases_and_stale_rows(pending, empty_broker):
     from django.utils import timezone
 
     past = timezone.now() - timezone.timedelta(minutes=5)
@@ -116,3 +125,104 @@ def test_sweep_requeues_expired_leases_and_stale_rows(pending):
     assert all(d.enqueued_at > past for d in Delivery.objects.filter(recipient="plant"))
     # Swept rows are not swept again until they are stale once more.
     assert services.sweep()["deliveries"] == 0
+
+
+def test_sweep_leaves_rows_still_waiting_in_the_queue_alone_and_requeues_lost_ones(pending, empty_broker, settings):
+    """A long queue is not a lost queue: re-queueing its rows every sweep made the backlog grow."""
+    import redis
+    from django.utils import timezone
+
+    past = timezone.now() - timezone.timedelta(minutes=5)
+    services._enqueue([(d.pk, "") for d in pending])  # both wait in the dispatch queue
+    Delivery.objects.filter(pk__in=[d.pk for d in pending]).update(enqueued_at=past)
+    assert services.sweep()["deliveries"] == 0
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the broker lost its messages
+    assert services.sweep()["deliveries"] == 2
+
+
+def test_a_worker_that_lost_its_claim_writes_nothing(pending, plant_server):
+    from django.utils import timezone
+
+    d = pending[0]
+    slow = services._claim(d.pk)
+    # Its lease runs out (the worker hung) and another worker takes the row over.
+    Delivery.objects.filter(pk=d.pk).update(lease_until=timezone.now() - timezone.timedelta(seconds=1))
+    other = services._claim(d.pk)
+    assert other is not None and other.claim_token != slow.claim_token
+    from hub.dispatch.connectors import Result
+
+    assert services._record(slow, Result(status_code=500, excerpt="late answer"), 1, timezone.now(), 5) == "lost"
+    row = Delivery.objects.get(pk=d.pk)
+    assert row.status == Delivery.Status.SENDING and row.claim_token == other.claim_token and row.last_error == ""
+    assert services._record(other, Result(status_code=200, excerpt="ok"), 1, timezone.now(), 5) == Delivery.Status.DELIVERED
+
+
+def test_a_slow_worker_is_not_a_dead_worker(pending, empty_broker):
+    """While the lease lives, nobody else claims the row and the sweep leaves it alone."""
+    from django.utils import timezone
+
+    d = pending[0]
+    assert services._claim(d.pk) is not None
+    Delivery.objects.filter(pk=d.pk).update(enqueued_at=timezone.now() - timezone.timedelta(minutes=5))
+    assert services._claim(d.pk) is None
+    assert services.sweep()["deliveries"] == 0
+    lease = Delivery.objects.get(pk=d.pk).lease_until - timezone.now()
+    assert lease.total_seconds() > services.http_connector.attempt_seconds(), "the lease must outlast one attempt"
+
+
+def test_parked_delivery_is_not_polled_and_is_woken_after_a_crash(world, receive_and_process, plant_server, settings, empty_broker):
+    from django.utils import timezone
+
+    Plant.objects.update(endpoint_url=plant_server.url)
+    admin = world["users"]["admin"]
+    receive_and_process(delfor([message("1", "A", parts=(("P1", (("1", "1", "20261130"),)),))], ref="R1"), admin)
+    receive_and_process(delfor([message("1", "B", parts=(("P2", (("1", "1", "20261130"),)),))], ref="R2"), admin)
+    first, second = Delivery.objects.filter(recipient="plant").order_by("id")
+    assert services.delivery_send(delivery_id=second.pk) == Delivery.Status.PENDING
+    # However long it waits, the sweep does not poll a parked delivery.
+    Delivery.objects.filter(pk=second.pk).update(enqueued_at=timezone.now() - timezone.timedelta(hours=1))
+    assert services.sweep() == {"deliveries": 0, "woken": 0}
+    # The first ends, but its worker dies before waking the second: the sweep wakes it.
+    Delivery.objects.filter(pk=first.pk).update(status=Delivery.Status.DELIVERED)
+    assert services.sweep()["woken"] == 1
+    assert services.delivery_send(delivery_id=second.pk) == Delivery.Status.DELIVERED
+    assert [x["number"] for x in plant_server.lines()] == ["B"]
+
+
+def test_followers_of_one_sequence_are_parked_when_queued_and_go_out_in_order(world, receive_and_process, plant_server, settings, empty_broker):
+    Plant.objects.update(endpoint_url=plant_server.url)
+    msgs = [message(str(m), f"ORD{m}", parts=((f"P{m}", (("1", "1", "20261130"),)),)) for m in range(1, 6)]
+    receive_and_process(delfor(msgs, ref="R9"), world["users"]["admin"])
+    rows = list(Delivery.objects.filter(recipient="plant").order_by("id"))
+    services._enqueue([(d.pk, "") for d in rows])
+    assert [Delivery.objects.get(pk=d.pk).waiting_for_id for d in rows] == [None] + [d.pk for d in rows[:-1]]
+    assert services.delivery_send(delivery_id=rows[0].pk) == Delivery.Status.DELIVERED
+    assert [x["number"] for x in plant_server.lines()] == [f"ORD{m}" for m in range(1, 6)]
+
+
+def test_every_delivery_status_write_goes_through_the_lifecycle():
+    """No plain ``.update(status=...)`` or ``.status = `` on deliveries in dispatch code: lifecycle.transition only."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(services.__file__).resolve().parents[1]
+    files = [*root.glob("dispatch/*.py"), root / "management" / "commands" / "dispatch.py"]
+    offenders = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("update", "save") and any(k.arg == "status" for k in node.keywords):
+                offenders.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Assign) and any(getattr(t, "attr", "") == "status" for t in node.targets):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_one_delivery_costs_a_claim_and_a_record(pending, plant_server):
+    """Claim (UPDATE + one SELECT with everything needed), attempt and outcome, waiters: five statements, no transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.delivery_send(delivery_id=pending[0].pk) == Delivery.Status.DELIVERED
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["UPDATE", "SELECT", "INSERT", "UPDATE", "SELECT"], statements

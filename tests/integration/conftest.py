@@ -139,3 +139,15 @@ def wait_until(predicate, stall: float, what: str, interval: float = 0.2, progre
         elif time.monotonic() - last_change > stall:
             pytest.fail(f"{what}: nothing progressed for {stall:g} s (engine state: {now})")
         time.sleep(interval)
+
+
+def wait_progress(measure, target: int, what: str, stall: float = 120.0, interval: float = 0.2) -> int:
+    """Poll ``measure()`` until it reaches ``target``; fail only when it made no progress for ``stall`` seconds."""
+    seen: list[int] = []
+
+    def reached() -> bool:
+        seen.append(measure())
+        return seen[-1] >= target
+
+    wait_until(reached, stall, f"{what} (target {target})", interval, progress=measure)
+    return seen[-1]
