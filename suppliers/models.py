@@ -103,7 +103,7 @@ class PartnerProfile(models.Model):
     format = models.CharField(_("EDI format"), max_length=20, blank=True, help_text=_("EDIFACT, X12, VDA, XML or CSV"))
     version = models.CharField(_("format version"), max_length=20, blank=True, help_text=_("e.g. D96A, 004010, 4905"))
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "endpoint_secret"])  # a secret is never kept in history
 
     class Meta:
         verbose_name = _("partner profile")

@@ -346,3 +346,16 @@ def test_buyer_cannot_rewrite_a_shared_suppliers_master_data_by_bulk_import(shar
     # Unchanged master data of a shared supplier re-imported: no error, nothing changes.
     result = suppliers_import(data=(header + "SUP00001,Supplier SUP00001,DE,PLANT01,,,\n").encode(), by=shared["users"]["buyer"])
     assert not result.errors and result.unchanged == 1
+
+
+def test_profile_history_never_keeps_an_endpoint_secret(world):
+    """The history pages show every stored version of a profile: a secret must not be in any of them."""
+    supplier = world["suppliers"][0]
+    profile, _ = PartnerProfile.objects.get_or_create(supplier=supplier)
+    profile.endpoint_secret = "s3cret-signing-key"
+    profile.save()
+    profile.endpoint_secret = "rotated-s3cret"
+    profile.save()
+    versions = list(profile.history.values())
+    assert len(versions) >= 2
+    assert "s3cret" not in repr(versions)
