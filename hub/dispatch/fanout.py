@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -119,14 +119,7 @@ def _claim(ids: list[int]) -> list[Delivery]:
         claim_token=token, lease_until=services._lease(now), waiting_for=None,
     ):
         return []
-    earlier = Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=services.OPEN).order_by("-pk").values("pk")[:1]
-    flying = (
-        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-        .order_by()
-        .values("plant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    earlier, flying = services.open_predecessor(), services.in_flight_to_plant(now)
     return list(
         Delivery.objects.select_related("plant", "supplier__profile")
         .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))

@@ -252,6 +252,22 @@ def _lease(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(seconds=seconds)
 
 
+def open_predecessor() -> Any:
+    """Subquery: the nearest earlier delivery of the same sequence that has not ended (its order comes first)."""
+    return Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
+
+
+def in_flight_to_plant(now: dt.datetime) -> Any:
+    """Subquery: how many deliveries are on their way to the row's plant under a live lease (its in-flight limit)."""
+    return (
+        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        .order_by()
+        .values("plant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
 def _claim(delivery_id: int) -> Delivery | None:
     """Take one delivery for sending under a new claim token: one conditional UPDATE, then one SELECT.
 
@@ -270,14 +286,7 @@ def _claim(delivery_id: int) -> Delivery | None:
     )
     if not moved:
         return None
-    earlier = Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
-    flying = (
-        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-        .order_by()
-        .values("plant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    earlier, flying = open_predecessor(), in_flight_to_plant(now)
     return (
         Delivery.objects.select_related("plant", "supplier__profile")
         .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))
