@@ -2,18 +2,13 @@
 
 Usage (PostgreSQL, as in production):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hubbench CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
-        .venv/bin/python bench/ingest_pipeline.py [--messages N] [--stand-in]
+        .venv/bin/python bench/ingest_pipeline.py [--messages N]
 
 Migrates the database, seeds the demo master data, writes a DELFOR of N call-offs from
 the plants (OEMPLANTS, demo suppliers and plants), receives it through the real service
 and runs ``interchange_process`` in this process (the released deliveries' tasks go to the
 broker; no worker sends them, so the figure is ingest's, not dispatch's). Prints
 and appends to bench/results/ingest_pipeline.txt: messages/s and the process's peak RSS.
-
-``--stand-in`` reads the file with a per-message EDIFACT stream that stands in for
-``EdifactCodec.stream`` until the codec streams (each UNH..UNT is parsed by the codec on
-its own inside the file's UNB/UNZ), so the peak shows what the pipeline itself keeps;
-without it the registry wraps the whole-file parse, whose peak dominates.
 """
 
 from __future__ import annotations
@@ -26,7 +21,6 @@ import random
 import resource
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -54,53 +48,9 @@ def delfor(path: Path, n: int, seed: int = 7) -> None:
         out.write(f"UNZ+{n}+B{seed:06d}{n}'\n")
 
 
-def stand_in_stream(fh) -> Iterator:  # noqa: ANN001
-    """Per-message EDIFACT for this benchmark's files (no release characters, one UNB): see the module docstring."""
-    from hub.formats.edifact import EdifactCodec
-    from hub.formats.errors import MessageStream
-
-    codec = EdifactCodec()
-
-    def lines() -> Iterator[str]:
-        rest = ""
-        while block := fh.read(1 << 20):
-            *done, rest = (rest + block.decode("latin-1")).split("\n")
-            yield from done
-        yield rest
-    header: list[str] = []
-    body: list[str] = []
-    count = 0
-
-    def messages() -> Iterator:
-        nonlocal count
-        for raw in lines():
-            seg = raw.strip()
-            if not seg:
-                continue
-            if seg.startswith(("UNA", "UNB")):
-                header.append(seg)
-            elif seg.startswith("UNZ"):
-                continue
-            else:
-                body.append(seg)
-                if seg.startswith("UNT+"):
-                    ref = header[-1].rstrip("'").split("+")[-1]
-                    piece = "\n".join([*header, *body, f"UNZ+1+{ref}'"]).encode("latin-1")
-                    result = codec.parse(piece)
-                    if not stream.envelopes:
-                        stream.envelopes = result.envelopes
-                    count += 1
-                    body.clear()
-                    yield from result.messages
-
-    stream = MessageStream("EDIFACT", messages())
-    return stream
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--stand-in", action="store_true", help="read with the per-message stand-in stream")
     args = parser.parse_args()
     import django
 
@@ -108,7 +58,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from hub.formats import registry
     from hub.ingest.pipeline import interchange_process
     from hub.ingest.receive import interchange_receive
     from hub.parties import party_of_user
@@ -120,9 +69,6 @@ def main() -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / f"delfor-{args.messages}.edi"
     delfor(path, args.messages, seed=random.randrange(10**6))
-    if args.stand_in:
-        real = registry.stream
-        registry.stream = lambda fh, fmt=None, codec=None: (real(io.BytesIO(fh.read(registry.HEAD_BYTES)))[0], stand_in_stream(fh.seek(0) or fh))
     with path.open("rb") as fh:
         interchange = interchange_receive(stream=fh, channel="command", party=party_of_user(User.objects.get(username="admin")))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -132,7 +78,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     size = path.stat().st_size / 1e6
     line = (
-        f"{datetime.now(UTC):%Y-%m-%d %H:%MZ}  {args.messages} call-offs ({size:.1f} MB)  {'stand-in stream' if args.stand_in else 'registry.stream'}  "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%MZ}  {args.messages} call-offs ({size:.1f} MB)  registry.stream  "
         f"{ended.status}, {ended.document_count} documents in {seconds:.1f} s = {args.messages / seconds:,.0f} msgs/s  "
         f"peak RSS {peak} MB (before processing {before} MB)  ({connection.vendor}, Python {platform.python_version()}, {os.cpu_count()} CPUs)"
     )
