@@ -334,6 +334,14 @@ def _conclude(
         "test_report": tally.report if accepted else [],
         "on_behalf_of": sorted(tally.on_behalf_of) if accepted else [],
     }  # fmt: skip
+    if envelopes and not interchange.envelope:
+        # A refused sender's file claimed no control reference, but staff still see whose
+        # envelope it carried.
+        env = envelopes[0]
+        fields.update(
+            sender_id=env.sender.get("id", "")[:80], receiver_id=env.receiver.get("id", "")[:80],
+            control_ref=env.control_ref[:40], envelope=dataclasses.asdict(env),
+        )  # fmt: skip
     interchange_finish(
         interchange=interchange, token=token, status=status, errors=errors,
         acknowledgements=tally.acknowledgements if accepted else (), fields=fields, after=after,

@@ -90,6 +90,7 @@ def test_x12_envelope_of_another_supplier_is_refused(world, receive_and_process)
     assert interchange.status == Interchange.Status.FAILED
     assert interchange.errors[0]["position"] == "ISA, element 6"
     assert "not a verified identifier of supplier SUP00002" in interchange.errors[0]["text"]
+    assert interchange.sender_id == "SUP00001"  # staff see whose envelope the refused file carried
 
 
 def test_buyer_sending_under_a_suppliers_envelope_is_refused(world, receive_and_process):
