@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from hub.formats import codes
 from hub.formats.canonical import Document, Party, PartyId, Source, decimal_text
@@ -166,3 +167,34 @@ def write_parties(seps: Separators, doc: Document, roles: tuple[str, str, str] =
         if p.id or p.name:
             out.append(write_segment(seps, "NAD", role, [p.id, "", "92"], "", p.name))
     return out
+
+
+class SegmentCache:
+    """What repeating segment texts were read as, by raw text, for one set of separators.
+
+    Call-off and despatch files repeat the same dates, quantities and parties in message
+    after message; reading each distinct text once is most of a mapper's speed. Bounded:
+    a table of all-different values is emptied when it reaches ``LIMIT``. Subclasses add
+    their tables as attributes.
+    """
+
+    LIMIT = 50_000
+
+    def keep(self, table: dict, raw: str, value: object) -> None:
+        """Remember ``value`` for ``raw`` (the table is emptied when full)."""
+        if len(table) >= self.LIMIT:
+            table.clear()
+        table[raw] = value
+
+
+_CACHES: dict[tuple[type, object], SegmentCache] = {}
+
+
+def segment_cache(kind: type[SegmentCache], seps: object) -> Any:
+    """The one cache of ``kind`` for these separators (a few sets per process at most)."""
+    found = _CACHES.get((kind, seps))
+    if found is None:
+        if len(_CACHES) > 32:
+            _CACHES.clear()
+        found = _CACHES[(kind, seps)] = kind()
+    return found

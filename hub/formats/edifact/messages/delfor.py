@@ -23,21 +23,14 @@ from hub.formats.canonical import (
     Source,
 )
 from hub.formats.edifact.envelope import Message
-from hub.formats.edifact.messages.common import date, missing, number, party, write_segment
+from hub.formats.edifact.messages.common import SegmentCache, date, missing, number, party, segment_cache, write_segment
 from hub.formats.edifact.syntax import Separators
 from hub.formats.edifact.tokenizer import Segment, message_segment
 from hub.formats.errors import Envelope, FormatError
 
 
-class _Cache:
-    """What the hot segments (DTM, QTY, SCC) were read as, by raw text, for one set of separators.
-
-    A call-off file repeats the same dates, quantities and levels in message after
-    message; reading each distinct text once is most of this mapping's speed. Bounded:
-    a file of all-different values clears it now and then.
-    """
-
-    LIMIT = 50_000
+class _Cache(SegmentCache):
+    """What the hot segments (DTM, QTY, SCC) of call-offs were read as (see ``SegmentCache``)."""
 
     def __init__(self) -> None:
         self.dates: dict[str, tuple[str, str | None, str | None, str | None]] = {}
@@ -45,23 +38,9 @@ class _Cache:
         self.levels: dict[str, str] = {}
         self.fields: dict[str, tuple] = {}
 
-    def keep(self, table: dict, raw: str, value: object) -> None:
-        """Remember ``value`` for ``raw`` (the table is emptied when full)."""
-        if len(table) >= self.LIMIT:
-            table.clear()
-        table[raw] = value
-
-
-_CACHES: dict[Separators, _Cache] = {}
-
 
 def _cache(seps: Separators) -> _Cache:
-    found = _CACHES.get(seps)
-    if found is None:
-        if len(_CACHES) > 16:
-            _CACHES.clear()
-        found = _CACHES[seps] = _Cache()
-    return found
+    return segment_cache(_Cache, seps)
 
 
 def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decimal, str] | None:

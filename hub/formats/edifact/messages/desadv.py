@@ -15,6 +15,7 @@ from hub.formats import codes
 from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, Package
 from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.messages.common import (
+    SegmentCache,
     assign_part,
     date,
     envelope_ids,
@@ -22,6 +23,7 @@ from hub.formats.edifact.messages.common import (
     number,
     part_ids,
     place_party,
+    segment_cache,
     source,
     write_dtm,
     write_number,
@@ -185,10 +187,8 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
     return [doc]
 
 
-class _Seen:
-    """What repeating segment texts were read as, for one set of separators (bounded)."""
-
-    LIMIT = 50_000
+class _Seen(SegmentCache):
+    """What repeating segment texts of despatch advices were read as (see ``SegmentCache``)."""
 
     def __init__(self) -> None:
         self.dates: dict[str, tuple[str, str | None]] = {}
@@ -196,23 +196,9 @@ class _Seen:
         self.references: dict[str, tuple[str, str]] = {}
         self.parties: dict[str, tuple[str, str, str]] = {}
 
-    def keep(self, table: dict, raw: str, value: object) -> None:
-        """Remember ``value`` for ``raw`` (the table is emptied when full)."""
-        if len(table) >= self.LIMIT:
-            table.clear()
-        table[raw] = value
-
-
-_SEEN: dict[Separators, _Seen] = {}
-
 
 def _seen(seps: Separators) -> _Seen:
-    found = _SEEN.get(seps)
-    if found is None:
-        if len(_SEEN) > 16:
-            _SEEN.clear()
-        found = _SEEN[seps] = _Seen()
-    return found
+    return segment_cache(_Seen, seps)
 
 
 def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN") -> list[str]:
