@@ -94,7 +94,7 @@ class Envelope:
     test: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # ingest keeps one summary per message of files with 10^5 messages
 class MessageResult:
     """One message (UNH..UNT, ST..SE, one call-off record) and what became of it."""
 
