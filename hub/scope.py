@@ -42,16 +42,6 @@ def role_of(user: Any) -> str:
     return user.role
 
 
-def can_write(user: Any) -> bool:
-    """Headquarters is read-only; every other signed-in role may act within its scope.
-
-    Kept for callers of this name: writes are decided in ``hub.permissions`` (``may``).
-    """
-    from hub.permissions import can_write as decided  # here: permissions imports scope
-
-    return decided(user)
-
-
 def plant_ids(user: Any) -> list[int]:
     """The ids of the plants a buyer works for."""
     return list(user.plants.values_list("pk", flat=True))

@@ -314,3 +314,22 @@ def test_admin_actions_verify_claims_and_staff_entered_ids_default_to_verified(w
     client.force_login(world["users"]["admin"])
     form = client.get("/admin/suppliers/partneridentifier/add/").content.decode()
     assert '<option value="verified" selected>' in form
+
+
+def test_a_file_whose_uploading_account_was_deleted_before_processing_is_refused_not_run_as_admin(world):
+    """A stored file whose account is gone has no party left to speak for: it sends nothing."""
+    import io
+
+    from hub.ingest.pipeline import interchange_process
+    from hub.ingest.receive import interchange_receive
+    from hub.parties import party_of_user
+
+    gone = UserFactory(username="leaver", role="buyer", is_staff=True, plants=[world["plants"][0]])
+    data = delfor([message("1", "CO-GONE", supplier="SUP00001", plant="PLANT01")], sender="OEMPLANTS")
+    stored = interchange_receive(stream=io.BytesIO(data), channel="api", party=party_of_user(gone))
+    gone.delete()  # uploaded_by is SET_NULL: the row stays, its sender does not
+    interchange_process(interchange_id=stored.pk)
+    stored.refresh_from_db()
+    assert stored.status == Interchange.Status.FAILED
+    assert stored.errors[0]["code"] == "sender"
+    assert not DeliverySchedule.objects.filter(number="CO-GONE").exists()
