@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HUB_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -275,8 +275,26 @@ CELERY_TASK_DEFAULT_QUEUE = "ingest"
 HUB_DISPATCH_QUEUES = env.list("HUB_DISPATCH_QUEUES", default=["dispatch"])
 if "dispatch" not in HUB_DISPATCH_QUEUES:
     HUB_DISPATCH_QUEUES.insert(0, "dispatch")
-CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "maintenance", "onboarding")]
+HUB_QUEUES = ("ingest", *HUB_DISPATCH_QUEUES, "maintenance", "onboarding")
+# On RabbitMQ (amqp://) every queue is a quorum queue: replicated over the cluster's
+# nodes and durable, which is what a plant's call-offs need when a broker node dies.
+# Quorum queues have no global QoS and no per-message TTL for ETA; Celery detects the
+# first and moves countdowns (retry backoff) to RabbitMQ's native delayed delivery.
+BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
+if BROKER_IS_AMQP:
+    # Topic exchanges: RabbitMQ's native delayed delivery binds queues by topic.
+    CELERY_TASK_QUEUES = [
+        Queue(name, Exchange(name, type="topic"), routing_key=name, queue_arguments={"x-queue-type": "quorum"}, durable=True)
+        for name in HUB_QUEUES
+    ]
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_NATIVE_DELAYED_DELIVERY_QUEUE_TYPE = "quorum"
+    CELERY_WORKER_DETECT_QUORUM_QUEUES = True
+else:
+    CELERY_TASK_QUEUES = [Queue(name) for name in HUB_QUEUES]
 CELERY_TASK_ROUTES = {
+    "hub.ingest.tasks.sweep": {"queue": "maintenance"},
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_batch": {"queue": "dispatch"},
