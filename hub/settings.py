@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -106,6 +107,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for read-heavy pages (hub/replica.py): the overview, the lists and
+# the API's reads. Writes, logins and everything the engine reads stay on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hub.replica.ReplicaRouter"]
+HUB_REPLICA_READ_PATHS = env.list(
+    "HUB_REPLICA_READ_PATHS",
+    default=["/staff/overview/", "/staff/search/", "/portal/call-offs/", "/api/v1/overview/", "/api/v1/call-offs/", "/api/v1/despatch-advices/", "/api/v1/purchase-orders/"],
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The lockout backend comes first: it refuses a locked-out login before any password
