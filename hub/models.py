@@ -169,6 +169,9 @@ class Delivery(models.Model):
     # The claim: a new token per claim; every write after it is conditional on the token, so
     # a worker whose lease ran out and whose row another worker took writes nothing.
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # ``host:pid`` of the process holding the claim (hub.dispatch.incarnation): a restarted
+    # worker hands back a dead process's claims without waiting for their lease.
+    claimed_by = models.CharField(max_length=120, blank=True, default="", editable=False)
     # Parked behind an earlier open delivery of the same sequence: woken when that one ends
     # (or by the sweep once it has ended), never polled while it is still open.
     waiting_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)

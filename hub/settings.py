@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HUB_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -106,6 +107,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for read-heavy pages (hub/replica.py): the overview, the lists and
+# the API's reads. Writes, logins and everything the engine reads stay on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hub.replica.ReplicaRouter"]
+HUB_REPLICA_READ_PATHS = env.list(
+    "HUB_REPLICA_READ_PATHS",
+    default=["/staff/overview/", "/staff/search/", "/portal/call-offs/", "/api/v1/overview/", "/api/v1/call-offs/", "/api/v1/despatch-advices/", "/api/v1/purchase-orders/"],
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The lockout backend comes first: it refuses a locked-out login before any password
@@ -275,8 +288,26 @@ CELERY_TASK_DEFAULT_QUEUE = "ingest"
 HUB_DISPATCH_QUEUES = env.list("HUB_DISPATCH_QUEUES", default=["dispatch"])
 if "dispatch" not in HUB_DISPATCH_QUEUES:
     HUB_DISPATCH_QUEUES.insert(0, "dispatch")
-CELERY_TASK_QUEUES = [Queue(name) for name in ("ingest", *HUB_DISPATCH_QUEUES, "maintenance", "onboarding")]
+HUB_QUEUES = ("ingest", *HUB_DISPATCH_QUEUES, "maintenance", "onboarding")
+# On RabbitMQ (amqp://) every queue is a quorum queue: replicated over the cluster's
+# nodes and durable, which is what a plant's call-offs need when a broker node dies.
+# Quorum queues have no global QoS and no per-message TTL for ETA; Celery detects the
+# first and moves countdowns (retry backoff) to RabbitMQ's native delayed delivery.
+BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
+if BROKER_IS_AMQP:
+    # Topic exchanges: RabbitMQ's native delayed delivery binds queues by topic.
+    CELERY_TASK_QUEUES = [
+        Queue(name, Exchange(name, type="topic"), routing_key=name, queue_arguments={"x-queue-type": "quorum"}, durable=True)
+        for name in HUB_QUEUES
+    ]
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_NATIVE_DELAYED_DELIVERY_QUEUE_TYPE = "quorum"
+    CELERY_WORKER_DETECT_QUORUM_QUEUES = True
+else:
+    CELERY_TASK_QUEUES = [Queue(name) for name in HUB_QUEUES]
 CELERY_TASK_ROUTES = {
+    "hub.ingest.tasks.sweep": {"queue": "maintenance"},
     "hub.ingest.tasks.*": {"queue": "ingest"},
     "hub.dispatch.tasks.deliver": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_batch": {"queue": "dispatch"},

@@ -25,6 +25,7 @@ from django.utils import timezone
 from hub.dispatch import policy
 from hub.dispatch.connectors import Result
 from hub.dispatch.connectors import http as http_connector
+from hub.dispatch.incarnation import incarnation
 from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt, Plant
 
@@ -79,7 +80,7 @@ def _claim(plant: Plant) -> list[Delivery]:
         if ids:
             transition(
                 DELIVERY, Delivery.objects.filter(pk__in=ids), source=(Delivery.Status.PENDING, Delivery.Status.SENDING), target=Delivery.Status.SENDING,
-                claim_token=token, lease_until=_lease(now), waiting_for=None,
+                claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
             )
     return list(Delivery.objects.filter(pk__in=ids, claim_token=token).order_by("id").only("pk", "idempotency_key", "payload", "attempts", "status", "claim_token"))
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from hub.dispatch import services
 from hub.dispatch.connectors import Result
+from hub.dispatch.incarnation import incarnation
 from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt
 
@@ -116,7 +117,7 @@ def _claim(ids: list[int]) -> list[Delivery]:
     ids = _within_limits(ids, due, now)
     if not ids or not transition(
         DELIVERY, Delivery.objects.filter(pk__in=ids).filter(due), source=services.OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=services._lease(now), waiting_for=None,
+        claim_token=token, lease_until=services._lease(now), waiting_for=None, claimed_by=incarnation(),
     ):
         return []
     earlier, flying = services.open_predecessor(), services.in_flight_to_plant(now)

@@ -35,6 +35,7 @@ from hub.dispatch.connectors import filedrop as filedrop_connector
 from hub.dispatch.connectors import http as http_connector
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
 from hub.dispatch.droppath import DropPathRefused, drop_directory
+from hub.dispatch.incarnation import host_prefix, incarnation, is_dead
 from hub.formats.errors import FormatError
 from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt, Plant
@@ -282,7 +283,7 @@ def _claim(delivery_id: int) -> Delivery | None:
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     moved = transition(
         DELIVERY, Delivery.objects.filter(pk=delivery_id).filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None,
+        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
     )
     if not moved:
         return None
@@ -423,7 +424,7 @@ def inbox_send(*, delivery_ids: Sequence[int]) -> int:
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     transition(
         DELIVERY, Delivery.objects.filter(pk__in=ids, connector="portal").filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None,
+        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
     )
     claimed = list(Delivery.objects.filter(pk__in=ids, claim_token=token).select_related("plant", "supplier__profile").order_by("pk"))
     done: list[Delivery] = []
@@ -770,6 +771,34 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     woken = len(_wake_waiters(ended)) if ended else 0
     return {"deliveries": len(due), "woken": woken}
 
+
+def dead_claims_release() -> int:
+    """Hand back at once the deliveries claimed by processes of this host that have died; returns how many.
+
+    Their lease would free them too, but only after HUB_DISPATCH_LEASE_SECONDS: a worker
+    restarted after a crash would otherwise leave its predecessor's deliveries waiting
+    while it delivers everything queued after them. Only ``sending`` rows whose holder is
+    provably gone are touched; the claim token still guards every later write, so a holder
+    that was only slow writes nothing after this.
+    """
+    holders = set(
+        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__startswith=host_prefix())
+        .values_list("claimed_by", flat=True)
+        .distinct()
+    )
+    dead = [holder for holder in holders if is_dead(holder)]
+    if not dead:
+        return 0
+    now = timezone.now()
+    rows = list(Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__in=dead).values_list("pk", "recipient", "plant__queue"))
+    # The lease ends now and the row counts as never queued: the claim below (or the next
+    # sweep, should this message be lost) takes it as a dead worker's claim.
+    Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows], status=Delivery.Status.SENDING, claimed_by__in=dead).update(
+        lease_until=now - dt.timedelta(seconds=1), enqueued_at=now
+    )
+    _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows)
+    log.info("handed back %d deliveries claimed by dead processes %s", len(rows), ", ".join(sorted(dead)))
+    return len(rows)
 
 
 def sweep(*, limit: int = 1000) -> dict[str, int]:

@@ -4,6 +4,9 @@ DESIGN.md promises that ``celery -A hub worker`` alone, with no beat process, ge
 interrupted delivery out within two minutes. Each worker therefore sends a ``sweep``
 task (and ingest's ``sweep`` of interchanges) to the maintenance queue every
 HUB_SWEEP_INTERVAL_SECONDS (and once at start); the sweeps are idempotent, so several workers sweeping is harmless.
+On the same tick it hands back the claims of dead processes of its own host
+(``hub.dispatch.incarnation``), so a worker restarted after a crash resumes its
+predecessor's deliveries at once instead of after their lease.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class OutboxSweeperStep(bootsteps.StartStopStep):
         self.tref = worker.timer.call_repeatedly(interval, self._send, args=(worker,))
 
     def _send(self, worker: Any) -> None:
+        self._release_dead_claims()
         # By name: the outbox sweep, and ingest's sweep of interchanges left unprocessed
         # (dispatch never imports ingest).
         for name in SWEEPS:
@@ -43,6 +47,20 @@ class OutboxSweeperStep(bootsteps.StartStopStep):
                 worker.app.send_task(name, queue="maintenance", expires=60)
             except Exception:  # the broker may be down for a moment; the next tick retries
                 log.warning("could not schedule %s", name, exc_info=True)
+
+    def _release_dead_claims(self) -> None:
+        # Here, in the worker's main process, not as a task: only a process on this host
+        # can tell whether a pid of this host is gone, and a sweep task may run elsewhere.
+        from django.db import connection
+
+        from hub.dispatch.services import dead_claims_release
+
+        try:
+            dead_claims_release()
+        except Exception:  # the database may be down for a moment; the next tick retries
+            log.warning("could not check for dead processes' claims", exc_info=True)
+        finally:
+            connection.close()  # the pool forks from this process: hold no connection across a fork
 
     def stop(self, worker: Any) -> None:
         if self.tref is not None:

@@ -50,7 +50,9 @@ class Workers:
         log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the worker
         only = ["-Q", ",".join(queues)] if queues else []
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "hub", "worker", "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle", *only],
+            # A node name per worker: on RabbitMQ two workers of one name fight over one
+            # exclusive control queue and the second dies.
+            [sys.executable, "-m", "celery", "-A", "hub", "worker", "-n", f"w{len(self.procs)}@%h", "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle", *only],
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -193,3 +193,21 @@ def test_a_worker_can_serve_a_subset_of_plants(world, workers, plant_server, set
     workers.kill(eu_only)
     workers.start()  # no -Q: every queue, including dispatch.eu
     wait_until(lambda: sorted(x["number"] for x in plant_server.lines()) == ["EU1", "HOME1"], 60, "the default worker did not deliver the rest")
+
+
+def test_a_restarted_worker_resumes_a_killed_workers_claims_without_waiting_for_their_lease(world, workers, plant_server):
+    """With a lease of ten minutes, the deliveries the killed worker held would wait that long;
+    the restarted worker sees their holder is gone and sends them at once."""
+    workers.env["HUB_DISPATCH_LEASE_SECONDS"] = "600"
+    Plant.objects.update(endpoint_url=plant_server.url + "/in")
+    plant_server.latency = 1.0  # the kill lands while requests are in flight
+    receive(world["users"]["admin"], calloffs(12, "LEASE"))
+    first = workers.start(concurrency=2)
+    wait_until(lambda: Delivery.objects.filter(recipient="plant", status="sending").exists(), 60, "no delivery was claimed before the kill")
+    workers.kill(first)
+    held = set(Delivery.objects.filter(recipient="plant", status="sending").values_list("claimed_by", flat=True))
+    assert held and all(h.startswith(f"{socket.gethostname()}:") for h in held), held
+    workers.start(concurrency=2)
+    wait_until(lambda: len({x["number"] for x in plant_server.lines()}) >= 12, 60, "the dead worker's claims waited for their lease")
+    keys, applied = summary(plant_server.lines())
+    assert all(len(k) == 1 for k in keys.values()) and set(applied.values()) == {1}
