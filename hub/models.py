@@ -43,8 +43,13 @@ class Plant(models.Model):
 
 
 def raw_upload_path(instance: Interchange, filename: str) -> str:
-    """Store raw files by day and id, never by the sender's file name."""
-    return f"interchanges/{instance.received_at:%Y/%m/%d}/{instance.id}.bin"
+    """Where a file's raw bytes live: addressed by their content, never by the sender's file name.
+
+    The same bytes (a resend) are stored once; object storage spreads keys by their
+    leading characters. Rows stored before this layout keep their by-day names.
+    """
+    sha = instance.sha256
+    return f"interchanges/sha256/{sha[:2]}/{sha[2:4]}/{sha}"
 
 
 class Interchange(models.Model):

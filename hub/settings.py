@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -148,6 +149,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Raw files (and acknowledgements) go through Django's storage API: the local disk by
+# default (HUB_MEDIA_ROOT; shared storage when web and workers are different hosts), or
+# S3-compatible object storage with HUB_STORAGE=s3 (django-storages; credentials from the
+# standard AWS_* environment or the machine's role).
+HUB_STORAGE = env.str("HUB_STORAGE", default="filesystem")
+if HUB_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("HUB_S3_BUCKET"),
+            "endpoint_url": env.str("HUB_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("HUB_S3_REGION", default="") or None,
+            "location": env.str("HUB_S3_PREFIX", default=""),
+            # content-addressed keys: the same key always holds the same bytes
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif HUB_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"HUB_STORAGE must be 'filesystem' or 's3', not {HUB_STORAGE!r}")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub.lifecycle import INTERCHANGE, transition
-from hub.models import Interchange
+from hub.models import Interchange, raw_upload_path
 from hub.parties import Party
 from suppliers.models import Supplier
 
@@ -81,7 +81,11 @@ def interchange_receive(
         size=size,
         sha256=sha,
     )
-    interchange.raw.save("raw.bin", File(spool), save=False)
+    name = raw_upload_path(interchange, "")
+    if interchange.raw.storage.exists(name):
+        interchange.raw.name = name  # these bytes are stored already (content-addressed)
+    else:
+        interchange.raw.save("raw.bin", File(spool), save=False)
     spool.close()
     with transaction.atomic():
         original = (

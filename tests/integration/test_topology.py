@@ -67,11 +67,15 @@ class WebTier:
             [sys.executable, "-m", "gunicorn", "hub.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "2", "--timeout", "120"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        wait_until(self._answers, 60, f"gunicorn did not answer on {self.url}")
+        try:
+            wait_until(self._answers, 90, f"gunicorn did not answer on {self.url}")
+        except BaseException:
+            self.stop()
+            raise
 
     def _answers(self) -> bool:
         assert self.proc.poll() is None, f"gunicorn exited: {Path(self.log.name).read_text(errors='replace')[-2000:]}"
-        with contextlib.suppress(requests.ConnectionError):
+        with contextlib.suppress(requests.RequestException):  # still booting: refused or slow
             return requests.get(self.url + "/healthz", timeout=10).status_code == 200
         return False
 
