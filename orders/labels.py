@@ -50,7 +50,14 @@ class Label:
 
     def data_matrix(self) -> str:
         """The 2D code's content: ISO/IEC 15434 format 06 with the VDA/ANSI MH10 data identifiers."""
-        fields = [("P", self.part), ("Q", self.quantity), ("V", self.supplier_number), ("N", self.delivery_note), ("S", self.package_id), ("H", self.batch)]
+        fields = [
+            ("P", self.part),
+            ("Q", self.quantity),
+            ("V", self.supplier_number),
+            ("N", self.delivery_note),
+            ("S", self.package_id),
+            ("H", self.batch),
+        ]
         body = GS.join(f"{key}{value}" for key, value in fields if value)
         return f"[)>{RS}06{GS}{body}{RS}{EOT}"
 
@@ -170,7 +177,9 @@ def labels_pdf(labels: list[Label]) -> bytes:
                 pdf.drawString(x + 1.5 * mm, y + row_height - 7.5 * mm, value[:60])
                 raw = getattr(label, attr)
                 if identifier and raw:
-                    bars = createBarcodeDrawing("Code128", value=f"{identifier}{raw}", barHeight=6 * mm, barWidth=0.28 * mm, humanReadable=False)
+                    bars = createBarcodeDrawing(
+                        "Code128", value=f"{identifier}{raw}", barHeight=6 * mm, barWidth=0.28 * mm, humanReadable=False
+                    )
                     renderPDF.draw(bars, pdf, x + 1.5 * mm, y + 1 * mm)
         matrix = createBarcodeDrawing("ECC200DataMatrix", value=label.data_matrix())
         scale = code_width / max(matrix.width, 1)

@@ -143,7 +143,8 @@ def _check_lines(supplier: Supplier, plant: Plant, document: DespatchAdvice, err
         if line.buyer_part not in known:
             errors.add(
                 f"lines.{index}.buyer_part",
-                _("Part %(part)s is not called off or ordered from you for plant %(plant)s.") % {"part": line.buyer_part, "plant": plant.code},
+                _("Part %(part)s is not called off or ordered from you for plant %(plant)s.")
+                % {"part": line.buyer_part, "plant": plant.code},
             )
             continue
         if line.quantity is None or line.quantity <= 0:
@@ -190,8 +191,12 @@ def open_call_off_quantities(*, supplier: Supplier, plant: Plant, parts: set[str
 
 
 def _known_parts(supplier: Supplier, plant: Plant, parts: set[str]) -> set[str]:
-    called = ScheduleLine.objects.filter(schedule__supplier=supplier, schedule__plant=plant, buyer_part__in=parts).values_list("buyer_part", flat=True)
-    ordered = OrderLine.objects.filter(order__supplier=supplier, order__plant=plant, buyer_part__in=parts).values_list("buyer_part", flat=True)
+    called = ScheduleLine.objects.filter(schedule__supplier=supplier, schedule__plant=plant, buyer_part__in=parts).values_list(
+        "buyer_part", flat=True
+    )
+    ordered = OrderLine.objects.filter(order__supplier=supplier, order__plant=plant, buyer_part__in=parts).values_list(
+        "buyer_part", flat=True
+    )
     return set(called) | set(ordered)
 
 
@@ -254,7 +259,10 @@ def order_response_submit(*, user: Any, document: OrderResponse, channel: str) -
         known = set(order.lines.values_list("buyer_part", flat=True))
         for index, line in enumerate(document.lines):
             if line.buyer_part and line.buyer_part not in known:
-                errors.add(f"lines.{index}.buyer_part", _("Part %(part)s is not in order %(order)s.") % {"part": line.buyer_part, "order": order.number})
+                errors.add(
+                    f"lines.{index}.buyer_part",
+                    _("Part %(part)s is not in order %(order)s.") % {"part": line.buyer_part, "order": order.number},
+                )
     errors.raise_any()
     assert order is not None
     document.supplier = Party(id=order.supplier.number, name=order.supplier.name)
@@ -303,9 +311,14 @@ def _plant(user: Any, supplier: Supplier, document: DespatchAdvice, errors: _Err
         plant = None
     if plant is None:
         # The same answer whether the plant exists or not: nothing about other plants leaks.
-        errors.add("ship_to.plant", _("Plant %(code)s is not one of the plants supplier %(supplier)s delivers to.") % {"code": code, "supplier": supplier.number})
+        errors.add(
+            "ship_to.plant",
+            _("Plant %(code)s is not one of the plants supplier %(supplier)s delivers to.") % {"code": code, "supplier": supplier.number},
+        )
         return None
-    document.ship_to = Party(id=plant.code, name=document.ship_to.name or plant.name, plant=plant.code, unloading_point=document.ship_to.unloading_point.strip())
+    document.ship_to = Party(
+        id=plant.code, name=document.ship_to.name or plant.name, plant=plant.code, unloading_point=document.ship_to.unloading_point.strip()
+    )
     return plant
 
 
@@ -323,7 +336,9 @@ def _parse_date(value: str | None, name: str, errors: _Errors, *, required: bool
 
 def _in_flight(supplier: Supplier, filename: str) -> bool:
     return (
-        Interchange.objects.filter(sender_supplier=supplier, filename=filename, channel__in=[Interchange.Channel.PORTAL, Interchange.Channel.API])
+        Interchange.objects.filter(
+            sender_supplier=supplier, filename=filename, channel__in=[Interchange.Channel.PORTAL, Interchange.Channel.API]
+        )
         .filter(status__in=[Interchange.Status.RECEIVED, Interchange.Status.PROCESSING])
         .exists()
     )

@@ -34,7 +34,9 @@ def asn_json(number: str = "DN-1", *, plant: str = "PLANT01", part: str = "4711-
         "transport_id": "KA-XY-123",
         "gross_weight": "412.5",
         "packages": [{"type": "KLT", "count": 2, "label_ids": []}],
-        "lines": [{"buyer_part": part, "supplier_part": "S-4711", "quantity": quantity, "unit": "C62", "order_number": "CO-1", "batch": "B1"}],
+        "lines": [
+            {"buyer_part": part, "supplier_part": "S-4711", "quantity": quantity, "unit": "C62", "order_number": "CO-1", "batch": "B1"}
+        ],
     }
     body.update(extra)
     return body

@@ -116,7 +116,16 @@ ASN_EXAMPLE = {
     "transport_id": "KA-XY-123",
     "gross_weight": "412.5",
     "packages": [{"type": "KLT 6280", "count": 4, "label_ids": ["100000001", "100000002", "100000003", "100000004"]}],
-    "lines": [{"buyer_part": "4711-A", "supplier_part": "S-4711", "quantity": "480", "unit": "C62", "order_number": "CO-2026-11", "batch": "B2611"}],
+    "lines": [
+        {
+            "buyer_part": "4711-A",
+            "supplier_part": "S-4711",
+            "quantity": "480",
+            "unit": "C62",
+            "order_number": "CO-2026-11",
+            "batch": "B2611",
+        }
+    ],
 }
 RESPONSE_EXAMPLE = {
     "number": "RSP-9001",
@@ -124,7 +133,10 @@ RESPONSE_EXAMPLE = {
     "status": "changed",
     "lines": [{"line": "1", "buyer_part": "4711-A", "quantity": "400", "status": "changed", "date": "2026-12-10"}],
 }
-ERRORS_EXAMPLE = {"number": ["Delivery note DN-4711 was already sent; use a new number."], "lines": [{"quantity": ["2000 is far above the 480 the open call-off asks for part 4711-A."]}]}
+ERRORS_EXAMPLE = {
+    "number": ["Delivery note DN-4711 was already sent; use a new number."],
+    "lines": [{"quantity": ["2000 is far above the 480 the open call-off asks for part 4711-A."]}],
+}
 
 
 def nested(errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -177,7 +189,9 @@ def _json(value: Any) -> Any:
 
 _ANSWERS = {
     202: SubmittedSerializer,
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="the errors per field", examples=[OpenApiExample("field errors", value=ERRORS_EXAMPLE)]),
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="the errors per field", examples=[OpenApiExample("field errors", value=ERRORS_EXAMPLE)]
+    ),
     403: OpenApiResponse(description="the account may not send documents (headquarters is read-only)"),
 }
 
@@ -223,4 +237,3 @@ class DespatchAdviceLabels(views.ScopedMixin, generics.GenericAPIView):
     def get(self, request: Request, pk: Any) -> HttpResponse:
         advice = self.get_object()
         return label_response(advice, self.printer)
-

@@ -71,7 +71,9 @@ def test_another_suppliers_plant_or_supplier_is_refused_without_a_word_about_it(
     missing = client.post("/api/v1/despatch-advices/", asn_json(plant="PLANT99"), format="json")
     assert missing.json() == {"ship_to": {"plant": ["Plant PLANT99 is not one of the plants supplier SUP00001 delivers to."]}}
     other = client.post("/api/v1/despatch-advices/", asn_json(supplier={"id": "SUP00002"}), format="json")
-    assert other.status_code == 400 and other.json() == {"supplier": {"id": ["You can send documents for your own supplier SUP00001 only."]}}
+    assert other.status_code == 400 and other.json() == {
+        "supplier": {"id": ["You can send documents for your own supplier SUP00001 only."]}
+    }
     assert Interchange.objects.count() == 1  # the plant's file only: nothing stored for the refused document
 
 
@@ -102,7 +104,12 @@ def test_labels_of_an_asn_come_as_pdf_and_zpl_and_not_to_another_supplier(world,
 
 def test_an_order_response_answers_the_suppliers_purchase_order(world, receive_and_process):
     receive_and_process(edifact([order("PO-1")], sender="OEMPLANTS"), world["users"]["buyer"])
-    body = {"number": "RSP-1", "order_number": "PO-1", "status": "changed", "lines": [{"line": "1", "buyer_part": "4711-A", "quantity": "4", "status": "changed"}]}
+    body = {
+        "number": "RSP-1",
+        "order_number": "PO-1",
+        "status": "changed",
+        "lines": [{"line": "1", "buyer_part": "4711-A", "quantity": "4", "status": "changed"}],
+    }
     answer = api(world["users"]["supplier"]).post("/api/v1/order-responses/", body, format="json")
     assert answer.status_code == 202, answer.json()
     assert process(answer).status == "processed"

@@ -28,10 +28,19 @@ def shipped(world, receive_and_process, **extra) -> DespatchAdvice:
 def test_one_label_per_package_with_the_quantity_spread_and_the_remainder_on_the_last(world, receive_and_process):
     advice = shipped(world, receive_and_process, packages=[{"type": "KLT", "count": 3, "label_ids": ["L1"]}])
     labels = labels_of(advice=advice)
-    assert [(l.package_id, l.quantity, l.packages) for l in labels] == [("L1", "43", "1/3"), ("007700001", "43", "2/3"), ("007700002", "44", "3/3")]
+    assert [(x.package_id, x.quantity, x.packages) for x in labels] == [
+        ("L1", "43", "1/3"),
+        ("007700001", "43", "2/3"),
+        ("007700002", "44", "3/3"),
+    ]
     first = labels[0]
     assert (first.receiver, first.unloading_point, first.delivery_note, first.part, first.supplier_part, first.batch) == (
-        "PLANT01 Plant PLANT01", "GATE3", "DN-77", "4711-A", "S-4711", "B1",
+        "PLANT01 Plant PLANT01",
+        "GATE3",
+        "DN-77",
+        "4711-A",
+        "S-4711",
+        "B1",
     )
     assert first.supplier_number == "SUP00001" and first.date == day(1).isoformat() and first.gross_weight == "412.5"
     assert first.data_matrix() == "[)>\x1e06\x1dP4711-A\x1dQ43\x1dVSUP00001\x1dNDN-77\x1dSL1\x1dHB1\x1e\x04"
