@@ -75,8 +75,15 @@ class PackageForm(forms.Form):
     )
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=2, max_num=99)
-PackageFormSet = forms.formset_factory(PackageForm, extra=2, max_num=99)
+class RowFormSet(forms.BaseFormSet):
+    """Rows that may be left empty, prefilled ones too: a part the supplier does not ship is simply cleared."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "empty_permitted": True}
+
+
+LineFormSet = forms.formset_factory(LineForm, formset=RowFormSet, extra=2, max_num=99)
+PackageFormSet = forms.formset_factory(PackageForm, formset=RowFormSet, extra=2, max_num=99)
 
 # Where the service's field paths land on the form: header fields by name, the rest below.
 _HEADER = {"number": "number", "ship_to.plant": "plant", "ship_to.unloading_point": "unloading_point", "ship_date": "ship_date",
