@@ -199,6 +199,10 @@ _ANSWERS = {
 class DespatchAdviceListCreate(views.DespatchAdviceList):
     """List despatch advices, or send one as canonical JSON (checked like the portal form, then received as a file)."""
 
+    @extend_schema(description="Despatch advices (ASNs) the caller may see, newest first.")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(
         request=DespatchAdviceIn,
         responses=_ANSWERS,
@@ -216,6 +220,10 @@ class DespatchAdviceListCreate(views.DespatchAdviceList):
 class OrderResponseListCreate(views.OrderResponseList):
     """List order responses, or answer a purchase order with one (canonical JSON)."""
 
+    @extend_schema(description="Order responses the caller may see, newest first.")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(
         request=OrderResponseIn,
         responses=_ANSWERS,
@@ -227,13 +235,22 @@ class OrderResponseListCreate(views.OrderResponseList):
         return _submit(request, OrderResponseIn, "order_response", submit.order_response_submit)
 
 
-class DespatchAdviceLabels(views.ScopedMixin, generics.GenericAPIView):
-    """The transport labels of a despatch advice (VDA 4902 / Odette GTL): PDF, or ZPL for thermal printers."""
+class DespatchAdviceLabelsPdf(views.ScopedMixin, generics.GenericAPIView):
+    """The transport labels of a despatch advice (VDA 4902 / Odette GTL) as PDF, one A5 page per package."""
 
     base_queryset = DespatchAdvice.objects.select_related("supplier", "plant")
-    printer: str = "pdf"
+    printer = "pdf"
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "text/plain"): OpenApiTypes.STR})
+    @extend_schema(operation_id="v1_despatch_advices_labels_pdf", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: Any) -> HttpResponse:
-        advice = self.get_object()
-        return label_response(advice, self.printer)
+        return label_response(self.get_object(), self.printer)
+
+
+class DespatchAdviceLabelsZpl(DespatchAdviceLabelsPdf):
+    """The same labels as ZPL II for a 203 dpi thermal printer, one ^XA...^XZ per package."""
+
+    printer = "zpl"
+
+    @extend_schema(operation_id="v1_despatch_advices_labels_zpl", responses={(200, "text/plain"): OpenApiTypes.STR})
+    def get(self, request: Request, pk: Any) -> HttpResponse:
+        return label_response(self.get_object(), self.printer)

@@ -127,3 +127,15 @@ def test_another_suppliers_purchase_order_is_unknown_to_the_caller(world, receiv
     assert answer.status_code == 400
     assert answer.json() == {"order_number": ["No purchase order PO-1 of yours is known."]}
     assert Interchange.objects.count() == 1  # the plant's file only: nothing stored for the refused document
+
+
+def test_the_openapi_schema_documents_both_writes_with_examples(world):
+    from rest_framework.test import APIClient
+
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path, example in (("/api/v1/despatch-advices/", "DN-4711"), ("/api/v1/order-responses/", "RSP-9001")):
+        post = schema["paths"][path]["post"]
+        assert set(post["responses"]) >= {"202", "400"}
+        examples = post["requestBody"]["content"]["application/json"]["examples"]
+        assert example in str(examples)
+    assert "/api/v1/despatch-advices/{id}/labels.pdf" in schema["paths"]
