@@ -177,9 +177,16 @@ def labels_pdf(labels: list[Label]) -> bytes:
                 pdf.drawString(x + 1.5 * mm, y + row_height - 7.5 * mm, value[:60])
                 raw = getattr(label, attr)
                 if identifier and raw:
+                    module = 0.28 * mm
                     bars = createBarcodeDrawing(
-                        "Code128", value=f"{identifier}{raw}", barHeight=6 * mm, barWidth=0.28 * mm, humanReadable=False
+                        "Code128", value=f"{identifier}{raw}", barHeight=6 * mm, barWidth=module, humanReadable=False
                     )
+                    room = cell - 3 * mm
+                    if bars.width > room:  # a long value: narrower bars rather than a code over the box edge
+                        module *= room / bars.width
+                        bars = createBarcodeDrawing(
+                            "Code128", value=f"{identifier}{raw}", barHeight=6 * mm, barWidth=module, humanReadable=False
+                        )
                     renderPDF.draw(bars, pdf, x + 1.5 * mm, y + 1 * mm)
         matrix = createBarcodeDrawing("ECC200DataMatrix", value=label.data_matrix())
         scale = code_width / max(matrix.width, 1)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hub.formats.canonical import DespatchAdvice as CanonicalDespatch
-from hub.formats.canonical import DespatchLine, Package, Party
+from hub.formats.canonical import DespatchLine, Package, Party, decimal_text
 from hub.formats.canonical import from_json as canonical_from_json
 from hub.models import Delivery, Interchange
 from hub.permissions import check, may
@@ -201,7 +201,7 @@ def _initial(request: HttpRequest) -> tuple[dict[str, Any], list[dict[str, Any]]
             gross_weight=doc.gross_weight,
         )
         lines = [
-            {"buyer_part": x.buyer_part, "supplier_part": x.supplier_part, "quantity": x.quantity, "unit": x.unit, "order_number": x.order_number, "batch": x.batch}
+            {"buyer_part": x.buyer_part, "supplier_part": x.supplier_part, "quantity": decimal_text(x.quantity), "unit": x.unit, "order_number": x.order_number, "batch": x.batch}
             for x in doc.lines
         ]  # fmt: skip
         packages = [{"type": p.type, "count": p.count} for p in doc.packages]  # label ids are per shipment: new ones
@@ -218,7 +218,7 @@ def _call_off_lines(schedule: DeliverySchedule, today: dt.date) -> tuple[list[di
             (q for q in line.quantities.all() if (q.date or q.date_to or q.date_from or today) >= today),
             key=lambda q: q.date or q.date_from or today,
         )
-        quantity = due[0].quantity if due else None
+        quantity = decimal_text(due[0].quantity) if due else None
         when = (due[0].date or due[0].date_from) if due else None
         if when is not None and (first_due is None or when < first_due):
             first_due = when

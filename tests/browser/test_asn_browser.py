@@ -27,7 +27,7 @@ def test_supplier_creates_an_asn_from_a_call_off_and_prints_its_labels(page_for,
     page.click("#asn-from-call-off")
     page.wait_for_url("**/portal/despatch-advices/new/**")
     assert page.input_value("input[name=lines-0-buyer_part]") == "4711-A"
-    assert page.input_value("input[name=lines-0-quantity]") == "100.000"
+    assert page.input_value("input[name=lines-0-quantity]") == "100"
     assert page.input_value("select[name=plant]") == "PLANT01"
     page.fill("input[name=number]", "DN-B1")
     page.fill("input[name=lines-0-batch]", "CH-42")

@@ -38,7 +38,7 @@ def test_the_form_is_prefilled_from_the_call_off(supplier_client, world, receive
     assert page.status_code == 200
     form, lines = page.context["form"], page.context["line_set"]
     assert form.initial["plant"] == "PLANT01" and form.initial["unloading_point"] == "GATE3" and form.initial["arrival_date"] == day(3)
-    assert lines.initial == [{"buyer_part": "4711-A", "supplier_part": "S-4711-A", "quantity": 100, "unit": "C62", "order_number": "CO-1"}]
+    assert lines.initial == [{"buyer_part": "4711-A", "supplier_part": "S-4711-A", "quantity": "100", "unit": "C62", "order_number": "CO-1"}]
     assert "Prefilled from call-off CO-1" in page.content.decode()
     call_off_page = supplier_client.get(f"/portal/call-offs/{schedule.pk}/").content.decode()
     assert f'href="/portal/despatch-advices/new/?call_off={schedule.pk}"' in call_off_page
@@ -92,7 +92,7 @@ def test_copy_takes_parts_packages_and_transport_but_not_number_or_label_ids(sup
     advice = DespatchAdvice.objects.get(number="DN-100")
     page = supplier_client.get(f"/portal/despatch-advices/new/?copy={advice.pk}")
     assert "number" not in page.context["form"].initial and page.context["form"].initial["transport_id"] == "KA-XY-1"
-    assert page.context["line_set"].initial[0]["quantity"] == 100 and page.context["package_set"].initial == [{"type": "KLT", "count": 2}]
+    assert page.context["line_set"].initial[0]["quantity"] == "100" and page.context["package_set"].initial == [{"type": "KLT", "count": 2}]
 
 
 def test_another_suppliers_call_off_and_asn_answer_404(client, world, receive_and_process):
