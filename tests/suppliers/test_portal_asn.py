@@ -118,3 +118,11 @@ def test_headquarters_and_plant_staff_get_no_form(client, world):
         assert client.get("/portal/despatch-advices/new/").status_code == 403
         assert client.post("/portal/despatch-advices/new/", form_data()).status_code == 403
         assert client.get("/portal/despatch-advices/").status_code == 200
+
+
+def test_the_form_and_its_errors_speak_german_to_a_german_browser(supplier_client, world, receive_and_process):
+    call_off(receive_and_process, world["users"]["admin"])
+    page = supplier_client.post("/portal/despatch-advices/new/", form_data(quantity="5000"), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Neues Lieferavis" in text and "Lieferscheinnummer" in text and "Sachnummer Kunde" in text
+    assert "5000 liegt weit über den 350, die der offene Abruf für Teil 4711-A verlangt." in text
