@@ -105,13 +105,10 @@ def despatch_advice_check(*, user: Any, supplier: Supplier, document: DespatchAd
     """Raise ``Invalid`` naming every field of ``document`` that ``supplier`` may not send as it is."""
     errors = _Errors()
     plant = _plant(user, supplier, document, errors)
-    number = (document.number or "").strip()
-    document.number = number
-    if not number:
-        errors.add("number", _("Enter the delivery-note number."))
-    elif len(number) > 35:
-        errors.add("number", _("A delivery-note number has at most 35 characters."))
-    elif _delivery_note_used(supplier, number):
+    number = _document_number(
+        document, errors, missing=_("Enter the delivery-note number."), too_long=_("A delivery-note number has at most 35 characters.")
+    )
+    if number and _delivery_note_used(supplier, number):
         errors.add("number", _("Delivery note %(number)s was already sent; use a new number.") % {"number": number})
     today = timezone.localdate()
     ship = _parse_date(document.ship_date, "ship_date", errors, required=True)
@@ -233,12 +230,9 @@ def order_response_submit(*, user: Any, document: OrderResponse, channel: str) -
     check(user, "order_response.create")
     errors = _Errors()
     order = _order(user, document.order_number, errors)
-    number = (document.number or "").strip()
-    document.number = number
-    if not number:
-        errors.add("number", _("Enter the response number."))
-    elif len(number) > 35:
-        errors.add("number", _("A response number has at most 35 characters."))
+    number = _document_number(
+        document, errors, missing=_("Enter the response number."), too_long=_("A response number has at most 35 characters.")
+    )
     if document.status not in RESPONSE_STATUSES:
         errors.add("status", _("The status is one of: %(choices)s.") % {"choices": ", ".join(RESPONSE_STATUSES)})
     for index, line in enumerate(document.lines):
@@ -320,6 +314,18 @@ def _plant(user: Any, supplier: Supplier, document: DespatchAdvice, errors: _Err
         id=plant.code, name=document.ship_to.name or plant.name, plant=plant.code, unloading_point=document.ship_to.unloading_point.strip()
     )
     return plant
+
+
+def _document_number(document: Document, errors: _Errors, *, missing: str, too_long: str) -> str:
+    """The document's own number, trimmed; '' (with an error) when missing or too long for EDI (35)."""
+    number = (document.number or "").strip()
+    document.number = number
+    if not number:
+        errors.add("number", missing)
+    elif len(number) > 35:
+        errors.add("number", too_long)
+        return ""
+    return number
 
 
 def _parse_date(value: str | None, name: str, errors: _Errors, *, required: bool = False) -> dt.date | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -196,18 +196,21 @@ _ANSWERS = {
 }
 
 
+def _post_schema(shape: type[serializers.Serializer], example: dict[str, Any], description: str) -> Any:
+    """The OpenAPI of a document POST: its JSON shape with an example, 202 / 400 / 403."""
+    return extend_schema(
+        request=shape, responses=_ANSWERS, examples=[OpenApiExample("example", value=example, request_only=True)], description=description
+    )
+
+
+@extend_schema_view(get=extend_schema(description="Despatch advices (ASNs) the caller may see, newest first."))
 class DespatchAdviceListCreate(views.DespatchAdviceList):
     """List despatch advices, or send one as canonical JSON (checked like the portal form, then received as a file)."""
 
-    @extend_schema(description="Despatch advices (ASNs) the caller may see, newest first.")
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        request=DespatchAdviceIn,
-        responses=_ANSWERS,
-        examples=[OpenApiExample("despatch advice", value=ASN_EXAMPLE, request_only=True)],
-        description="Send a despatch advice (ASN) as canonical JSON. The supplier is the caller's own "
+    @_post_schema(
+        DespatchAdviceIn,
+        ASN_EXAMPLE,
+        "Send a despatch advice (ASN) as canonical JSON. The supplier is the caller's own "
         "(an admin or a plant's buyer names it in `supplier.id`); the plant is `ship_to.plant`. "
         "It is checked on the spot (known part, quantity against the open call-off, dates, an unused "
         "delivery-note number), then stored as an interchange and dispatched to the plant like an EDI ASN: "
@@ -217,18 +220,14 @@ class DespatchAdviceListCreate(views.DespatchAdviceList):
         return _submit(request, DespatchAdviceIn, "despatch_advice", submit.despatch_advice_submit)
 
 
+@extend_schema_view(get=extend_schema(description="Order responses the caller may see, newest first."))
 class OrderResponseListCreate(views.OrderResponseList):
     """List order responses, or answer a purchase order with one (canonical JSON)."""
 
-    @extend_schema(description="Order responses the caller may see, newest first.")
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        request=OrderResponseIn,
-        responses=_ANSWERS,
-        examples=[OpenApiExample("order response", value=RESPONSE_EXAMPLE, request_only=True)],
-        description="Answer a purchase order of the caller's supplier (`order_number`) with an order "
+    @_post_schema(
+        OrderResponseIn,
+        RESPONSE_EXAMPLE,
+        "Answer a purchase order of the caller's supplier (`order_number`) with an order "
         "response: accepted, changed or rejected, per line too. It goes to the plant that placed the order.",
     )
     def post(self, request: Request) -> Response:
@@ -246,11 +245,8 @@ class DespatchAdviceLabelsPdf(views.ScopedMixin, generics.GenericAPIView):
         return label_response(self.get_object(), self.printer)
 
 
+@extend_schema_view(get=extend_schema(operation_id="v1_despatch_advices_labels_zpl", responses={(200, "text/plain"): OpenApiTypes.STR}))
 class DespatchAdviceLabelsZpl(DespatchAdviceLabelsPdf):
     """The same labels as ZPL II for a 203 dpi thermal printer, one ^XA...^XZ per package."""
 
     printer = "zpl"
-
-    @extend_schema(operation_id="v1_despatch_advices_labels_zpl", responses={(200, "text/plain"): OpenApiTypes.STR})
-    def get(self, request: Request, pk: Any) -> HttpResponse:
-        return label_response(self.get_object(), self.printer)
