@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hub.formats.canonical import DespatchAdvice as CanonicalDespatch
 from hub.formats.canonical import DespatchLine, Package, Party, decimal_text
@@ -32,6 +32,13 @@ from orders import submit
 from orders.labels import label_response
 from orders.models import DeliverySchedule, DespatchAdvice
 
+# Commitment levels as a dispatcher reads them (a context of their own: other pages may word them differently).
+COMMITMENTS = {
+    "firm": pgettext_lazy("asn due", "firm"),
+    "production": pgettext_lazy("asn due", "production release"),
+    "material": pgettext_lazy("asn due", "material release"),
+    "forecast": pgettext_lazy("asn due", "forecast"),
+}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -148,7 +155,8 @@ def despatch_advice_new(request: HttpRequest) -> HttpResponse:
         line_set = LineFormSet(initial=lines, prefix="lines")
         package_set = PackageFormSet(initial=packages, prefix="packages")
     source_kind = "call_off" if isinstance(source, DeliverySchedule) else "copy" if source is not None else ""
-    context = {"form": form, "line_set": line_set, "package_set": package_set, "source": source, "source_kind": source_kind}
+    due = due_rows(source, timezone.localdate()) if source_kind == "call_off" else []
+    context = {"form": form, "line_set": line_set, "package_set": package_set, "source": source, "source_kind": source_kind, "due": due}
     return render(request, "portal/despatch_advice_form.html", context)
 
 
@@ -213,11 +221,8 @@ def _call_off_lines(schedule: DeliverySchedule, today: dt.date) -> tuple[list[di
     """A line per part still current in the call-off, with its next due quantity (today or later)."""
     lines: list[dict[str, Any]] = []
     first_due: dt.date | None = None
-    for line in schedule.lines.filter(superseded_by=None).prefetch_related("quantities").order_by("position"):
-        due = sorted(
-            (q for q in line.quantities.all() if (q.date or q.date_to or q.date_from or today) >= today),
-            key=lambda q: q.date or q.date_from or today,
-        )
+    for line in _current_lines(schedule):
+        due = _due(line, today)
         quantity = decimal_text(due[0].quantity) if due else None
         when = (due[0].date or due[0].date_from) if due else None
         if when is not None and (first_due is None or when < first_due):
@@ -232,6 +237,35 @@ def _call_off_lines(schedule: DeliverySchedule, today: dt.date) -> tuple[list[di
             }
         )
     return lines, first_due
+
+
+def _current_lines(schedule: DeliverySchedule) -> Any:
+    return schedule.lines.filter(superseded_by=None).prefetch_related("quantities").order_by("position")
+
+
+def _due(line: Any, today: dt.date) -> list[Any]:
+    """A call-off line's quantities still due (dated today or later, or a period not yet over), earliest first."""
+    return sorted(
+        (q for q in line.quantities.all() if (q.date or q.date_to or q.date_from or today) >= today),
+        key=lambda q: q.date or q.date_from or today,
+    )
+
+
+def due_rows(schedule: DeliverySchedule, today: dt.date) -> list[dict[str, Any]]:
+    """What the call-off still asks for, per part and date, shown beside the form."""
+    return [
+        {
+            "part": line.buyer_part,
+            "date": q.date or q.date_from,
+            "to": q.date_to,
+            "quantity": q.quantity,
+            "unit": line.unit,
+            "commitment": q.commitment,
+            "commitment_shown": COMMITMENTS.get(q.commitment, q.commitment),
+        }
+        for line in _current_lines(schedule)
+        for q in _due(line, today)
+    ]
 
 
 # -- form -> canonical document -> errors back on the form -------------------------------------

@@ -40,6 +40,7 @@ def test_the_form_is_prefilled_from_the_call_off(supplier_client, world, receive
     assert form.initial["plant"] == "PLANT01" and form.initial["unloading_point"] == "GATE3" and form.initial["arrival_date"] == day(3)
     assert lines.initial == [{"buyer_part": "4711-A", "supplier_part": "S-4711-A", "quantity": "100", "unit": "C62", "order_number": "CO-1"}]
     assert "Prefilled from call-off CO-1" in page.content.decode()
+    assert [(d["date"], d["quantity"], d["commitment"]) for d in page.context["due"]] == [(day(3), 100, "firm"), (day(10), 250, "forecast")]
     call_off_page = supplier_client.get(f"/portal/call-offs/{schedule.pk}/").content.decode()
     assert f'href="/portal/despatch-advices/new/?call_off={schedule.pk}"' in call_off_page
 
@@ -125,4 +126,7 @@ def test_the_form_and_its_errors_speak_german_to_a_german_browser(supplier_clien
     page = supplier_client.post("/portal/despatch-advices/new/", form_data(quantity="5000"), HTTP_ACCEPT_LANGUAGE="de")
     text = page.content.decode()
     assert "Neues Lieferavis" in text and "Lieferscheinnummer" in text and "Sachnummer Kunde" in text
+    schedule = world["suppliers"][0].call_offs.get()
+    due = supplier_client.get(f"/portal/despatch-advices/new/?call_off={schedule.pk}", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "In diesem Abruf noch offen" in due and "<td>fest</td>" in due and "<td>Vorschau</td>" in due
     assert "5000 liegt weit über den 350, die der offene Abruf für Teil 4711-A verlangt." in text
