@@ -14,7 +14,9 @@ Field names in errors are the canonical JSON paths: ``number``, ``ship_to.plant`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -354,7 +356,25 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+# Characters XML 1.0 cannot carry (control characters, lone surrogates, non-characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unwritable(value: Any, path: str = "") -> list[str]:
+    """The field paths of ``value`` (a canonical document) holding text that no EDI or XML file can carry."""
+    if isinstance(value, str):
+        return [path] if _NOT_XML.search(value) else []
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _unwritable(item, f"{path}.{i}")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [p for f in dataclasses.fields(value) for p in _unwritable(getattr(value, f.name), f"{path}.{f.name}" if path else f.name)]
+    return []
+
+
 def _receive(*, user: Any, document: Document, channel: str, name: str) -> Interchange:
     """Render ``document`` as hub XML and receive it like any file: stored first, then the pipeline."""
+    bad = _unwritable(document)
+    if bad:
+        raise Invalid({path: [_("This text holds control characters, which no EDI or XML file can carry.")] for path in bad})
     data = registry.get("xml").render([document], RenderOptions())
     return interchange_receive(stream=[data], channel=channel, party=party_of_user(user), filename=name, content_type="application/xml")

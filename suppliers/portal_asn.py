@@ -76,7 +76,7 @@ class PackageForm(forms.Form):
     """Packages of one type with their label ids (left empty: the hub numbers them)."""
 
     type = forms.CharField(label=gettext_lazy("Package type"), max_length=35, required=False)
-    count = forms.IntegerField(label=gettext_lazy("Count"), min_value=1, max_value=9999)
+    count = forms.IntegerField(label=gettext_lazy("Count"), min_value=1, max_value=999)
     label_ids = forms.CharField(
         label=gettext_lazy("Label ids"), required=False, help_text=gettext_lazy("separated by spaces or commas; empty: numbered by the hub")
     )

@@ -42,8 +42,8 @@ class PartyIn(serializers.Serializer):
 
 class PackageIn(serializers.Serializer):
     type = serializers.CharField(required=False, allow_blank=True, max_length=35)
-    count = serializers.IntegerField(min_value=1, max_value=9999)
-    label_ids = serializers.ListField(child=serializers.CharField(max_length=35), required=False, max_length=9999)
+    count = serializers.IntegerField(min_value=1, max_value=999)
+    label_ids = serializers.ListField(child=serializers.CharField(max_length=35), required=False, max_length=999)
 
 
 class DespatchLineIn(serializers.Serializer):
@@ -72,7 +72,7 @@ class DespatchAdviceIn(DocumentIn):
     carrier = serializers.CharField(required=False, allow_blank=True, max_length=80)
     transport_id = serializers.CharField(required=False, allow_blank=True, max_length=35)
     gross_weight = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True, coerce_to_string=True)
-    packages = PackageIn(many=True, required=False)
+    packages = PackageIn(many=True, required=False, max_length=99)
     lines = DespatchLineIn(many=True, allow_empty=False, max_length=999)
 
 

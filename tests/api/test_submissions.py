@@ -139,3 +139,12 @@ def test_the_openapi_schema_documents_both_writes_with_examples(world):
         examples = post["requestBody"]["content"]["application/json"]["examples"]
         assert example in str(examples)
     assert "/api/v1/despatch-advices/{id}/labels.pdf" in schema["paths"]
+
+
+def test_control_characters_are_refused_at_their_field_not_a_500(world, receive_and_process):
+    call_off(receive_and_process, world["users"]["admin"])
+    body = asn_json("DN-\x01", carrier="Bad\x0bCarrier")
+    answer = api(world["users"]["supplier"]).post("/api/v1/despatch-advices/", body, format="json")
+    assert answer.status_code == 400
+    message = ["This text holds control characters, which no EDI or XML file can carry."]
+    assert answer.json() == {"number": message, "carrier": message}
