@@ -34,8 +34,8 @@ from hub.models import Interchange, Plant
 from hub.parties import party_of_user
 from hub.permissions import check
 from hub.scope import role_of, scoped
+from orders.models import DeliverySchedule, OrderLine, PurchaseOrder, ScheduleLine, ScheduleQuantity
 from orders.models import DespatchAdvice as StoredDespatch
-from orders.models import OrderLine, PurchaseOrder, ScheduleLine, ScheduleQuantity
 from orders.models import OrderResponse as StoredResponse
 from suppliers.models import Supplier
 
@@ -99,7 +99,7 @@ def despatch_advice_submit(*, user: Any, document: DespatchAdvice, channel: str)
     despatch_advice_check(user=user, supplier=supplier, document=document)
     document.supplier = Party(id=supplier.number, name=document.supplier.name or supplier.name)
     document.issued = document.issued or timezone.localdate().isoformat()
-    _fill_label_ids(document)
+    _fill_label_ids(document, sequence=StoredDespatch.objects.filter(supplier=supplier).count() + 1)
     return _receive(user=user, document=document, channel=channel, name=f"despatch-advice-{document.number}.xml")
 
 
@@ -179,7 +179,7 @@ def open_call_off_quantities(*, supplier: Supplier, plant: Plant, parts: set[str
     """What the current call-offs of ``supplier`` for ``plant`` ask for per part, from today on."""
     rows = (
         ScheduleQuantity.objects.filter(
-            line__schedule__supplier=supplier, line__schedule__plant=plant, line__schedule__status="current",
+            line__schedule__supplier=supplier, line__schedule__plant=plant, line__schedule__status=DeliverySchedule.Status.CURRENT,
             line__superseded_by=None, line__buyer_part__in=parts,
         )
         .exclude(date__lt=timezone.localdate())
@@ -206,11 +206,15 @@ def _delivery_note_used(supplier: Supplier, number: str) -> bool:
     return _in_flight(supplier, f"despatch-advice-{number}.xml")
 
 
-def _fill_label_ids(document: DespatchAdvice) -> None:
-    """Number the packages that have no label ids yet (VDA 4902 package numbers), after the ones given."""
+def _fill_label_ids(document: DespatchAdvice, *, sequence: int) -> None:
+    """Number the packages that have no label ids yet (VDA 4902 package numbers, 9 digits), after the ones given.
+
+    ``sequence`` is this ASN's place among the supplier's ASNs: its last four digits and a
+    five-digit serial make the id, so ids repeat only after 10,000 ASNs.
+    """
     taken = {i for p in document.packages for i in p.label_ids}
     serial = 0
-    base = "".join(ch for ch in document.number if ch.isdigit())[-4:].rjust(4, "0")
+    base = f"{sequence % 10000:04d}"
     for package in document.packages:
         while len(package.label_ids) < int(package.count):
             serial += 1

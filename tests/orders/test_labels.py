@@ -30,8 +30,8 @@ def test_one_label_per_package_with_the_quantity_spread_and_the_remainder_on_the
     labels = labels_of(advice=advice)
     assert [(x.package_id, x.quantity, x.packages) for x in labels] == [
         ("L1", "43", "1/3"),
-        ("007700001", "43", "2/3"),
-        ("007700002", "44", "3/3"),
+        ("000100001", "43", "2/3"),
+        ("000100002", "44", "3/3"),
     ]
     first = labels[0]
     assert (first.receiver, first.unloading_point, first.delivery_note, first.part, first.supplier_part, first.batch) == (
@@ -55,7 +55,7 @@ def test_the_pdf_has_one_a5_page_per_label_with_every_field_readable(world, rece
     box = pdf.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 148)
     text = pdf.pages[1].extract_text()
-    for shown in ("DN-77", "4711-A", "65 C62", "SUP00001", "007700002", "B1", "S-4711", "GATE3", "Warenempfänger", "Packstück-Nr.", "2/2"):
+    for shown in ("DN-77", "4711-A", "65 C62", "SUP00001", "000100002", "B1", "S-4711", "GATE3", "Warenempfänger", "Packstück-Nr.", "2/2"):
         assert shown in text, shown
 
 
@@ -64,9 +64,9 @@ def test_the_zpl_has_a_code_128_per_data_identifier_and_a_datamatrix(world, rece
     zpl = labels_zpl(labels_of(advice=advice))
     first = zpl.split("^XZ")[0]
     assert first.startswith("^XA\n^CI28")
-    for code in ("NDN-77", "P4711-A", "Q65", "VSUP00001", "S007700001", "HB1"):
+    for code in ("NDN-77", "P4711-A", "Q65", "VSUP00001", "S000100001", "HB1"):
         assert f"^BCN,70,N,N,N^FH^FD{code}^FS" in first, code
-    assert "^BXN,8,200^FH^FD[)>_1E06_1DP4711-A_1DQ65_1DVSUP00001_1DNDN-77_1DS007700001_1DHB1_1E_04^FS" in first
+    assert "^BXN,8,200^FH^FD[)>_1E06_1DP4711-A_1DQ65_1DVSUP00001_1DNDN-77_1DS000100001_1DHB1_1E_04^FS" in first
     assert "^FH^FD(1) Warenempf_C3_A4nger / Receiver^FS" in first  # non-ASCII as UTF-8 hex under ^FH (^CI28)
 
 

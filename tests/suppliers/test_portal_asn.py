@@ -57,7 +57,7 @@ def test_a_sent_form_becomes_an_interchange_and_an_asn_with_labels(supplier_clie
     advice = DespatchAdvice.objects.get(number="DN-100")
     assert advice.document["lines"][0]["batch"] == "B7" and advice.document["transport_id"] == "KA-XY-1"
     detail = supplier_client.get(f"/portal/despatch-advices/{advice.pk}/").content.decode()
-    assert "010000001, 010000002" in detail and 'id="labels-pdf"' in detail and "pending" in detail
+    assert "000100001, 000100002" in detail and 'id="labels-pdf"' in detail and "pending" in detail
     assert "DN-100" in supplier_client.get("/portal/despatch-advices/").content.decode()
     pdf = supplier_client.get(f"/portal/despatch-advices/{advice.pk}/labels.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
