@@ -56,6 +56,7 @@ def test_a_sent_form_becomes_an_interchange_and_an_asn_with_labels(supplier_clie
     interchange_process(interchange_id=interchange.pk)
     advice = DespatchAdvice.objects.get(number="DN-100")
     assert advice.document["lines"][0]["batch"] == "B7" and advice.document["transport_id"] == "KA-XY-1"
+    assert f'href="/portal/despatch-advices/{advice.pk}/">Despatch advice DN-100</a>' in supplier_client.get(answer["Location"]).content.decode()
     detail = supplier_client.get(f"/portal/despatch-advices/{advice.pk}/").content.decode()
     assert "000100001, 000100002" in detail and 'id="labels-pdf"' in detail and "pending" in detail
     assert "DN-100" in supplier_client.get("/portal/despatch-advices/").content.decode()
