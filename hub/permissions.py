@@ -61,6 +61,10 @@ RULES: dict[str, Rule] = {
     "interchange.upload": _rule("admin", "buyer", "supplier", buyer=""),
     "interchange.reprocess": _rule(*PLANT_STAFF, buyer="file"),
     "interchange.file": _rule("admin", "hq", "buyer", "supplier", buyer="file"),  # raw bytes and acknowledgement
+    # documents a supplier submits by form or API (orders.submit checks supplier and plant;
+    # a buyer for its plants or an admin sends on the supplier's behalf, as with files)
+    "despatch_advice.create": _rule("admin", "buyer", "supplier", buyer=""),
+    "order_response.create": _rule("admin", "buyer", "supplier", buyer=""),
     # deliveries
     "delivery.retry": _rule(*PLANT_STAFF),
     "delivery.replay": _rule(*PLANT_STAFF),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from suppliers import portal_onboarding, views
+from suppliers import portal_asn, portal_onboarding, views
 
 app_name = "portal"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("call-offs/", views.call_offs, name="call-offs"),
     path("call-offs/<uuid:pk>/", views.call_off_detail, name="call-off"),
     path("upload/", views.upload, name="upload"),
+    path("despatch-advices/", portal_asn.despatch_advices, name="despatch-advices"),
+    path("despatch-advices/new/", portal_asn.despatch_advice_new, name="despatch-advice-new"),
+    path("despatch-advices/<uuid:pk>/", portal_asn.despatch_advice_detail, name="despatch-advice"),
+    path("despatch-advices/<uuid:pk>/labels.pdf", portal_asn.despatch_advice_labels, {"printer": "pdf"}, name="despatch-advice-labels-pdf"),
+    path("despatch-advices/<uuid:pk>/labels.zpl", portal_asn.despatch_advice_labels, {"printer": "zpl"}, name="despatch-advice-labels-zpl"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/download", views.inbox_download, name="inbox-download"),
     path("interchanges/", views.interchanges, name="interchanges"),

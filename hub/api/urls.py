@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hub.api import views
+from hub.api import submissions, views
 
 app_name = "api"
 
@@ -13,11 +13,13 @@ urlpatterns = [
     path("interchanges/<uuid:pk>/ack", views.InterchangeAck.as_view(), name="interchange-ack"),
     path("call-offs/", views.CallOffList.as_view(), name="call-off-list"),
     path("call-offs/<uuid:pk>/", views.CallOffDetail.as_view(), name="call-off-detail"),
-    path("despatch-advices/", views.DespatchAdviceList.as_view(), name="despatch-advice-list"),
+    path("despatch-advices/", submissions.DespatchAdviceListCreate.as_view(), name="despatch-advice-list"),
     path("despatch-advices/<uuid:pk>/", views.DespatchAdviceDetail.as_view(), name="despatch-advice-detail"),
+    path("despatch-advices/<uuid:pk>/labels.pdf", submissions.DespatchAdviceLabelsPdf.as_view(), name="despatch-advice-labels-pdf"),
+    path("despatch-advices/<uuid:pk>/labels.zpl", submissions.DespatchAdviceLabelsZpl.as_view(), name="despatch-advice-labels-zpl"),
     path("purchase-orders/", views.PurchaseOrderList.as_view(), name="purchase-order-list"),
     path("purchase-orders/<uuid:pk>/", views.PurchaseOrderDetail.as_view(), name="purchase-order-detail"),
-    path("order-responses/", views.OrderResponseList.as_view(), name="order-response-list"),
+    path("order-responses/", submissions.OrderResponseListCreate.as_view(), name="order-response-list"),
     path("order-responses/<uuid:pk>/", views.OrderResponseDetail.as_view(), name="order-response-detail"),
     path("deliveries/", views.DeliveryList.as_view(), name="delivery-list"),
     path("deliveries/<int:pk>/", views.DeliveryDetail.as_view(), name="delivery-detail"),

@@ -16,6 +16,7 @@ import pytest
 
 from suppliers.models import Registration, Supplier
 from tests.delfor_builder import delfor, message
+from tests.documents import asn, edifact
 from tests.factories import SupplierFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,6 +96,7 @@ def pages_world(world, receive_and_process):
     segs = message("1", "BROKEN")
     segs[segs.index("QTY+1:100:PCE")] = "QTY+1:12,5x:PCE"
     receive_and_process(delfor([segs], sender="SUP00001", ref="ICR0002"), users["supplier"], channel="portal")
+    receive_and_process(edifact([asn("CSP-DN1")], ref="ICR0003"), users["supplier"])  # the ASN pages and their labels
     Registration.objects.create(company="Neu GmbH", country="DE", contact_name="Ada", email="ada@neu.example", plant=world["plants"][0])
     newcomer = SupplierFactory(number="SUP00009", status=Supplier.Status.REGISTERED)
     UserFactory(username="newcomer", role="supplier", supplier=newcomer)
