@@ -25,12 +25,17 @@ def token_issue(*, user: User, name: str = "api", days: int | None = None, scope
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str = "api", days: int | None = None, scope: str = ApiToken.Scope.WRITE) -> tuple[ApiToken, str]:
-    """Create an API token for ``user``: the stored row and the token itself (shown once, never again)."""
+def token_create(
+    *, user: User, name: str = "api", days: int | None = None, scope: str = ApiToken.Scope.WRITE, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create an API token for ``user``: the stored row and the token itself (shown once, never again).
+
+    It expires after ``days``, or at ``expires_at``, or never.
+    """
     if scope not in ApiToken.Scope.values:
         raise ValueError(f"unknown scope '{scope}': one of {', '.join(ApiToken.Scope.values)}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires = timezone.now() + dt.timedelta(days=days) if days else None
+    expires = timezone.now() + dt.timedelta(days=days) if days else expires_at
     row = ApiToken.objects.create(user=user, name=name[:100] or "api", scope=scope, prefix=token[:10], digest=_digest(token), expires_at=expires)
     return row, token
 
