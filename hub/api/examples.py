@@ -191,7 +191,13 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
     ("GET", "/api/v1/formats/"): [
         _answer(
             "EDIFACT DELFOR",
-            {"name": "edifact-delfor", "family": "EDIFACT", "versions": ["D:96A"], "message_types": ["DELFOR"], "directions": ["parse", "render"], "documents": ["delivery_schedule"]},
+            {
+                "next": None,
+                "previous": None,
+                "results": [
+                    {"name": "edifact-delfor", "family": "EDIFACT", "versions": ["D:96A"], "message_types": ["DELFOR"], "directions": ["parse", "render"], "documents": ["delivery_schedule"]}
+                ],
+            },
         )
     ],
     ("POST", "/api/v1/translate"): [

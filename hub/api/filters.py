@@ -9,10 +9,13 @@ spellings ``plant__code``, ``supplier__number`` and the interchanges' ``format``
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 from hub.models import Delivery, Interchange, Plant
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
@@ -30,6 +33,11 @@ class ChangedSinceFilter(django_filters.IsoDateTimeFilter):
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value in (None, ""):
             return qs
+        try:
+            # in UTC: PostgreSQL refuses offsets beyond 15:59, which ISO 8601 allows
+            value = value.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError({self.field_name: [_("This date-time is out of range.")]}) from None
         condition = Q()
         for field in self.fields:
             condition |= Q(**{f"{field}__gte": value})

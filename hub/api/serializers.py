@@ -30,7 +30,7 @@ class InterchangeSerializer(serializers.ModelSerializer):
     documents = serializers.SerializerMethodField()
     raw_url = serializers.SerializerMethodField()
     ack_url = serializers.SerializerMethodField()
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Interchange
@@ -135,7 +135,7 @@ class PurchaseOrderSerializer(PurchaseOrderListSerializer):
 class OrderResponseListSerializer(serializers.ModelSerializer):
     supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
     plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    order = serializers.PrimaryKeyRelatedField(read_only=True)
+    order = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = OrderResponse
@@ -182,6 +182,14 @@ class FormatSerializer(serializers.Serializer):
     message_types = serializers.ListField(child=serializers.CharField())
     directions = serializers.ListField(child=serializers.CharField())
     documents = serializers.ListField(child=serializers.CharField())
+
+
+class FormatPageSerializer(serializers.Serializer):
+    """The format list in the list shape every list has (``next`` and ``previous`` always null)."""
+
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = FormatSerializer(many=True)
 
 
 class TranslationSerializer(serializers.Serializer):

@@ -238,7 +238,7 @@ class SupplierList(ScopedMixin, generics.ListAPIView):
 class FormatList(APIView):
     """The formats, versions and message types the hub reads and writes."""
 
-    @extend_schema(responses=serializers.FormatSerializer(many=True))
+    @extend_schema(responses=serializers.FormatPageSerializer)
     def get(self, request: Request) -> Response:
         data = [info.__dict__ for info in registry.formats()]
         return Response({"next": None, "previous": None, "results": serializers.FormatSerializer(data, many=True).data})
