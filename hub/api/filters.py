@@ -78,48 +78,43 @@ class InterchangeFilter(django_filters.FilterSet):
         fields = ["status", "channel", "message_format", "supplier", "changed_since", "format"]
 
 
-class CallOffFilter(django_filters.FilterSet):
+class DocumentFilter(django_filters.FilterSet):
+    """What every stored document's list filters by; each list adds its own fields in ``Meta``."""
+
     plant = _plant()
     supplier = _supplier()
     part = PartFilter()
+    changed_since = ChangedSinceFilter()
+
+    COMMON = ["plant", "supplier", "part", "changed_since", "plant__code", "supplier__number"]
+
+
+class CallOffFilter(DocumentFilter):
     changed_since = ChangedSinceFilter(fields=("created_at", "acknowledged_at"))
 
     class Meta:
         model = DeliverySchedule
-        fields = ["status", "kind", "number", "plant", "supplier", "part", "changed_since", "plant__code", "supplier__number"]
+        fields = ["status", "kind", "number", *DocumentFilter.COMMON]
 
 
-class DespatchAdviceFilter(django_filters.FilterSet):
-    plant = _plant()
-    supplier = _supplier()
-    part = PartFilter()
-    changed_since = ChangedSinceFilter()
-
+class DespatchAdviceFilter(DocumentFilter):
     class Meta:
         model = DespatchAdvice
-        fields = ["number", "arrival_date", "plant", "supplier", "part", "changed_since", "plant__code", "supplier__number"]
+        fields = ["number", "arrival_date", *DocumentFilter.COMMON]
 
 
-class PurchaseOrderFilter(django_filters.FilterSet):
-    plant = _plant()
-    supplier = _supplier()
-    part = PartFilter()
-    changed_since = ChangedSinceFilter()
-
+class PurchaseOrderFilter(DocumentFilter):
     class Meta:
         model = PurchaseOrder
-        fields = ["number", "plant", "supplier", "part", "changed_since", "plant__code", "supplier__number"]
+        fields = ["number", *DocumentFilter.COMMON]
 
 
-class OrderResponseFilter(django_filters.FilterSet):
-    plant = _plant()
-    supplier = _supplier()
+class OrderResponseFilter(DocumentFilter):
     part = PartFilter(lines="order__lines")
-    changed_since = ChangedSinceFilter()
 
     class Meta:
         model = OrderResponse
-        fields = ["number", "order_number", "status", "plant", "supplier", "part", "changed_since", "plant__code", "supplier__number"]
+        fields = ["number", "order_number", "status", *DocumentFilter.COMMON]
 
 
 class DeliveryFilter(django_filters.FilterSet):
