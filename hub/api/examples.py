@@ -145,8 +145,11 @@ FORMAT_ERRORS = {
 DELFOR = "UNA:+.? '\nUNB+UNOC:3+OEMPLANTS:ZZ+SUPPLIERHUB:ZZ+261123:0800+S00000001'\nUNH+1+DELFOR:D:96A:UN'\n...\nUNZ+1+S00000001'\n"
 
 
-def _answer(name: str, value: Any, status: str = "200") -> OpenApiExample:
-    return OpenApiExample(name, value=value, response_only=True, status_codes=[status])
+def _answer(name: str, value: Any, status: str = "200", media_type: str = "application/json") -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[status], media_type=media_type)
+
+
+BINARY = "application/octet-stream"
 
 
 EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
@@ -156,9 +159,9 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
         _answer("stored and queued", CREATED, "201"),
     ],
     ("GET", "/api/v1/interchanges/{id}/"): [_answer("processed", INTERCHANGE)],
-    ("GET", "/api/v1/interchanges/{id}/raw"): [_answer("the bytes as received", DELFOR)],
+    ("GET", "/api/v1/interchanges/{id}/raw"): [_answer("the bytes as received", DELFOR, media_type=BINARY)],
     ("GET", "/api/v1/interchanges/{id}/ack"): [
-        _answer("a CONTRL", "UNA:+.? '\nUNB+UNOC:3+SUPPLIERHUB:ZZ+SUP00001:ZZ+261125:1400+900000004'\nUNH+1+CONTRL:D:3:UN'\n...\nUNZ+1+900000004'\n")
+        _answer("a CONTRL", "UNA:+.? '\nUNB+UNOC:3+SUPPLIERHUB:ZZ+SUP00001:ZZ+261125:1400+900000004'\nUNH+1+CONTRL:D:3:UN'\n...\nUNZ+1+900000004'\n", media_type=BINARY)
     ],
     ("GET", "/api/v1/call-offs/"): [_answer("a call-off", CALL_OFF)],
     ("GET", "/api/v1/call-offs/{id}/"): [_answer("a call-off with its document", {**CALL_OFF, "previous_number": "", "document": CANONICAL_CALL_OFF})],
@@ -203,7 +206,8 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
     ("POST", "/api/v1/translate"): [
         OpenApiExample("a DELFOR", value=DELFOR, request_only=True, media_type="application/octet-stream"),
         _answer("canonical JSON", {"format": "EDIFACT", "version": "D96A", "documents": [CANONICAL_CALL_OFF], "warnings": []}),
-        _answer("a format error", FORMAT_ERRORS, "422"),
+        _answer("an X12 830 (to=x12)", "ISA*00*          *00*          *ZZ*OEMPLANTS      *ZZ*SUPPLIERHUB    *...~", media_type=BINARY),
+        _answer("a format error", FORMAT_ERRORS, "422", media_type="application/problem+json"),
     ],
     ("GET", "/api/v1/tokens/"): [_answer("a token", TOKEN)],
     ("POST", "/api/v1/tokens/"): [
