@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
     # received files
     "interchange.upload": _rule("admin", "buyer", "supplier", buyer=""),
     "interchange.reprocess": _rule(*PLANT_STAFF, buyer="file"),
+    "interchange.translate": _rule("admin", "hq", "buyer", "supplier", buyer=""),  # a check: nothing is stored
     "interchange.file": _rule("admin", "hq", "buyer", "supplier", buyer="file"),  # raw bytes and acknowledgement
     # documents a supplier submits by form or API (orders.submit checks supplier and plant;
     # a buyer for its plants or an admin sends on the supplier's behalf, as with files)
@@ -95,7 +96,11 @@ RULES: dict[str, Rule] = {
     "user.change": _rule(*ADMIN),
     "user.view": _rule(*ADMIN),
     "user.delete": _rule(*ADMIN),
+    "apitoken.add": _rule(*ADMIN),  # the admin's add form issues through the service and shows the token once
     "apitoken.change": _rule(*ADMIN),
+    # a person's own tokens (portal token page, API): the view looks them up among the caller's own
+    "apitoken.issue": _rule("admin", "buyer", "supplier", buyer=""),
+    "apitoken.revoke": _rule("admin", "buyer", "supplier", buyer=""),
     "apitoken.view": _rule(*ADMIN),
     "apitoken.delete": _rule(*ADMIN),
     "group.add": _rule(*ADMIN),
@@ -154,6 +159,22 @@ def check(user: Any, action: str, obj: Any = None) -> None:
         raise Http404(_("Not found"))
     if why:
         raise PermissionDenied(why)
+
+
+# What an API token's scope lets it do, on top of its user's role (which still decides each
+# action above): read-only tokens read, write tokens also send, admin tokens also manage tokens.
+TOKEN_SCOPES: dict[str, frozenset[str]] = {
+    "read": frozenset({"read"}),
+    "write": frozenset({"read", "write"}),
+    "admin": frozenset({"read", "write", "admin"}),
+}
+
+
+def token_refusal(scope: str, needs: str) -> str:
+    """Why a token of ``scope`` may not do what ``needs`` (read, write, admin): '' when it may."""
+    if needs in TOKEN_SCOPES.get(scope, frozenset()):
+        return ""
+    return _("This token's scope is '%(scope)s'; this request needs a token with scope '%(needs)s'.") % {"scope": scope, "needs": needs}
 
 
 def can_write(user: Any) -> bool:

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hub.replica.ReplicaReadsMiddleware",
+    # the API's own: Idempotency-Key on POST, ETags on GET, problem details for every error
+    "hub.api.middleware.ApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -230,6 +232,15 @@ RATELIMIT_IP_META_KEY = "suppliers.lockout.client_ip"
 # several web processes set CACHE_URL to Redis (e.g. redis://redis:6379/2) so they
 # share the counts.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# API rate limits (hub/api/throttling.py) count in Redis whenever the hub has one, so all
+# web processes share one count per token: HUB_THROTTLE_CACHE_URL, else the broker's Redis.
+_throttle_default = env.str("CELERY_BROKER_URL", default="") if env.str("CELERY_BROKER_URL", default="").startswith("redis") else "locmemcache://"
+CACHES["throttle"] = env.cache("HUB_THROTTLE_CACHE_URL", default=_throttle_default)
+CACHES["throttle"].setdefault("KEY_PREFIX", "hub-throttle")
+HUB_API_RATE = env.str("HUB_API_RATE", default="1200/min")  # per token (or session user); empty: no limit
+HUB_API_ANON_RATE = env.str("HUB_API_ANON_RATE", default="120/min")  # per address, callers without credentials
+# How long a POST's first answer is replayed to retries with the same Idempotency-Key.
+HUB_IDEMPOTENCY_HOURS = env.int("HUB_IDEMPOTENCY_HOURS", default=24)
 
 # Uploads: files are streamed to disk; the API enforces HUB_MAX_INTERCHANGE_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -240,13 +251,15 @@ REST_FRAMEWORK = {
         "suppliers.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "hub.api.access.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["hub.api.throttling.TokenRateThrottle", "hub.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "hub.api.pagination.CreatedCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hub.api.schema.HubAutoSchema",
     "EXCEPTION_HANDLER": "hub.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # ?format= filters interchanges by their format; it must not switch the renderer (JSON only).
+    # ?format= never switches the renderer (the API speaks JSON); the interchange filter on the
+    # detected format is ?message_format=, so the two can never be confused.
     "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -20,7 +20,7 @@ from hub.scope import plant_ids, role_of
 from suppliers.invitations import InvitationError, invitation_resend, invitation_revoke, invitations_create
 from suppliers.models import ApiToken, Invitation, OnboardingTransition, PartnerIdentifier, PartnerProfile, Registration, Supplier, User
 from suppliers.onboarding import IllegalTransition, onboarding_transition
-from suppliers.services import IdentifierError, identifier_decide
+from suppliers.services import IdentifierError, identifier_decide, token_create, token_revoke
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedAdmin):
@@ -235,10 +235,39 @@ class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(HiddenIsNotFound, admin.ModelAdmin):
-    list_display = ["name", "prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    list_display = ["name", "prefix", "user", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
     exclude = ["digest"]  # write-only: the token's hash is no one's business once stored
     search_fields = ["user__username", "name", "prefix"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # a stored token's owner is fixed: moving it would hand one person's secret to another
+        return [*self.readonly_fields, "user"] if obj is not None else ["prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # issued by the service, like every token: the admin sees it this once, only its hash is kept
+        row, token = token_create(user=obj.user, name=obj.name, scope=obj.scope, expires_at=obj.expires_at)
+        obj.pk, obj.prefix, obj.digest, obj.created_at = row.pk, row.prefix, row.digest, row.created_at
+        obj._state.adding = False
+        self.message_user(request, _("The new token, shown this once: %(token)s") % {"token": token}, messages.WARNING)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # the admin's token pages are the administrators' alone; people revoke their own in the portal
+        return super().get_actions(request) if may(request.user, "apitoken.change") else {}
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        if may(request.user, "apitoken.change"):
+            for token in queryset:
+                token_revoke(token=token)
+                done += 1
+        self.message_user(request, _("%(n)d token(s) revoked.") % {"n": done}, messages.SUCCESS)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may(request.user, "apitoken.view")
@@ -250,7 +279,7 @@ class ApiTokenAdmin(HiddenIsNotFound, admin.ModelAdmin):
         return may(request.user, "apitoken.change")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are issued by the service, which shows the token once
+        return may(request.user, "apitoken.add")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may(request.user, "apitoken.delete")

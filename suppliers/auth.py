@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from suppliers.models import ApiToken
 from suppliers.services import token_authenticate
 
 
@@ -16,17 +17,17 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     keyword = "Bearer"
 
-    def authenticate(self, request: Any) -> tuple[Any, None] | None:
+    def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "token"):
             return None
-        user = token_authenticate(token=token.strip())
-        if user is None:
+        found = token_authenticate(token=token.strip())
+        if found is None:
             raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
-        return user, None
+        return found.user, found
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hub.models import Interchange, Plant
 from hub.scope import scoped
 from suppliers.identifiers import FORMAT_SCHEMES, IdentifierKey, identifier_key
-from suppliers.models import Invitation, OnboardingTransition, PartnerIdentifier, Registration, Supplier, SupplierImport, User
+from suppliers.models import ApiToken, Invitation, OnboardingTransition, PartnerIdentifier, Registration, Supplier, SupplierImport, User
 from suppliers.onboarding import ORDER, allowed_next, required_message_types, test_runs_summary
 
 STATES = [*ORDER, Supplier.Status.SUSPENDED]
@@ -141,3 +141,10 @@ def identifier_claims_for(*, user: User, status: str = PartnerIdentifier.Status.
     """Identifier claims the user may decide on: a buyer those of its plants' suppliers, an admin all (hq reads)."""
     qs = scoped(PartnerIdentifier.objects.select_related("profile__supplier", "plant", "decided_by"), user)
     return qs.filter(status=status).order_by("profile__supplier__number", "scheme", "key") if status else qs
+
+
+def tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    """A person's own API tokens, newest first: nobody else's, whatever the role (admins use the admin)."""
+    if user is None or not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

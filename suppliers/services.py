@@ -19,17 +19,59 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_issue(*, user: User, name: str = "api", days: int | None = None, scope: str = ApiToken.Scope.WRITE) -> str:
+    """Create an API token for ``user`` and return it; only its SHA-256 is stored, so this is the one time it is seen."""
+    return token_create(user=user, name=name, days=days, scope=scope)[1]
+
+
 @transaction.atomic
-def token_issue(*, user: User, name: str = "api", days: int | None = None) -> str:
-    """Create an API token for ``user`` and return it; only its SHA-256 is stored."""
+def token_create(
+    *, user: User, name: str = "api", days: int | None = None, scope: str = ApiToken.Scope.WRITE, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create an API token for ``user``: the stored row and the token itself (shown once, never again).
+
+    It expires after ``days``, or at ``expires_at``, or never.
+    """
+    if scope not in ApiToken.Scope.values:
+        raise ValueError(f"unknown scope '{scope}': one of {', '.join(ApiToken.Scope.values)}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires = timezone.now() + dt.timedelta(days=days) if days else None
-    ApiToken.objects.create(user=user, name=name, prefix=token[:10], digest=_digest(token), expires_at=expires)
+    expires = timezone.now() + dt.timedelta(days=days) if days else expires_at
+    row = ApiToken.objects.create(user=user, name=name[:100] or "api", scope=scope, prefix=token[:10], digest=_digest(token), expires_at=expires)
+    return row, token
+
+
+@transaction.atomic
+def plant_system_user(*, username: str, plant_codes: list[str]) -> User:
+    """The service account a plant's own system (ERP, MES) calls the API as: role ``buyer``, bound to its plants, no password.
+
+    Created on first use; an existing account must already be such a service account
+    (a person's login is never turned into one).
+    """
+    from hub.models import Plant
+
+    plants = list(Plant.objects.filter(code__in=plant_codes))
+    unknown = sorted(set(plant_codes) - {p.code for p in plants})
+    if unknown:
+        raise ValueError(f"unknown plant(s): {', '.join(unknown)}")
+    user, created = User.objects.get_or_create(username=username, defaults={"role": User.Role.BUYER})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif user.role != User.Role.BUYER or user.has_usable_password():
+        raise ValueError(f"'{username}' is a person's account, not a plant system's: choose another name")
+    user.plants.add(*plants)
+    return user
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` at once; revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
     return token
 
 
-def token_authenticate(*, token: str) -> User | None:
-    """Return the active user a token belongs to, or None for unknown, expired or revoked tokens."""
+def token_authenticate(*, token: str) -> ApiToken | None:
+    """Return the token row (with its user) for a valid token; None for unknown, expired or revoked tokens or inactive users."""
     if not token or len(token) > 200:
         return None
     found = ApiToken.objects.select_related("user").filter(digest=_digest(token), revoked_at__isnull=True).first()
@@ -38,9 +80,11 @@ def token_authenticate(*, token: str) -> User | None:
     now = timezone.now()
     if found.expires_at is not None and found.expires_at <= now:
         return None
+    # Recorded at most once a minute: a busy token must not write its row on every call.
     if found.last_used_at is None or now - found.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    return found.user
+        found.last_used_at = now
+    return found
 
 
 def suppliers_by_party(*, party_ids: set[str], scheme: str = "edifact") -> dict[str, Supplier]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from suppliers import portal_asn, portal_onboarding, views
+from suppliers import portal_asn, portal_onboarding, portal_tokens, views
 
 app_name = "portal"
 
@@ -28,5 +28,7 @@ urlpatterns = [
     path("profile/identifiers/", portal_onboarding.profile_identifiers, name="profile-identifiers"),
     path("profile/channel/", portal_onboarding.profile_channel, name="profile-channel"),
     path("profile/done/", portal_onboarding.profile_done, name="profile-done"),
+    path("tokens/", portal_tokens.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke", portal_tokens.token_revoke_view, name="token-revoke"),
     path("profile/start-testing/", portal_onboarding.profile_start_testing, name="profile-start-testing"),
 ]

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from hub.models import Delivery, Interchange, Plant
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
-from suppliers.models import Supplier
+from suppliers.models import ApiToken, Supplier
 
 
 class PlantSerializer(serializers.ModelSerializer):
@@ -30,7 +30,7 @@ class InterchangeSerializer(serializers.ModelSerializer):
     documents = serializers.SerializerMethodField()
     raw_url = serializers.SerializerMethodField()
     ack_url = serializers.SerializerMethodField()
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Interchange
@@ -135,7 +135,7 @@ class PurchaseOrderSerializer(PurchaseOrderListSerializer):
 class OrderResponseListSerializer(serializers.ModelSerializer):
     supplier = serializers.SlugRelatedField(read_only=True, slug_field="number")
     plant = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    order = serializers.PrimaryKeyRelatedField(read_only=True)
+    order = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = OrderResponse
@@ -182,3 +182,43 @@ class FormatSerializer(serializers.Serializer):
     message_types = serializers.ListField(child=serializers.CharField())
     directions = serializers.ListField(child=serializers.CharField())
     documents = serializers.ListField(child=serializers.CharField())
+
+
+class FormatPageSerializer(serializers.Serializer):
+    """The format list in the list shape every list has (``next`` and ``previous`` always null)."""
+
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = FormatSerializer(many=True)
+
+
+class TranslationSerializer(serializers.Serializer):
+    """``POST /api/v1/translate`` with ``to=json``: what the file became, nothing stored."""
+
+    format = serializers.CharField(help_text="the detected (or given) format family")
+    version = serializers.CharField(allow_blank=True)
+    documents = serializers.ListField(child=serializers.JSONField(), help_text="canonical JSON, as manage.py translate prints it")
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True, help_text="active, expired or revoked")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scope", "state", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, default="api")
+    scope = serializers.ChoiceField(choices=ApiToken.Scope.choices, default=ApiToken.Scope.READ)
+    days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True, help_text="expire after N days; empty: never")
+
+
+class ApiTokenIssuedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="the token itself: shown this once, stored only as a hash")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields

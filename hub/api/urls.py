@@ -27,4 +27,7 @@ urlpatterns = [
     path("plants/", views.PlantList.as_view(), name="plant-list"),
     path("suppliers/", views.SupplierList.as_view(), name="supplier-list"),
     path("formats/", views.FormatList.as_view(), name="format-list"),
+    path("translate", views.Translate.as_view(), name="translate"),
+    path("tokens/", views.TokenListCreate.as_view(), name="token-list"),
+    path("tokens/<int:pk>/revoke", views.TokenRevoke.as_view(), name="token-revoke"),
 ]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api import pagination, serializers
+from hub.api import filters, pagination, serializers
+from hub.api.errors import format_problem, problem
+from hub.api.uploads import upload_spool
 from hub.dispatch.services import delivery_acknowledge
 from hub.formats import registry
+from hub.formats.translation import translate_file
 from hub.ingest.authority import may_acknowledge
 from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
@@ -25,6 +28,8 @@ from hub.permissions import check
 from hub.scope import scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
+from suppliers.selectors import tokens_of
+from suppliers.services import token_create, token_revoke
 
 
 class ScopedMixin:
@@ -42,7 +47,7 @@ class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
     base_queryset = Interchange.objects.select_related("duplicate_of")
     serializer_class = serializers.InterchangeSerializer
     pagination_class = pagination.ReceivedCursorPagination
-    filterset_fields = ["status", "format"]
+    filterset_class = filters.InterchangeFilter
 
     @extend_schema(
         request={"application/octet-stream": OpenApiTypes.BINARY, "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
@@ -66,9 +71,9 @@ class InterchangeListCreate(ScopedMixin, generics.ListAPIView):
         try:
             interchange = interchange_receive(stream=stream, channel=Interchange.Channel.API, party=party_of_user(request.user), filename=filename, content_type=content_type)
         except TooLarge as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            return problem(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(exc), code="too_large")
         except EmptyUpload as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return problem(status.HTTP_400_BAD_REQUEST, str(exc), code="empty")
         body = serializers.InterchangeCreatedSerializer(interchange).data
         headers = {"Location": request.build_absolute_uri(f"/api/v1/interchanges/{interchange.pk}/")}
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
@@ -115,7 +120,7 @@ class CallOffList(ScopedMixin, generics.ListAPIView):
 
     base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
     serializer_class = serializers.CallOffListSerializer
-    filterset_fields = ["status", "kind", "number", "plant__code", "supplier__number"]
+    filterset_class = filters.CallOffFilter
 
 
 class CallOffDetail(ScopedMixin, generics.RetrieveAPIView):
@@ -130,7 +135,7 @@ class DespatchAdviceList(ScopedMixin, generics.ListAPIView):
 
     base_queryset = DespatchAdvice.objects.select_related("supplier", "plant")
     serializer_class = serializers.DespatchAdviceListSerializer
-    filterset_fields = ["number", "plant__code", "supplier__number", "arrival_date"]
+    filterset_class = filters.DespatchAdviceFilter
 
 
 class DespatchAdviceDetail(ScopedMixin, generics.RetrieveAPIView):
@@ -145,7 +150,7 @@ class PurchaseOrderList(ScopedMixin, generics.ListAPIView):
 
     base_queryset = PurchaseOrder.objects.select_related("supplier", "plant")
     serializer_class = serializers.PurchaseOrderListSerializer
-    filterset_fields = ["number", "plant__code", "supplier__number"]
+    filterset_class = filters.PurchaseOrderFilter
 
 
 class PurchaseOrderDetail(ScopedMixin, generics.RetrieveAPIView):
@@ -160,7 +165,7 @@ class OrderResponseList(ScopedMixin, generics.ListAPIView):
 
     base_queryset = OrderResponse.objects.select_related("supplier", "plant")
     serializer_class = serializers.OrderResponseListSerializer
-    filterset_fields = ["number", "order_number", "status", "plant__code", "supplier__number"]
+    filterset_class = filters.OrderResponseFilter
 
 
 class OrderResponseDetail(ScopedMixin, generics.RetrieveAPIView):
@@ -175,7 +180,7 @@ class DeliveryList(ScopedMixin, generics.ListAPIView):
 
     base_queryset = Delivery.objects.select_related("plant", "supplier")
     serializer_class = serializers.DeliverySerializer
-    filterset_fields = ["status", "document_type", "plant__code"]
+    filterset_class = filters.DeliveryFilter
 
 
 class DeliveryDetail(ScopedMixin, generics.RetrieveAPIView):
@@ -208,7 +213,7 @@ class DeliveryReceipt(ScopedMixin, generics.GenericAPIView):
         try:
             delivery = delivery_acknowledge(delivery=delivery)
         except ValueError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return problem(status.HTTP_409_CONFLICT, str(exc), code="conflict")
         return Response(serializers.DeliverySerializer(delivery).data)
 
 
@@ -218,6 +223,7 @@ class PlantList(ScopedMixin, generics.ListAPIView):
     base_queryset = Plant.objects.all()
     serializer_class = serializers.PlantSerializer
     pagination_class = pagination.CodeCursorPagination
+    filterset_class = filters.PlantFilter
 
 
 class SupplierList(ScopedMixin, generics.ListAPIView):
@@ -226,12 +232,95 @@ class SupplierList(ScopedMixin, generics.ListAPIView):
     base_queryset = Supplier.objects.prefetch_related("plants")
     serializer_class = serializers.SupplierSerializer
     pagination_class = pagination.NumberCursorPagination
+    filterset_class = filters.SupplierFilter
 
 
 class FormatList(APIView):
     """The formats, versions and message types the hub reads and writes."""
 
-    @extend_schema(responses=serializers.FormatSerializer(many=True))
+    @extend_schema(responses=serializers.FormatPageSerializer)
     def get(self, request: Request) -> Response:
         data = [info.__dict__ for info in registry.formats()]
         return Response({"next": None, "previous": None, "results": serializers.FormatSerializer(data, many=True).data})
+
+
+class Translate(APIView):
+    """Translate a file to canonical JSON or another format; nothing is stored (the conformance check as a service)."""
+
+    token_scope_needed = "read"  # stores nothing: a read-only token may check its files
+
+    @extend_schema(
+        operation_id="translate",
+        parameters=[
+            OpenApiParameter("to", OpenApiTypes.STR, description="json (default) or a format name from /api/v1/formats/ (e.g. edifact, x12, vda, ubl)"),
+            OpenApiParameter("from", OpenApiTypes.STR, description="the file's format (default: detected from the bytes)"),
+        ],
+        request={"application/octet-stream": OpenApiTypes.BINARY, "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        responses={
+            (200, "application/json"): serializers.TranslationSerializer,
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            413: OpenApiResponse(description="too large"),
+            422: OpenApiResponse(description="the file has format errors: every error with its position, the first one's at the top level"),
+        },
+        description="The file goes in as the raw body (or multipart field `file`), exactly as it would be sent. "
+        "`to=json` answers the canonical documents; any other `to` answers the file rendered in that format. "
+        "A file with errors answers 422 with each error's position (segment, element, component, message).",
+    )
+    def post(self, request: Request) -> Response | HttpResponse:
+        check(request.user, "interchange.translate")
+        target = (request.query_params.get("to") or "json").lower()
+        source = request.query_params.get("from") or None
+        for name, value in (("to", target if target != "json" else ""), ("from", source or "")):
+            if value and value.lower() not in registry.CODECS:
+                raise ValidationError({name: [_("Unknown format '%(name)s'; known: %(known)s.") % {"name": value, "known": "json, " + ", ".join(sorted(registry.CODECS))}]})
+        with upload_spool(request) as spool:
+            result = translate_file(spool, source=source, target=target)
+        if result.errors:
+            errors = [e.as_dict() for e in result.errors]
+            more = len(errors) - 1
+            detail = str(result.errors[0]) + (_(" (and %(n)d more errors)") % {"n": more} if more else "")
+            return format_problem(errors, detail=detail)
+        if result.rendered is not None:
+            return HttpResponse(result.rendered, content_type="application/octet-stream")
+        body = {"format": result.format, "version": result.version, "documents": result.documents, "warnings": result.warnings}
+        return Response(body)
+
+
+class TokenListCreate(generics.ListAPIView):
+    """The caller's own API tokens; a token of scope ``admin`` may issue new ones (shown once)."""
+
+    serializer_class = serializers.ApiTokenSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> Any:
+        return tokens_of(user=self.request.user)
+
+    @property
+    def token_scope_needed(self) -> str:
+        """Listing needs ``read``; issuing a token needs a token of scope ``admin``."""
+        return "admin" if self.request.method == "POST" else "read"
+
+    @extend_schema(request=serializers.ApiTokenCreateSerializer, responses={201: serializers.ApiTokenIssuedSerializer})
+    def post(self, request: Request) -> Response:
+        check(request.user, "apitoken.issue")
+        form = serializers.ApiTokenCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        row, token = token_create(user=request.user, **form.validated_data)
+        body = serializers.ApiTokenIssuedSerializer(row).data | {"token": token}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenRevoke(generics.GenericAPIView):
+    """Revoke one of the caller's own tokens (also the one in use); another's answers 404."""
+
+    serializer_class = serializers.ApiTokenSerializer
+    token_scope_needed = "admin"
+
+    def get_queryset(self) -> Any:
+        return tokens_of(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: serializers.ApiTokenSerializer})
+    def post(self, request: Request, pk: Any) -> Response:
+        token = self.get_object()
+        check(request.user, "apitoken.revoke")
+        return Response(serializers.ApiTokenSerializer(token_revoke(token=token)).data)

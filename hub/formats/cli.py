@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hub.formats import registry
-from hub.formats.base import RenderOptions
 from hub.formats.canonical import to_json
 from hub.formats.errors import FormatError, MessageStream
+from hub.formats.translation import render_result
 
 EXIT_BAD_INPUT = 2
 
@@ -108,26 +108,12 @@ def _render(path: str, stream: MessageStream, target: str) -> int:
     for warning in result.warnings:
         print(f"{path}: warning: {warning}", file=sys.stderr)
     try:
-        codec = registry.get(target)
-        env = result.envelopes[0] if result.envelopes else None
-        options = RenderOptions(
-            sender_id=(env.sender.get("id") if env else "") or "SUPPLIERHUB",
-            receiver_id=(env.receiver.get("id") if env else "") or "PARTNER",
-            control_ref=_control_ref(env.control_ref if env else "", codec.name),
-        )
-        rendered = codec.render(result.documents, options)
+        rendered = render_result(result, target)
     except FormatError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.buffer.write(rendered)
     return 0
-
-
-def _control_ref(source: str, target: str) -> str:
-    """Keep the source's control reference, made numeric where the target needs it (X12: 1-9 digits)."""
-    if target == "x12":
-        return "".join(ch for ch in source if ch.isdigit())[-9:].lstrip("0") or "1"
-    return source or "1"
 
 
 def _dumps() -> Callable[[dict], str]:

@@ -49,7 +49,7 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str]]]] = {
     "suppliers.invitation": {"admin": ("v", {"resend", "revoke"}), "hq": ("v", set()), "buyer": ("v", {"resend", "revoke"})},
     "suppliers.registration": {"admin": ("v", set()), "hq": ("v", set()), "buyer": ("v", set())},
     "suppliers.user": {"admin": ("vacd", {"delete_selected"})},
-    "suppliers.apitoken": {"admin": ("vcd", {"delete_selected"})},
+    "suppliers.apitoken": {"admin": ("vacd", {"delete_selected", "revoke"})},
     "orders.scheduleline": {"admin": ("c", set())},  # reached through its call-off only
     **{label: {"admin": ("vc", set()), "hq": ("v", set()), "buyer": ("v", set())} for label in DOCUMENTS},
 }
