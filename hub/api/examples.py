@@ -142,6 +142,14 @@ FORMAT_ERRORS = {
     "component": 2,
     "message": "1",
 }
+SUBMITTED = {
+    "id": INTERCHANGE_ID,
+    "status": "received",
+    "received_at": "2026-11-25T13:30:04.227293Z",
+    "sha256": INTERCHANGE["sha256"],
+    "duplicate_of": None,
+    "url": f"https://hub.example.com/api/v1/interchanges/{INTERCHANGE_ID}/",
+}
 DELFOR = "UNA:+.? '\nUNB+UNOC:3+OEMPLANTS:ZZ+SUPPLIERHUB:ZZ+261123:0800+S00000001'\nUNH+1+DELFOR:D:96A:UN'\n...\nUNZ+1+S00000001'\n"
 
 
@@ -167,6 +175,10 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
     ("GET", "/api/v1/call-offs/{id}/"): [_answer("a call-off with its document", {**CALL_OFF, "previous_number": "", "document": CANONICAL_CALL_OFF})],
     ("GET", "/api/v1/despatch-advices/"): [_answer("a despatch advice", DESPATCH_ADVICE)],
     ("GET", "/api/v1/despatch-advices/{id}/"): [_answer("a despatch advice with its document", {**DESPATCH_ADVICE, "document": {"type": "despatch_advice", "number": "DN0000001"}})],
+    ("POST", "/api/v1/despatch-advices/"): [_answer("checked, stored and queued", SUBMITTED, "202")],
+    ("GET", "/api/v1/despatch-advices/{id}/labels.pdf"): [_answer("one A5 page per package", "%PDF-1.4 ...", media_type="application/pdf")],
+    ("GET", "/api/v1/despatch-advices/{id}/labels.zpl"): [_answer("one ZPL label per package", "^XA^FO40,40^A0N,30,30^FDDN-4711^FS ... ^XZ", media_type="text/plain")],
+    ("POST", "/api/v1/order-responses/"): [_answer("checked, stored and queued", SUBMITTED, "202")],
     ("GET", "/api/v1/purchase-orders/"): [_answer("a purchase order", PURCHASE_ORDER)],
     ("GET", "/api/v1/purchase-orders/{id}/"): [_answer("a purchase order with its document", {**PURCHASE_ORDER, "document": {"type": "purchase_order", "number": "PO0000001"}})],
     ("GET", "/api/v1/order-responses/"): [_answer("an order response", ORDER_RESPONSE)],

@@ -134,8 +134,15 @@ RESPONSE_EXAMPLE = {
     "lines": [{"line": "1", "buyer_part": "4711-A", "quantity": "400", "status": "changed", "date": "2026-12-10"}],
 }
 ERRORS_EXAMPLE = {
-    "number": ["Delivery note DN-4711 was already sent; use a new number."],
-    "lines": [{"quantity": ["2000 is far above the 480 the open call-off asks for part 4711-A."]}],
+    "type": "https://hub.example.com/problems/validation",
+    "title": "The request is not valid",
+    "status": 400,
+    "detail": "number: Delivery note DN-4711 was already sent; use a new number.",
+    "code": "invalid",
+    "errors": {
+        "number": ["Delivery note DN-4711 was already sent; use a new number."],
+        "lines": [{"quantity": ["2000 is far above the 480 the open call-off asks for part 4711-A."]}],
+    },
 }
 
 
@@ -190,7 +197,7 @@ def _json(value: Any) -> Any:
 _ANSWERS = {
     202: SubmittedSerializer,
     400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="the errors per field", examples=[OpenApiExample("field errors", value=ERRORS_EXAMPLE)]
+        OpenApiTypes.OBJECT, description="problem details; the errors per field in `errors`", examples=[OpenApiExample("field errors", value=ERRORS_EXAMPLE)]
     ),
     403: OpenApiResponse(description="the account may not send documents (headquarters is read-only)"),
 }

@@ -45,7 +45,7 @@ def test_each_mistake_answers_400_at_its_field(world, receive_and_process):
     body["lines"].append({"buyer_part": "4711-A", "quantity": "9000"})
     answer = client.post("/api/v1/despatch-advices/", body, format="json")
     assert answer.status_code == 400
-    errors = answer.json()
+    errors = answer.json()["errors"]
     assert errors["number"] == ["Delivery note DN-1 was already sent; use a new number."]
     assert errors["ship_date"] == [f"The ship date {day(-1).isoformat()} is in the past."]
     assert errors["arrival_date"] == ["The arrival date is before the ship date."]
@@ -59,7 +59,7 @@ def test_a_malformed_body_answers_400_never_500(world):
     for body in ({}, {"lines": "x"}, {"number": "N", "ship_date": "tomorrow", "lines": [{"buyer_part": "A", "quantity": "x"}]}, [1, 2]):
         assert client.post("/api/v1/despatch-advices/", body, format="json").status_code == 400
     answer = client.post("/api/v1/despatch-advices/", {**asn_json(), "type": "purchase_order"}, format="json")
-    assert answer.status_code == 400 and "type" in answer.json()
+    assert answer.status_code == 400 and "type" in answer.json()["errors"]
 
 
 def test_another_suppliers_plant_or_supplier_is_refused_without_a_word_about_it(world, receive_and_process):
@@ -67,11 +67,11 @@ def test_another_suppliers_plant_or_supplier_is_refused_without_a_word_about_it(
     client = api(world["users"]["supplier"])
     answer = client.post("/api/v1/despatch-advices/", asn_json(plant="PLANT03"), format="json")
     assert answer.status_code == 400
-    assert answer.json() == {"ship_to": {"plant": ["Plant PLANT03 is not one of the plants supplier SUP00001 delivers to."]}}
+    assert answer.json()["errors"] == {"ship_to": {"plant": ["Plant PLANT03 is not one of the plants supplier SUP00001 delivers to."]}}
     missing = client.post("/api/v1/despatch-advices/", asn_json(plant="PLANT99"), format="json")
-    assert missing.json() == {"ship_to": {"plant": ["Plant PLANT99 is not one of the plants supplier SUP00001 delivers to."]}}
+    assert missing.json()["errors"] == {"ship_to": {"plant": ["Plant PLANT99 is not one of the plants supplier SUP00001 delivers to."]}}
     other = client.post("/api/v1/despatch-advices/", asn_json(supplier={"id": "SUP00002"}), format="json")
-    assert other.status_code == 400 and other.json() == {
+    assert other.status_code == 400 and other.json()["errors"] == {
         "supplier": {"id": ["You can send documents for your own supplier SUP00001 only."]}
     }
     assert Interchange.objects.count() == 1  # the plant's file only: nothing stored for the refused document
@@ -86,7 +86,7 @@ def test_headquarters_cannot_post_an_asn_and_a_buyer_sends_one_for_its_plant(wor
     assert answer.status_code == 202
     assert process(answer).status == "processed"
     refused = buyer.post("/api/v1/despatch-advices/", asn_json("DN-2", plant="PLANT02", supplier={"id": "SUP00001"}), format="json")
-    assert refused.status_code == 400 and "ship_to" in refused.json()
+    assert refused.status_code == 400 and "ship_to" in refused.json()["errors"]
 
 
 def test_labels_of_an_asn_come_as_pdf_and_zpl_and_not_to_another_supplier(world, receive_and_process):
@@ -117,7 +117,7 @@ def test_an_order_response_answers_the_suppliers_purchase_order(world, receive_a
     assert response.order.number == "PO-1" and response.plant.code == "PLANT01" and response.status == "changed"
     assert Delivery.objects.filter(document_number="RSP-1", recipient="plant").exists()
     again = api(world["users"]["supplier"]).post("/api/v1/order-responses/", body, format="json")
-    assert again.status_code == 400 and again.json()["number"] == ["Response RSP-1 was already sent; use a new number."]
+    assert again.status_code == 400 and again.json()["errors"]["number"] == ["Response RSP-1 was already sent; use a new number."]
 
 
 def test_another_suppliers_purchase_order_is_unknown_to_the_caller(world, receive_and_process):
@@ -125,7 +125,7 @@ def test_another_suppliers_purchase_order_is_unknown_to_the_caller(world, receiv
     body = {"number": "RSP-2", "order_number": "PO-1", "status": "accepted"}
     answer = api(world["users"]["supplier2"]).post("/api/v1/order-responses/", body, format="json")
     assert answer.status_code == 400
-    assert answer.json() == {"order_number": ["No purchase order PO-1 of yours is known."]}
+    assert answer.json()["errors"] == {"order_number": ["No purchase order PO-1 of yours is known."]}
     assert Interchange.objects.count() == 1  # the plant's file only: nothing stored for the refused document
 
 
@@ -147,4 +147,4 @@ def test_control_characters_are_refused_at_their_field_not_a_500(world, receive_
     answer = api(world["users"]["supplier"]).post("/api/v1/despatch-advices/", body, format="json")
     assert answer.status_code == 400
     message = ["This text holds control characters, which no EDI or XML file can carry."]
-    assert answer.json() == {"number": message, "carrier": message}
+    assert answer.json()["errors"] == {"number": message, "carrier": message}
