@@ -25,4 +25,5 @@ urlpatterns = [
     path("plants/", views.PlantList.as_view(), name="plant-list"),
     path("suppliers/", views.SupplierList.as_view(), name="supplier-list"),
     path("formats/", views.FormatList.as_view(), name="format-list"),
+    path("overview/", views.Overview.as_view(), name="overview"),
 ]

@@ -20,9 +20,10 @@ from hub.formats import registry
 from hub.ingest.authority import may_acknowledge
 from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
+from hub.overview import overview_api
 from hub.parties import party_of_user
 from hub.permissions import check
-from hub.scope import scoped
+from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
 
@@ -235,3 +236,16 @@ class FormatList(APIView):
     def get(self, request: Request) -> Response:
         data = [info.__dict__ for info in registry.formats()]
         return Response({"next": None, "previous": None, "results": serializers.FormatSerializer(data, many=True).data})
+
+
+class Overview(APIView):
+    """The live overview's figures, one object per plant the caller may see (buyers: theirs; hq and admin: all)."""
+
+    @extend_schema(
+        responses={200: serializers.OverviewSerializer, 404: OpenApiResponse(description="supplier accounts")},
+        description="Counts per plant, as on /staff/overview/. Supplier accounts get 404.",
+    )
+    def get(self, request: Request) -> Response:
+        if role_of(request.user) not in ("buyer", "hq", "admin"):
+            raise NotFound()
+        return Response(overview_api(user=request.user))
