@@ -33,6 +33,8 @@ class DeliverySchedule(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("call-off")
         verbose_name_plural = _("call-offs")
+        # The live overview joins firm quantities to current call-offs only (bench/overview.py).
+        indexes = [models.Index(fields=["id", "plant"], condition=models.Q(status="current"), name="call_off_current_plant")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -55,6 +57,7 @@ class ScheduleLine(models.Model):
 
     class Meta:
         ordering = ["schedule", "position"]
+        indexes = [models.Index(fields=["id", "schedule"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open")]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} (line {self.position})"
@@ -73,6 +76,8 @@ class ScheduleQuantity(models.Model):
 
     class Meta:
         ordering = ["line", "id"]
+        # Firm quantities by date with their line: what the overview counts (bench/overview.py).
+        indexes = [models.Index(fields=["date", "line"], condition=models.Q(commitment="firm"), name="firm_quantity_date_line")]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.commitment} {self.date or self.date_from}"
