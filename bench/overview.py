@@ -181,7 +181,9 @@ def seed(*, lines: int, interchanges: int) -> dict[str, int]:
         def line_rows():
             for n in range(lines):
                 s = n // 10
-                yield (n + 1, schedule_ids[s], n % 10, f"5Q0{(s % 2000):04d}{n % 10}", None if s in current else schedule_ids[s])
+                # A buyer part belongs to one supplier (400 each), as in the plants' part masters.
+                part = f"5Q{s % len(suppliers):03d}{(s // len(suppliers)) % 40:02d}{n % 10}"
+                yield (n + 1, schedule_ids[s], n % 10, part, None if s in current else schedule_ids[s])
 
         counts["schedule_lines"] = copier.copy(
             "orders_scheduleline", ["id", "schedule_id", "position", "buyer_part", "superseded_by_id"], line_rows()
@@ -212,7 +214,11 @@ def seed(*, lines: int, interchanges: int) -> dict[str, int]:
         counts["despatch_lines"] = copier.copy(
             "orders_despatchline",
             ["despatch_advice_id", "position", "buyer_part", "quantity"],
-            ((pk, k, f"5Q0{rnd.randrange(2000):04d}{rnd.randrange(10)}", 100) for pk in advice_ids for k in range(2)),
+            (
+                (pk, k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
+                for n, pk in enumerate(advice_ids)
+                for k in range(2)
+            ),
         )
         statuses = ["delivered"] * 90 + ["pending"] * 5 + ["dead"] * 3 + ["held"] * 2
         deliveries = interchanges * 2

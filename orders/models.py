@@ -102,6 +102,9 @@ class DespatchAdvice(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("despatch advice")
         verbose_name_plural = _("despatch advices")
+        # Whether an ASN covers a firm quantity is probed per part (hub.overview.asn_covers):
+        # its parties and dates come from this index alone.
+        indexes = [models.Index(fields=["id"], include=["supplier", "plant", "arrival_date", "ship_date"], name="despatch_advice_match")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -121,6 +124,7 @@ class DespatchLine(models.Model):
 
     class Meta:
         ordering = ["despatch_advice", "position"]
+        indexes = [models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part")]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} {self.quantity} {self.unit}"
