@@ -52,8 +52,7 @@ def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str
     plants = {}
     for code, name, tz in PLANTS:
         plant, _ = Plant.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "timezone": tz, **({"endpoint_url": plant_url.replace("{plant}", code)} if plant_url else {})},
+            code=code, defaults={"name": name, "timezone": tz, **({"endpoint_url": plant_url.replace("{plant}", code)} if plant_url else {})}
         )
         plants[code] = plant
     # Every demo plant signs: a random secret once, kept on later runs (the simulator reads it from the plant).
@@ -89,11 +88,7 @@ def seed_master_data(*, plant_url: str = "", password: str = "demo") -> dict[str
     through.objects.bulk_create(links)
     with_profile = set(PartnerProfile.objects.values_list("supplier_id", flat=True))
     PartnerProfile.objects.bulk_create(
-        [
-            PartnerProfile(supplier=s, inbound_formats=INBOUND, outbound_format="EDIFACT:DELFOR")
-            for s in suppliers.values()
-            if s.pk not in with_profile
-        ]
+        [PartnerProfile(supplier=s, inbound_formats=INBOUND, outbound_format="EDIFACT:DELFOR") for s in suppliers.values() if s.pk not in with_profile]
     )
     profiles = {p.supplier_id: p for p in PartnerProfile.objects.filter(supplier__in=suppliers.values())}
     # Compared by normalised key: EDIFACT ZZ (UNB) and 92 (NAD) are one id (suppliers/identifiers.py).
@@ -138,15 +133,7 @@ def demo_call_offs(today: dt.date | None = None) -> list[DeliverySchedule]:
                 )
                 for k in range(6)
             ]
-            lines.append(
-                ScheduleLine(
-                    buyer_part=f"5Q0{n}{p}827",
-                    supplier_part=f"S-{n}{p}-4711",
-                    description=f"Bracket {n}{p}",
-                    order_number=f"PO{4500000 + n}",
-                    schedule=schedule,
-                )
-            )
+            lines.append(ScheduleLine(buyer_part=f"5Q0{n}{p}827", supplier_part=f"S-{n}{p}-4711", description=f"Bracket {n}{p}", order_number=f"PO{4500000 + n}", schedule=schedule))
         docs.append(
             DeliverySchedule(
                 number=f"DEMO{today:%y%m%d}{n:02d}",
@@ -167,12 +154,7 @@ def seed_interchanges(*, user: User) -> Interchange | None:
     if Interchange.objects.filter(channel=Interchange.Channel.DEMO, control_ref=reference).exists():
         return None
     data = EdifactCodec().render(docs, RenderOptions(sender_id="OEMPLANTS", receiver_id="SUPPLIERHUB", control_ref=reference))
-    interchange = interchange_receive(
-        stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, party=party_of_user(user), filename=f"{reference}.edi"
-    )
-    interchange_process(interchange_id=interchange.pk)
-    interchange.refresh_from_db()
-    return interchange
+    return _send(data, user, reference)
 
 
 # -- life: what the overview and the staff home show on a fresh `make run` --------------------
@@ -266,6 +248,7 @@ def seed_life(*, plant_user: User, supplier_user: User, other_supplier_user: Use
 
 
 def _send(data: bytes, user: User, name: str) -> Interchange:
+    """Receive ``data`` as ``user`` sent it (channel demo) and process it here and now."""
     interchange = interchange_receive(
         stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, party=party_of_user(user), filename=f"{name}.edi"
     )
