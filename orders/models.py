@@ -57,7 +57,9 @@ class ScheduleLine(models.Model):
 
     class Meta:
         ordering = ["schedule", "position"]
-        indexes = [models.Index(fields=["id", "schedule"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open")]
+        indexes = [
+            models.Index(fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open")
+        ]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} (line {self.position})"
