@@ -129,3 +129,14 @@ def test_a_refused_file_naming_plant01_reaches_plant01s_buyer_only(world, client
     client.force_login(lonely)
     assert client.get(f"/api/v1/interchanges/{refused.pk}/").status_code == 404
     assert Interchange.objects.get(pk=refused.pk).status == "failed"
+
+
+def test_an_unreadable_file_concerns_the_plants_its_supplier_supplies(world):
+    from tests.documents import asn, edifact
+    from tests.staff.scenario import send
+
+    data = edifact([asn("BROKEN", plant="PLANT01")], sender="SUP00001", ref="SREF7").replace(b"QTY+12:120", b"QTY+12:12x")
+    assert b"12x" in data
+    broken = send(data, world["users"]["supplier"])
+    assert broken.status == "failed"
+    assert sorted(broken.named_plants.values_list("plant__code", flat=True)) == ["PLANT01", "PLANT02"]
