@@ -5,10 +5,23 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.connectors.outbound import validate_endpoint_url
+
+
+def validate_email_list(value: str) -> None:
+    """Comma- or semicolon-separated e-mail addresses, each checked; names the first bad one."""
+    for address in (a.strip() for a in value.replace(";", ",").split(",")):
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(_("'%(address)s' is not an e-mail address."), params={"address": address}) from None
 
 
 class Plant(models.Model):
@@ -32,7 +45,7 @@ class Plant(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     alert_emails = models.TextField(
-        _("alert contacts"), blank=True, help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
+        _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

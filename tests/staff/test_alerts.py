@@ -124,3 +124,13 @@ def test_a_partner_silent_longer_than_its_rhythm_is_reported_once_a_day(contacts
     assert len(silent) == 1 and "SUP00001" in silent[0].body
     alerts_sweep(now=now + dt.timedelta(hours=1))
     assert len(_mails_to(mailoutbox, "plant01-logistics@oem.example", "silent")) == 1
+
+
+def test_plant_alert_contacts_are_checked_one_by_one(world):
+    from django.core.exceptions import ValidationError
+
+    from hub.models import validate_email_list
+
+    validate_email_list("a@oem.example, b@oem.example;c@oem.example")
+    with pytest.raises(ValidationError, match="'not-an-address' is not an e-mail address"):
+        validate_email_list("a@oem.example, not-an-address")
