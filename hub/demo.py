@@ -11,13 +11,14 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from hub.formats.base import RenderOptions
-from hub.formats.canonical import DeliverySchedule, Party, ScheduleLine, ScheduleQuantity
+from hub.formats.canonical import DeliverySchedule, DespatchAdvice, DespatchLine, Party, ScheduleLine, ScheduleQuantity
 from hub.formats.edifact import EdifactCodec
 from hub.ingest.pipeline import interchange_process
 from hub.ingest.receive import interchange_receive
-from hub.models import Interchange, Plant
+from hub.models import Delivery, Interchange, Plant
 from hub.parties import party_of_user
 from suppliers.models import PartnerIdentifier, PartnerProfile, Supplier, User
 
@@ -153,7 +154,104 @@ def seed_interchanges(*, user: User) -> Interchange | None:
     if Interchange.objects.filter(channel=Interchange.Channel.DEMO, control_ref=reference).exists():
         return None
     data = EdifactCodec().render(docs, RenderOptions(sender_id="OEMPLANTS", receiver_id="SUPPLIERHUB", control_ref=reference))
-    interchange = interchange_receive(stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, party=party_of_user(user), filename=f"{reference}.edi")
+    return _send(data, user, reference)
+
+
+# -- life: what the overview and the staff home show on a fresh `make run` --------------------
+
+LIFE_PARTS = {"late": "5Q0LIFE01", "short": "5Q0LIFE02"}
+
+
+def life_call_offs(today: dt.date) -> list[DeliverySchedule]:
+    """Call-offs with firm dates already passed (late ASNs), due today and tomorrow (missing or short ASNs)."""
+
+    def line(part: str, days_and_quantities: list[tuple[int, int]]) -> ScheduleLine:
+        schedule = [
+            ScheduleQuantity(quantity=Decimal(q), commitment="firm", date=(today + dt.timedelta(days=d)).isoformat())
+            for d, q in days_and_quantities
+        ]
+        return ScheduleLine(
+            buyer_part=part, supplier_part=f"S-{part}", description="Door hinge", order_number="PO4500900", schedule=schedule
+        )
+
+    return [
+        DeliverySchedule(
+            number=f"LIFE{today:%y%m%d}{n:02d}",
+            issued=(today - dt.timedelta(days=2)).isoformat(),
+            buyer=Party(id="OEM", name="OEM Group"),
+            supplier=Party(id=supplier_number(supplier), name=f"Demo Supplier {supplier} GmbH"),
+            ship_to=Party(id=plant, plant=plant),
+            lines=[line(LIFE_PARTS["late"], [(-2, 300), (-1, 300), (1, 300)]), line(LIFE_PARTS["short"], [(0, 120), (3, 120)])],
+        )
+        for n, (supplier, plant) in enumerate([(1, "PLANT01"), (2, "PLANT02"), (4, "PLANT04")], 1)
+    ]
+
+
+def seed_life(*, plant_user: User, supplier_user: User, other_supplier_user: User) -> bool:
+    """Send today's demo activity through the real flow once: late and short ASNs, a refused file, a dead letter.
+
+    - call-offs of PLANT01, PLANT02 and PLANT04 with firm dates already passed and no ASN
+      (late), due tomorrow (missing), and one the supplier has not acknowledged for two days;
+    - an ASN of SUP00001 for today that ships less than the call-off asks;
+    - a file SUP00002 sends for PLANT01, which it does not supply: refused, and shown to
+      PLANT01's buyer;
+    - the delivery of PLANT01's call-off, refused by the plant (HTTP 400): a dead letter.
+
+    Returns False when today's activity is there already.
+    """
+    from hub.dispatch import services as dispatch
+    from hub.dispatch.connectors import Result
+    from orders.models import DeliverySchedule as StoredSchedule
+
+    today = dt.date.today()
+    reference = f"LIFE{today:%y%m%d}"
+    if Interchange.objects.filter(channel=Interchange.Channel.DEMO, control_ref=reference).exists():
+        return False
+    call_offs = life_call_offs(today)
+    _send(
+        EdifactCodec().render(call_offs, RenderOptions(sender_id="OEMPLANTS", receiver_id="SUPPLIERHUB", control_ref=reference)),
+        plant_user,
+        reference,
+    )
+    # The hub stamps a call-off when it arrives; the demo's first one arrived two days ago,
+    # so it is overdue for the supplier's acknowledgement.
+    StoredSchedule.objects.filter(number=call_offs[0].number, acknowledged_at__isnull=True).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    short = DespatchAdvice(
+        number=f"DN{today:%y%m%d}01", issued=today.isoformat(), supplier=Party(id=supplier_number(1)), ship_to=Party(id="PLANT01", plant="PLANT01"),
+        ship_date=today.isoformat(), arrival_date=today.isoformat(),
+        lines=[DespatchLine(buyer_part=LIFE_PARTS["short"], quantity=Decimal(100), unit="C62", order_number="PO4500900")],
+    )  # fmt: skip
+    _send(
+        EdifactCodec().render([short], RenderOptions(sender_id=supplier_number(1), receiver_id="SUPPLIERHUB", control_ref=f"A{reference}")),
+        supplier_user,
+        f"A{reference}",
+    )
+    stray = DespatchAdvice(
+        number=f"DN{today:%y%m%d}02", issued=today.isoformat(), supplier=Party(id=supplier_number(2)), ship_to=Party(id="PLANT01", plant="PLANT01"),
+        ship_date=today.isoformat(), arrival_date=today.isoformat(), lines=[DespatchLine(buyer_part="5Q0999999", quantity=Decimal(10), unit="C62")],
+    )  # fmt: skip
+    _send(
+        EdifactCodec().render([stray], RenderOptions(sender_id=supplier_number(2), receiver_id="SUPPLIERHUB", control_ref=f"B{reference}")),
+        other_supplier_user,
+        f"B{reference}",
+    )
+    delivery = Delivery.objects.filter(document_number=call_offs[0].number, recipient=Delivery.Recipient.PLANT).first()
+    claimed = dispatch._claim(delivery.pk) if delivery is not None else None
+    if claimed is not None:
+        refused = Result(
+            status_code=400, excerpt="demo: the plant refused the document (seeded by seed_demo)", url=claimed.plant.endpoint_url
+        )
+        dispatch._record(claimed, refused, 1, timezone.now(), 0)
+    return True
+
+
+def _send(data: bytes, user: User, name: str) -> Interchange:
+    """Receive ``data`` as ``user`` sent it (channel demo) and process it here and now."""
+    interchange = interchange_receive(
+        stream=io.BytesIO(data), channel=Interchange.Channel.DEMO, party=party_of_user(user), filename=f"{name}.edi"
+    )
     interchange_process(interchange_id=interchange.pk)
     interchange.refresh_from_db()
     return interchange

@@ -5,10 +5,23 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.connectors.outbound import validate_endpoint_url
+
+
+def validate_email_list(value: str) -> None:
+    """Comma- or semicolon-separated e-mail addresses, each checked; names the first bad one."""
+    for address in (a.strip() for a in value.replace(";", ",").split(",")):
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(_("'%(address)s' is not an e-mail address."), params={"address": address}) from None
 
 
 class Plant(models.Model):
@@ -31,6 +44,9 @@ class Plant(models.Model):
     batch_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
+    alert_emails = models.TextField(
+        _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,6 +134,19 @@ class Interchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename or self.id} ({self.status})"
+
+
+class InterchangePlant(models.Model):
+    """A plant an interchange names (ship-to), recorded while it is read: a file that fails still reaches that plant's staff."""
+
+    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="named_plants")
+    plant = models.ForeignKey(Plant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plant", "interchange"], name="unique_interchange_plant")]
+
+    def __str__(self) -> str:
+        return f"{self.interchange_id} names {self.plant_id}"
 
 
 class ControlReference(models.Model):
@@ -242,6 +271,7 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["delivery", "number"]
+        indexes = [models.Index(fields=["outcome", "started_at"], name="attempt_outcome_started")]
 
     def __str__(self) -> str:
         return f"attempt {self.number} of delivery {self.delivery_id}: {self.outcome}"
@@ -272,3 +302,39 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code or 'running'})"
+
+
+class AlertWindow(models.Model):
+    """One interval of one kind of alert, claimed once: several workers sweeping send each digest once."""
+
+    kind = models.CharField(max_length=40)
+    window_end = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "window_end"], name="unique_alert_window")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} until {self.window_end}"
+
+
+class AlertSent(models.Model):
+    """One grouped alert as it went out: to whom, about how many events, linking to which list."""
+
+    window = models.ForeignKey(AlertWindow, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=40, db_index=True)
+    recipient = models.CharField(max_length=254)
+    plant = models.ForeignKey(Plant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    events = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300)
+    link = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}: {self.events}"

@@ -227,6 +227,9 @@ def _whole_file(user: Any, interchange: Any) -> bool:
         any_document = any_document or documents.exists()
     if any_document:
         return True
+    named = interchange.named_plants.all()  # the plants a failed file names, recorded while it was read
+    if named.exists():
+        return not named.exclude(plant__in=mine).exists()
     supplier = interchange.sender_supplier
     if supplier is None:
         return False

@@ -79,6 +79,9 @@ def _interchanges(qs: QuerySet, user: Any, role: str) -> QuerySet:
     ids = plant_ids(user)
     # Subqueries rather than joins: an interchange of 10,000 documents stays one row.
     concerns = Q(uploaded_by=user) | Q(sender_supplier__plants__in=ids)
+    # The plants a file names, recorded while it was read: a file refused before its
+    # documents were stored still reaches the staff of the plants it was meant for.
+    concerns |= Q(pk__in=qs.model.named_plants.rel.related_model.objects.filter(plant__in=ids).values("interchange_id"))
     for relation in PLANT_DOCUMENTS:
         related = qs.model._meta.get_field(relation).related_model
         concerns |= Q(pk__in=related.objects.filter(plant__in=ids).values("interchange_id"))

@@ -349,6 +349,7 @@ CELERY_TASK_ROUTES = {
     "hub.dispatch.tasks.deliver_many": {"queue": "dispatch"},
     "hub.dispatch.tasks.deliver_fanout": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
+    "hub.alerts.tasks.*": {"queue": "maintenance"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -380,6 +381,22 @@ HUB_INGEST_BATCH_MESSAGES = env.int("HUB_INGEST_BATCH_MESSAGES", default=500)
 HUB_CIRCUIT_FAILURES = env.int("HUB_CIRCUIT_FAILURES", default=5)
 HUB_CIRCUIT_OPEN_SECONDS = env.float("HUB_CIRCUIT_OPEN_SECONDS", default=30.0)
 HUB_FILEDROP_ROOT = Path(env.str("HUB_FILEDROP_ROOT", default=str(VAR_DIR / "drop")))
+
+# The live overview and alerts (hub/overview.py, hub/alerts/): an ASN covers a firm quantity
+# when it arrives on its date or up to HUB_ASN_MATCH_DAYS before; it is missing when the
+# firm date is at most HUB_ASN_LEAD_DAYS ahead, late when the date passed (looked back
+# HUB_ASN_LATE_LOOKBACK_DAYS); a call-off is overdue unacknowledged after HUB_CALL_OFF_ACK_HOURS.
+HUB_ASN_MATCH_DAYS = env.int("HUB_ASN_MATCH_DAYS", default=3)
+HUB_ASN_LEAD_DAYS = env.int("HUB_ASN_LEAD_DAYS", default=1)
+HUB_ASN_LATE_LOOKBACK_DAYS = env.int("HUB_ASN_LATE_LOOKBACK_DAYS", default=7)
+HUB_CALL_OFF_ACK_HOURS = env.int("HUB_CALL_OFF_ACK_HOURS", default=24)
+HUB_OVERVIEW_REFRESH_SECONDS = env.int("HUB_OVERVIEW_REFRESH_SECONDS", default=30)
+# Alerts are grouped per kind over this interval (one e-mail per recipient, kind and interval);
+# a supplier "keeps failing" with this many failed files in one interval; the optional webhook
+# gets every grouped alert as JSON.
+HUB_ALERT_INTERVAL_SECONDS = env.int("HUB_ALERT_INTERVAL_SECONDS", default=900)
+HUB_ALERT_FAILURE_THRESHOLD = env.int("HUB_ALERT_FAILURE_THRESHOLD", default=3)
+HUB_ALERT_WEBHOOK_URL = env.str("HUB_ALERT_WEBHOOK_URL", default="")
 
 # Onboarding
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("suppliers.urls")),
     path("staff/onboarding/", include("suppliers.staff_urls")),
+    path("staff/", include("hub.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hub.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

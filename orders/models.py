@@ -33,6 +33,8 @@ class DeliverySchedule(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("call-off")
         verbose_name_plural = _("call-offs")
+        # The live overview joins firm quantities to current call-offs only (bench/overview.py).
+        indexes = [models.Index(fields=["id", "plant"], condition=models.Q(status="current"), name="call_off_current_plant")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -55,6 +57,9 @@ class ScheduleLine(models.Model):
 
     class Meta:
         ordering = ["schedule", "position"]
+        indexes = [
+            models.Index(fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open")
+        ]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} (line {self.position})"
@@ -73,6 +78,8 @@ class ScheduleQuantity(models.Model):
 
     class Meta:
         ordering = ["line", "id"]
+        # Firm quantities by date with their line: what the overview counts (bench/overview.py).
+        indexes = [models.Index(fields=["date", "line"], condition=models.Q(commitment="firm"), name="firm_quantity_date_line")]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.commitment} {self.date or self.date_from}"
@@ -97,6 +104,9 @@ class DespatchAdvice(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("despatch advice")
         verbose_name_plural = _("despatch advices")
+        # Whether an ASN covers a firm quantity is probed per part (hub.overview.asn_covers):
+        # its parties and dates come from this index alone.
+        indexes = [models.Index(fields=["id"], include=["supplier", "plant", "arrival_date", "ship_date"], name="despatch_advice_match")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -116,6 +126,7 @@ class DespatchLine(models.Model):
 
     class Meta:
         ordering = ["despatch_advice", "position"]
+        indexes = [models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part")]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} {self.quantity} {self.unit}"

@@ -55,6 +55,7 @@ pids+=($worker)
 cat <<MSG
 
   Supplier hub: http://127.0.0.1:$PORT/   (admin: http://127.0.0.1:$PORT/admin/, API docs: /api/docs/)
+  Live overview (hq, buyer, admin): http://127.0.0.1:$PORT/staff/overview/
   Demo logins, password '${DEMO_PASSWORD:-demo}':
     admin      hub administrator
     hq         headquarters (read-only, all plants)

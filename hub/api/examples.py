@@ -179,6 +179,26 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
     ("GET", "/api/v1/despatch-advices/{id}/labels.pdf"): [_answer("one A5 page per package", "%PDF-1.4 ...", media_type="application/pdf")],
     ("GET", "/api/v1/despatch-advices/{id}/labels.zpl"): [_answer("one ZPL label per package", "^XA^FO40,40^A0N,30,30^FDDN-4711^FS ... ^XZ", media_type="text/plain")],
     ("POST", "/api/v1/order-responses/"): [_answer("checked, stored and queued", SUBMITTED, "202")],
+    ("GET", "/api/v1/overview/"): [
+        _answer(
+            "one plant",
+            {
+                "generated_at": "2026-12-02T08:00:00Z",
+                "plants": [
+                    {
+                        "code": "PLANT01",
+                        "call_offs_current": 212,
+                        "call_offs_unacknowledged": 7,
+                        "despatch_advices_late": 3,
+                        "interchanges_failed_24h": 1,
+                        "deliveries_pending": 4,
+                        "deliveries_dead": 0,
+                        "suppliers_live": 54,
+                    }
+                ],
+            },
+        )
+    ],
     ("GET", "/api/v1/purchase-orders/"): [_answer("a purchase order", PURCHASE_ORDER)],
     ("GET", "/api/v1/purchase-orders/{id}/"): [_answer("a purchase order with its document", {**PURCHASE_ORDER, "document": {"type": "purchase_order", "number": "PO0000001"}})],
     ("GET", "/api/v1/order-responses/"): [_answer("an order response", ORDER_RESPONSE)],

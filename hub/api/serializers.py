@@ -222,3 +222,23 @@ class ApiTokenIssuedSerializer(ApiTokenSerializer):
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "token"]
         read_only_fields = fields
+
+
+class OverviewPlantSerializer(serializers.Serializer):
+    """One plant's figures on the live overview (for the OpenAPI schema)."""
+
+    code = serializers.CharField()
+    call_offs_current = serializers.IntegerField()
+    call_offs_unacknowledged = serializers.IntegerField()
+    despatch_advices_late = serializers.IntegerField()
+    interchanges_failed_24h = serializers.IntegerField()
+    deliveries_pending = serializers.IntegerField()
+    deliveries_dead = serializers.IntegerField()
+    suppliers_live = serializers.IntegerField()
+
+
+class OverviewSerializer(serializers.Serializer):
+    """The live overview: when it was taken, and one object per plant the caller may see."""
+
+    generated_at = serializers.DateTimeField()
+    plants = OverviewPlantSerializer(many=True)

@@ -30,4 +30,5 @@ urlpatterns = [
     path("translate", views.Translate.as_view(), name="translate"),
     path("tokens/", views.TokenListCreate.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke", views.TokenRevoke.as_view(), name="token-revoke"),
+    path("overview/", views.Overview.as_view(), name="overview"),
 ]

@@ -23,9 +23,10 @@ from hub.formats.translation import translate_file
 from hub.ingest.authority import may_acknowledge
 from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
 from hub.models import Delivery, Interchange, Plant
+from hub.overview import overview_api
 from hub.parties import party_of_user
 from hub.permissions import check
-from hub.scope import scoped
+from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule, DespatchAdvice, OrderResponse, PurchaseOrder
 from suppliers.models import Supplier
 from suppliers.selectors import tokens_of
@@ -324,3 +325,16 @@ class TokenRevoke(generics.GenericAPIView):
         token = self.get_object()
         check(request.user, "apitoken.revoke")
         return Response(serializers.ApiTokenSerializer(token_revoke(token=token)).data)
+
+
+class Overview(APIView):
+    """The live overview's figures, one object per plant the caller may see (buyers: theirs; hq and admin: all)."""
+
+    @extend_schema(
+        responses={200: serializers.OverviewSerializer, 404: OpenApiResponse(description="supplier accounts")},
+        description="Counts per plant, as on /staff/overview/. Supplier accounts get 404.",
+    )
+    def get(self, request: Request) -> Response:
+        if role_of(request.user) not in ("buyer", "hq", "admin"):
+            raise NotFound()
+        return Response(overview_api(user=request.user))

@@ -28,9 +28,10 @@ from hub.dispatch.services import (
     outbox_add,
 )
 from hub.lifecycle import INTERCHANGE, transition
-from hub.models import ControlReference, Interchange
+from hub.models import ControlReference, Interchange, InterchangePlant, Plant
 from orders.kinds import Routed, stored_kinds
 from orders.services import schedules_supersede
+from suppliers.models import Supplier
 
 PROCESSING = Interchange.Status.PROCESSING
 
@@ -134,3 +135,32 @@ def documents_drop(*, interchange: Interchange) -> None:
     interchange_deliveries_drop(interchange=interchange)
     for kind in reversed(stored_kinds()):  # responses before the orders they refer to
         kind.model.objects.filter(interchange=interchange).delete()
+
+
+# A file names few plants (the group has about 120); a hostile one may name thousands of
+# made-up codes, which are not kept beyond this many.
+NAMED_PLANTS_MAX = 500
+
+
+def named_plants_collect(codes: set[str], documents: Sequence[Any]) -> None:
+    """Add the ship-to plant codes ``documents`` name to ``codes`` (bounded)."""
+    for doc in documents:
+        ship_to = getattr(doc, "ship_to", None)
+        if ship_to is None or len(codes) >= NAMED_PLANTS_MAX:
+            continue
+        codes.update(c[:20] for c in (getattr(ship_to, "plant", ""), getattr(ship_to, "id", "")) if c)
+
+
+def named_plants_record(*, interchange: Interchange, codes: set[str]) -> int:
+    """Record the plants an ended interchange concerns, failed or not, so their staff see it.
+
+    The known plants among the ship-to codes it named; a file naming none (unreadable,
+    refused before a message was read) concerns the plants its sending supplier supplies.
+    """
+    plant_ids = set(Plant.objects.filter(code__in=codes).values_list("pk", flat=True)) if codes else set()
+    if not plant_ids and interchange.sender_supplier_id is not None:
+        plant_ids = set(Supplier.plants.through.objects.filter(supplier_id=interchange.sender_supplier_id).values_list("plant_id", flat=True))
+    InterchangePlant.objects.bulk_create(
+        [InterchangePlant(interchange_id=interchange.pk, plant_id=pk) for pk in plant_ids], ignore_conflicts=True
+    )
+    return len(plant_ids)

@@ -34,7 +34,15 @@ from django.utils import timezone
 from hub.formats.errors import Envelope, FormatError, MessageResult, ParseResult, Position
 from hub.ingest import acknowledge, authority
 from hub.ingest.parse import open_stream
-from hub.ingest.persist import LostClaim, batch_persist, control_reference_claim, interchange_finish, progress
+from hub.ingest.persist import (
+    LostClaim,
+    batch_persist,
+    control_reference_claim,
+    interchange_finish,
+    named_plants_collect,
+    named_plants_record,
+    progress,
+)
 from hub.ingest.receive import interchange_enqueue
 from hub.ingest.route import Router, Verdict
 from hub.lifecycle import INTERCHANGE, transition
@@ -113,9 +121,11 @@ class Tally:
     report: list[dict[str, Any]] = field(default_factory=list)  # a test run's report
     only_acknowledgements: bool = True
     on_behalf_of: set[str] = field(default_factory=set)  # suppliers a plant-side sender sent documents for
+    plant_codes: set[str] = field(default_factory=set)  # ship-to codes the file names, refused messages included
 
     def record(self, index: int, message: MessageResult, verdict: Verdict, test_run: bool) -> None:
         """Keep what the acknowledgement and the interchange's errors need of one message."""
+        named_plants_collect(self.plant_codes, message.documents)
         self.summaries.append(acknowledge.summary(message, refused=bool(verdict.refusals)))
         self.errors += [e.as_dict() for e in message.errors]
         if verdict.refusals:
@@ -321,6 +331,7 @@ def _conclude(
     result = ParseResult(format=fmt, envelopes=envelopes, messages=tally.summaries, errors=envelope_errors, warnings=warnings)
 
     def after(ended: Interchange) -> None:
+        named_plants_record(interchange=ended, codes=tally.plant_codes)
         if acknowledge.wanted(fmt=fmt, envelopes=envelopes, profile=profile, only_acknowledgements=bool(tally.summaries) and tally.only_acknowledgements):
             acknowledge.acknowledge(interchange=ended, result=result, rejected=rejected, profile=profile)
         if ended.test_run and ended.sender_supplier_id:
@@ -379,6 +390,7 @@ def _give_up(interchange: Interchange, token: Any, text: str) -> None:
     result = ParseResult(format=interchange.format, envelopes=envelopes, messages=[], errors=[error])
 
     def after(ended: Interchange) -> None:
+        named_plants_record(interchange=ended, codes=set())
         if acknowledge.wanted(fmt=interchange.format, envelopes=envelopes, profile=profile, only_acknowledgements=False):
             acknowledge.acknowledge(interchange=ended, result=result, rejected={}, profile=profile)
 

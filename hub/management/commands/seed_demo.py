@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hub.demo import seed_interchanges, seed_master_data
+from hub.demo import seed_interchanges, seed_life, seed_master_data
 from hub.dispatch.connectors.outbound import OutboundRefused, check_url
 from suppliers.models import User
 
@@ -32,4 +32,7 @@ class Command(BaseCommand):
             interchange = seed_interchanges(user=User.objects.get(username="admin"))
             if interchange is not None:
                 self.stdout.write(f"demo interchange {interchange.pk}: {interchange.status}, {interchange.document_count} call-offs")
+            users = {u.username: u for u in User.objects.filter(username__in=["admin", "supplier", "supplier2"])}
+            if seed_life(plant_user=users["admin"], supplier_user=users["supplier"], other_supplier_user=users["supplier2"]):
+                self.stdout.write("demo activity: late and short ASNs, a refused file, a dead letter, an unacknowledged call-off")
         self.stdout.write(f"logins (password: {options['password']}): admin, hq, buyer (PLANT01), supplier (SUP00001), supplier2 (SUP00002)")

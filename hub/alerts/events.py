@@ -1,0 +1,167 @@
+"""What each kind of alert is about: the events of one interval, each tied to a plant and a supplier.
+
+Events come from the same selectors as the overview (``hub.overview``), so an alert and the
+list it links to always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Min
+
+from hub.models import DeliveryAttempt, Interchange, InterchangePlant
+from hub.overview import FIGURES, Moment, firm_quantities
+from orders.models import DespatchAdvice
+from suppliers.models import Supplier
+
+MAX_EVENTS = 5000  # per kind and interval: a digest names the first few and counts the rest
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing an alert reports, for the staff of ``plant_ids`` and for ``supplier_id``."""
+
+    text: str
+    plant_ids: tuple[int, ...]
+    supplier_id: Any = None
+
+
+def dead_letters(start: dt.datetime, end: dt.datetime) -> list[Event]:
+    """Deliveries dead-lettered in the interval."""
+    attempts = (
+        DeliveryAttempt.objects.filter(outcome="dead", started_at__gte=start, started_at__lt=end)
+        .select_related("delivery__plant", "delivery__supplier")
+        .order_by("started_at")[:MAX_EVENTS]
+    )
+    return [
+        Event(
+            f"{a.delivery.document_type} {a.delivery.document_number} to {a.delivery.recipient} "
+            f"{a.delivery.plant.code if a.delivery.recipient == 'plant' and a.delivery.plant_id else (a.delivery.supplier.number if a.delivery.supplier_id else '')}: "
+            f"{a.response_excerpt[:120] or a.delivery.last_error[:120]}",
+            (a.delivery.plant_id,) if a.delivery.plant_id else (),
+            a.delivery.supplier_id,
+        )
+        for a in attempts
+    ]
+
+
+def asn_missing(start: dt.datetime, end: dt.datetime) -> list[Event]:
+    """Firm deliveries due within the lead time for which no ASN has come (once a day)."""
+    rows = FIGURES["asn_missing"].rows(Moment.at(end)).select_related("line__schedule__supplier", "line__schedule__plant").order_by("date")
+    return [
+        Event(
+            f"{q.date}: {q.quantity.normalize():f} {q.line.unit} of {q.line.buyer_part} "
+            f"(call-off {q.line.schedule.number}, {q.line.schedule.supplier.number} -> {q.line.schedule.plant.code})",
+            (q.line.schedule.plant_id,),
+            q.line.schedule.supplier_id,
+        )
+        for q in rows[:MAX_EVENTS]
+    ]
+
+
+def asn_mismatch(start: dt.datetime, end: dt.datetime) -> list[Event]:
+    """ASNs received in the interval whose quantity per part differs from the firm call-off quantity they ship."""
+    days = dt.timedelta(days=settings.HUB_ASN_MATCH_DAYS)
+    events = []
+    advices = (
+        DespatchAdvice.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("plant", "supplier")
+        .prefetch_related("lines")
+    )
+    for advice in advices.order_by("created_at")[:MAX_EVENTS]:
+        arrives = advice.arrival_date or advice.ship_date
+        if arrives is None:
+            continue
+        for line in advice.lines.all():
+            firm = firm_quantities(arrives, arrives + days).filter(
+                line__buyer_part=line.buyer_part, line__schedule__supplier_id=advice.supplier_id, line__schedule__plant_id=advice.plant_id
+            )
+            due = firm.order_by("date").values_list("quantity", flat=True).first()
+            if due is not None and Decimal(due) != line.quantity:
+                events.append(
+                    Event(
+                        f"ASN {advice.number} ships {line.quantity.normalize():f} of {line.buyer_part}; the call-off asks {Decimal(due).normalize():f}",
+                        (advice.plant_id,),
+                        advice.supplier_id,
+                    )
+                )
+    return events
+
+
+def partners_silent(start: dt.datetime, end: dt.datetime) -> list[Event]:
+    """Live suppliers that have sent nothing for three times their usual interval between files (once a day)."""
+    since = end - dt.timedelta(days=30)
+    rhythm = (
+        Interchange.objects.filter(
+            received_at__gte=since, received_at__lt=end, sender_supplier__status=Supplier.Status.LIVE, test_run=False
+        )
+        .order_by()
+        .values("sender_supplier")
+        .annotate(n=Count("pk"), first=Min("received_at"), last=Max("received_at"))
+        .filter(n__gte=3)
+    )
+    events = []
+    for row in rhythm:
+        usual = (row["last"] - row["first"]) / (row["n"] - 1)
+        quiet = end - row["last"]
+        if quiet > max(3 * usual, dt.timedelta(hours=1)):
+            supplier = Supplier.objects.get(pk=row["sender_supplier"])
+            plant_ids = tuple(supplier.plants.values_list("pk", flat=True))
+            hours = quiet.total_seconds() / 3600
+            events.append(
+                Event(
+                    f"{supplier.number} {supplier.name}: nothing for {hours:.0f} h (usually a file every {usual.total_seconds() / 3600:.1f} h)",
+                    plant_ids,
+                    supplier.pk,
+                )
+            )
+    return events
+
+
+def files_failing(start: dt.datetime, end: dt.datetime) -> list[Event]:
+    """Suppliers with at least HUB_ALERT_FAILURE_THRESHOLD files failed in the interval."""
+    failed = Interchange.objects.filter(
+        status=Interchange.Status.FAILED, received_at__gte=start, received_at__lt=end, sender_supplier__isnull=False
+    )
+    rows = failed.order_by().values("sender_supplier").annotate(n=Count("pk")).filter(n__gte=settings.HUB_ALERT_FAILURE_THRESHOLD)
+    events = []
+    for row in rows:
+        supplier = Supplier.objects.get(pk=row["sender_supplier"])
+        named = (
+            InterchangePlant.objects.filter(interchange__in=failed.filter(sender_supplier=supplier))
+            .values_list("plant_id", flat=True)
+            .distinct()
+        )
+        plant_ids = tuple(named) or tuple(supplier.plants.values_list("pk", flat=True))
+        events.append(Event(f"{supplier.number} {supplier.name}: {row['n']} files failed", plant_ids, supplier.pk))
+    return events
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of alert: its events, how often it is swept, and the overview list it links to."""
+
+    key: str
+    subject: str
+    events: Callable[[dt.datetime, dt.datetime], list[Event]]
+    daily: bool
+    figure: str  # the staff list behind it (hub.overview.FIGURES)
+    portal: str  # the supplier's list behind it
+
+
+KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        Kind("dead_letter", "Deliveries dead-lettered", dead_letters, False, "deliveries_dead", "/portal/inbox/"),
+        Kind("asn_missing", "ASNs missing for firm deliveries", asn_missing, True, "asn_missing", "/portal/call-offs/"),
+        Kind("asn_mismatch", "ASN quantities differ from the call-off", asn_mismatch, False, "firm_due_week", "/portal/call-offs/"),
+        Kind("partner_silent", "Partners silent longer than usual", partners_silent, True, "suppliers_live", "/portal/interchanges/"),
+        Kind("files_failing", "Files keep failing", files_failing, False, "interchanges_failed_24h", "/portal/interchanges/"),
+    )
+}

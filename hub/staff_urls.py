@@ -1,0 +1,13 @@
+"""Staff URLs mounted at /staff/: home and the live overview with its drill-downs."""
+
+from django.urls import path
+
+from hub import staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.home, name="home"),
+    path("overview/", staff_views.overview, name="overview"),
+    path("overview/<slug:key>/", staff_views.figure_list, name="figure"),
+]

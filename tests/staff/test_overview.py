@@ -1,0 +1,142 @@
+"""The live overview's figures against known data, its scope per role, and its drill-downs."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from hub.models import Delivery, DeliveryAttempt, Interchange
+from hub.overview import API_FIGURES, overview
+from tests.staff.scenario import seed
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "PLANT01": {
+        "firm_due_today": 2, "asn_for_today": 1, "firm_due_week": 3, "asn_for_week": 1, "asn_missing": 1, "despatch_advices_late": 1,
+        "call_offs_current": 1, "call_offs_unacknowledged": 1, "interchanges_failed_24h": 1, "suppliers_live": 1,
+    },
+    "PLANT02": {
+        "firm_due_today": 1, "asn_for_today": 0, "firm_due_week": 1, "asn_for_week": 0, "asn_missing": 1, "despatch_advices_late": 0,
+        "call_offs_current": 1, "call_offs_unacknowledged": 0, "interchanges_failed_24h": 0, "suppliers_live": 2,
+    },
+    "PLANT03": {
+        "firm_due_today": 0, "asn_for_today": 0, "firm_due_week": 0, "asn_for_week": 0, "asn_missing": 0, "despatch_advices_late": 0,
+        "call_offs_current": 0, "call_offs_unacknowledged": 0, "interchanges_failed_24h": 0, "suppliers_live": 2,
+    },
+}  # fmt: skip
+
+
+def _dead_letter(plant_code: str) -> Delivery:
+    delivery = Delivery.objects.filter(plant__code=plant_code, recipient="plant").first()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.DEAD, attempts=1, last_error="attempt 1: HTTP 400")
+    DeliveryAttempt.objects.create(delivery=delivery, number=1, started_at=timezone.now(), outcome="dead", status_code=400)
+    return delivery
+
+
+def test_figures_match_the_known_scenario(world):
+    seed(world)
+    _dead_letter("PLANT01")
+    data = {p["code"]: p for p in overview(user=world["users"]["hq"])["plants"]}
+    assert sorted(data) == ["PLANT01", "PLANT02", "PLANT03"]
+    for code, expected in EXPECTED.items():
+        assert {k: data[code][k] for k in expected} == expected, code
+    waiting = ("pending", "sending", "held")
+    for code in data:
+        assert data[code]["deliveries_pending"] == Delivery.objects.filter(plant__code=code, status__in=waiting).count()
+    assert data["PLANT01"]["deliveries_pending"] > 0
+    assert (data["PLANT01"]["deliveries_dead"], data["PLANT01"]["deliveries_dead_24h"]) == (1, 1)
+    assert (data["PLANT02"]["deliveries_dead"], data["PLANT02"]["deliveries_dead_24h"]) == (0, 0)
+
+
+def test_an_acknowledged_call_off_is_no_longer_overdue(world):
+    seed(world)
+    from orders.models import DeliverySchedule
+
+    DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=timezone.now())
+    data = {p["code"]: p for p in overview(user=world["users"]["hq"])["plants"]}
+    assert data["PLANT01"]["call_offs_unacknowledged"] == 0
+
+
+def test_api_gives_the_contract_per_plant_and_hq_sees_every_plant(world, client):
+    seed(world)
+    client.force_login(world["users"]["hq"])
+    body = client.get("/api/v1/overview/").json()
+    assert set(body) == {"generated_at", "plants"}
+    assert [p["code"] for p in body["plants"]] == ["PLANT01", "PLANT02", "PLANT03"]
+    for plant in body["plants"]:
+        assert set(plant) == {"code", *API_FIGURES}
+        assert all(isinstance(plant[k], int) for k in API_FIGURES)
+    p1 = body["plants"][0]
+    assert (p1["despatch_advices_late"], p1["call_offs_unacknowledged"], p1["interchanges_failed_24h"]) == (1, 1, 1)
+
+
+def test_buyer_of_plant01_sees_nothing_of_plant02_in_api_and_pages(world, client):
+    seed(world)
+    client.force_login(world["users"]["buyer"])
+    body = client.get("/api/v1/overview/").json()
+    assert [p["code"] for p in body["plants"]] == ["PLANT01"]
+    page = client.get("/staff/overview/").content.decode()
+    assert "PLANT01" in page and "PLANT02" not in page and "PLANT03" not in page
+    assert client.get("/staff/overview/asn_missing/?plant=PLANT02").status_code == 404
+    rows = client.get("/staff/overview/asn_missing/").content.decode()
+    assert "P2" in rows and "P3" not in rows  # PLANT02's missing ASN is for part P3
+    home = client.get("/staff/").content.decode()
+    assert "PLANT02" not in home
+
+
+@pytest.mark.parametrize("role", ["supplier", "supplier2"])
+def test_suppliers_get_404_everywhere_on_the_overview(world, client, role):
+    seed(world)
+    client.force_login(world["users"][role])
+    for url in ("/api/v1/overview/", "/staff/", "/staff/overview/", "/staff/overview/asn_missing/?plant=PLANT01"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_anonymous_is_sent_to_login_or_refused(world, client):
+    assert client.get("/staff/overview/").status_code == 302
+    assert client.get("/api/v1/overview/").status_code in (401, 403)
+
+
+def test_each_number_drills_down_to_the_rows_behind_it(world, client):
+    seed(world)
+    client.force_login(world["users"]["buyer"])
+    late = client.get("/staff/overview/despatch_advices_late/?plant=PLANT01").content.decode()
+    assert "CO-P1" in late and "P1" in late
+    unack = client.get("/staff/overview/call_offs_unacknowledged/?plant=PLANT01").content.decode()
+    assert "CO-P1" in unack
+    failed = client.get("/staff/overview/interchanges_failed_24h/?plant=PLANT01").content.decode()
+    assert "SUP00002" in failed
+    assert client.get("/staff/overview/no-such-figure/").status_code == 404
+    page = client.get("/staff/overview/").content.decode()
+    assert "/staff/overview/despatch_advices_late/?plant=PLANT01" in page
+
+
+def test_a_refused_file_naming_plant01_reaches_plant01s_buyer_only(world, client):
+    files = seed(world)
+    refused = files["refused"]
+    assert refused.named_plants.filter(plant__code="PLANT01").exists()
+    client.force_login(world["users"]["buyer"])
+    assert client.get(f"/api/v1/interchanges/{refused.pk}/").status_code == 200
+    assert client.get(f"/portal/interchanges/{refused.pk}/").status_code == 200
+    other = world["users"]["buyer"].__class__.objects.create(username="buyer3", role="buyer", is_staff=True)
+    other.plants.set([world["plants"][2]])  # PLANT03: SUP00002 supplies it, so its files are shown there too
+    client.force_login(other)
+    assert client.get(f"/api/v1/interchanges/{refused.pk}/").status_code == 200
+    lonely = world["users"]["buyer"].__class__.objects.create(username="buyer4", role="buyer", is_staff=True)
+    plant4 = world["plants"][0].__class__.objects.create(code="PLANT04", name="Four")
+    lonely.plants.set([plant4])
+    client.force_login(lonely)
+    assert client.get(f"/api/v1/interchanges/{refused.pk}/").status_code == 404
+    assert Interchange.objects.get(pk=refused.pk).status == "failed"
+
+
+def test_an_unreadable_file_concerns_the_plants_its_supplier_supplies(world):
+    from tests.documents import asn, edifact
+    from tests.staff.scenario import send
+
+    data = edifact([asn("BROKEN", plant="PLANT01")], sender="SUP00001", ref="SREF7").replace(b"QTY+12:120", b"QTY+12:12x")
+    assert b"12x" in data
+    broken = send(data, world["users"]["supplier"])
+    assert broken.status == "failed"
+    assert sorted(broken.named_plants.values_list("plant__code", flat=True)) == ["PLANT01", "PLANT02"]
