@@ -71,7 +71,7 @@ def envelope_from_isa(isa: list[str], seps: Separators) -> Envelope:
 def _count_error(seg: Segment, what: str, declared: str, actual: int, e: int = 1, ref: str = "") -> FormatError | None:
     if declared.strip().isdigit() and int(declared) == actual:
         return None
-    return seg.error(f"{seg.tag} counts {declared or 'no'} {what} but there are {actual}", e, message_ref=ref)
+    return seg.error(f"{seg.tag} counts {declared or 'no'} {what} but there are {actual}", e, message_ref=ref, code="count")
 
 
 def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref: str = "") -> FormatError | None:

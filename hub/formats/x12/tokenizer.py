@@ -67,9 +67,9 @@ class Segment:
         """The position of this segment (and an element/component in it) for an error."""
         return Position(segment=self.number, tag=self.tag, element=e, component=c, message_ref=message_ref)
 
-    def error(self, text: str, e: int | None = None, c: int | None = None, message_ref: str = "") -> FormatError:
+    def error(self, text: str, e: int | None = None, c: int | None = None, message_ref: str = "", code: str = "syntax") -> FormatError:
         """Build a FormatError positioned at this segment."""
-        return FormatError(text, self.position(e, c, message_ref))
+        return FormatError(text, self.position(e, c, message_ref), code=code)
 
 
 def split_raw(text: str, seps: Separators) -> list[str]:
