@@ -27,6 +27,7 @@ class Position:
     column: int | None = None
     message_ref: str = ""
     column_name: str = ""  # a tabular file's column header, e.g. 'quantity'
+    byte: int | None = None  # 0-based byte offset in the file (where a truncated file's last complete segment ends)
 
     def describe(self) -> str:
         """Say the position in words: ``segment 14 (QTY), element 1, component 2``."""
@@ -45,6 +46,8 @@ class Position:
             parts.append(f"column {self.column}")
         if self.column_name:
             parts.append(f"column '{self.column_name}'")
+        if self.byte is not None:
+            parts.append(f"byte {self.byte}")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

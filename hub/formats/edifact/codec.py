@@ -88,7 +88,7 @@ class _Stream(MessageStream):
             return
         if not started and reader.skipped:
             self.warnings.append(f"skipped {reader.skipped} bytes before the interchange starts")
-        for msg in walker.finish():
+        for msg in walker.finish(partial=bool(reader.tail), end=reader.complete_end()):
             index = len(envelopes) - 1
             yield mapped(msg, envelopes[index], index)
 
