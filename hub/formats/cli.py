@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from hub.formats import registry
+from hub.formats import registry, tolerance
 from hub.formats.base import RenderOptions
 from hub.formats.canonical import to_json
 from hub.formats.errors import FormatError, MessageResult, MessageStream
@@ -49,7 +49,7 @@ def translate(argv: Sequence[str]) -> int:
     with fh:
         _detection, stream = registry.stream(fh, args.source)
         if args.tolerate_counts:
-            stream = _tolerant(stream)
+            stream = tolerance.relaxed(stream)
         if args.target.lower() == "json":
             return _json(args.file, stream, args.strict)
         return _render(args.file, stream, args.target, args.strict)
@@ -98,27 +98,6 @@ def _bad(path: str, stream: MessageStream, refusals: _Refusals) -> int:
     more = f" (and {total - 1} more errors)" if total > 1 else ""
     print(f"{path}: {first}{more}", file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-def _tolerant(stream: MessageStream) -> MessageStream:
-    """The stream with count mismatches turned into warnings (``--tolerate-counts``)."""
-    from hub.formats.tolerance import split_counts, warning_of
-
-    def relaxed() -> Iterator[MessageResult]:
-        for message in stream:
-            if message.errors:
-                kept, tolerated = split_counts(message.errors)
-                if tolerated:
-                    message.errors = kept
-                    tolerant.warnings += [warning_of(e) for e in tolerated]
-            yield message
-        kept, tolerated = split_counts(stream.errors)
-        tolerant.errors += kept
-        tolerant.warnings += stream.warnings + [warning_of(e) for e in tolerated]
-
-    tolerant = MessageStream(stream.format, relaxed())
-    tolerant.envelopes = stream.envelopes
-    return tolerant
 
 
 def _json(path: str, stream: MessageStream, strict: bool = False) -> int:

@@ -124,6 +124,9 @@ class ParseResult:
     messages: list[MessageResult] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)  # interchange-level (envelope) errors
     warnings: list[str] = field(default_factory=list)
+    # Faults the partner's profile tolerates (count mismatches): they refuse nothing, and
+    # the acknowledgement still reports them (``hub.formats.tolerance``).
+    tolerated: list[FormatError] = field(default_factory=list)
 
     @property
     def documents(self) -> list[Document]:
@@ -153,6 +156,7 @@ class MessageStream:
         self.envelopes: list[Envelope] = []
         self.errors: list[FormatError] = []
         self.warnings: list[str] = []
+        self.tolerated: list[FormatError] = []  # see ParseResult.tolerated
         self._messages = messages
 
     def __iter__(self) -> Iterator[MessageResult]:
@@ -163,12 +167,15 @@ class MessageStream:
         """Wrap a whole-file ``ParseResult`` (codecs whose files are small or need the whole document)."""
         stream = cls(result.format, result.messages)
         stream.envelopes, stream.errors, stream.warnings = result.envelopes, result.errors, result.warnings
+        stream.tolerated = result.tolerated
         return stream
 
     def collect(self) -> ParseResult:
         """Read the whole stream into a ``ParseResult`` (memory grows with the file)."""
         messages = list(self)
-        return ParseResult(format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings)
+        return ParseResult(
+            format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings, tolerated=self.tolerated
+        )
 
 
 # Characters PostgreSQL cannot store in a text column (NUL) or that are no characters at

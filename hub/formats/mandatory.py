@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from hub.formats.canonical import Document
 from hub.formats.errors import FormatError, MessageResult, MessageStream, Position
+from hub.formats.tolerance import is_count_mismatch
 
 BUSINESS_TYPES = frozenset({"delivery_schedule", "despatch_advice", "purchase_order", "order_response"})
 
@@ -53,8 +54,8 @@ def missing(doc: Document, message_ref: str = "") -> list[FormatError]:
 
 def check(message: MessageResult) -> MessageResult:
     """Add the mandatory-field errors of the message's documents to it (a message with errors yields no document)."""
-    if message.errors or not message.documents:
-        return message
+    if not message.documents or not all(is_count_mismatch(e) for e in message.errors):
+        return message  # nothing mapped, or refused already (a count mismatch alone may still be tolerated)
     for doc in message.documents:
         message.errors.extend(missing(doc, message.ref))
     return message
@@ -75,6 +76,7 @@ class _Checked(MessageStream):
     envelopes = _delegated("envelopes")  # type: ignore[assignment]
     errors = _delegated("errors")  # type: ignore[assignment]
     warnings = _delegated("warnings")  # type: ignore[assignment]
+    tolerated = _delegated("tolerated")  # type: ignore[assignment]
 
     def __init__(self, inner: MessageStream) -> None:  # noqa: D107 - the lists are the inner stream's
         self.inner = inner

@@ -8,7 +8,9 @@ and ingest share it.
 
 from __future__ import annotations
 
-from hub.formats.errors import FormatError
+from collections.abc import Iterator
+
+from hub.formats.errors import FormatError, MessageResult, MessageStream
 
 COUNT_TAGS = frozenset({"UNT", "UNE", "UNZ", "SE", "GE", "IEA"})
 
@@ -28,3 +30,39 @@ def split_counts(errors: list[FormatError]) -> tuple[list[FormatError], list[For
 def warning_of(error: FormatError) -> str:
     """The warning a tolerated count mismatch becomes (its position and text, as the error said it)."""
     return f"tolerated: {error}"
+
+
+TOLERATED = "tolerated: "  # how an acknowledgement entry says it reports a fault that refused nothing
+
+
+def is_tolerated_entry(text: str) -> bool:
+    """True for an acknowledgement error entry that reports a tolerated fault (it rejects nothing)."""
+    return text.startswith(TOLERATED)
+
+
+def relaxed(stream: MessageStream) -> MessageStream:
+    """``stream`` with its count mismatches tolerated: moved from the errors to ``tolerated`` and the warnings.
+
+    A message whose only faults were count mismatches comes out with its documents;
+    the envelope's count mismatches refuse nothing either. Complete once iterated, as
+    the stream's own lists are.
+    """
+
+    def messages() -> Iterator[MessageResult]:
+        for message in stream:
+            if message.errors:
+                kept, tolerated = split_counts(message.errors)
+                if tolerated:
+                    message.errors = kept
+                    out.tolerated += tolerated
+                    out.warnings += [warning_of(e) for e in tolerated]
+            yield message
+        kept, tolerated = split_counts(stream.errors)
+        out.errors += kept
+        out.tolerated += tolerated
+        out.warnings[:0] = stream.warnings
+        out.warnings += [warning_of(e) for e in tolerated]
+
+    out = MessageStream(stream.format, messages())
+    out.envelopes = stream.envelopes
+    return out

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 
 from hub.formats import codes
 from hub.formats.errors import FormatError, MessageResult, Position, UnsupportedFormat, first_unstorable
+from hub.formats.tolerance import is_count_mismatch
 from hub.formats.x12 import syntax
 from hub.formats.x12.envelope import TransactionSet, Walker
 from hub.formats.x12.messages import MAPPERS
@@ -256,8 +257,8 @@ class Reader:
         outcome = MessageResult(ref=ts.ref, type=ts.type, group_ref=ts.group_ref, errors=list(ts.errors), interchange=index, version=ts.version)
         if not outcome.errors and self.unstorable:
             outcome.errors.extend(_unstorable_in(ts))
-        if outcome.errors:
-            return outcome
+        if outcome.errors and not all(is_count_mismatch(e) for e in outcome.errors):
+            return outcome  # a set whose only fault is its SE count is still mapped, for a profile that tolerates it
         mapper = MAPPERS.get(ts.type)
         if mapper is None:
             name = codes.X12_SET_NAMES.get(ts.type, "")
