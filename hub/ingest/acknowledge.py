@@ -60,7 +60,9 @@ def judged(result: ParseResult, rejected: dict[int, list[FormatError]]) -> Parse
     messages = [
         dataclasses.replace(m, errors=[*m.errors, *rejected.get(i, [])]) if i in rejected else m for i, m in enumerate(result.messages)
     ]
-    return ParseResult(format=result.format, envelopes=result.envelopes, messages=messages, errors=result.errors, warnings=result.warnings)
+    return ParseResult(
+        format=result.format, envelopes=result.envelopes, messages=messages, errors=result.errors, warnings=result.warnings, tolerated=result.tolerated
+    )
 
 
 def _contrl_and_aperaks(result: ParseResult, rejected: dict[int, list[FormatError]], control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
@@ -89,13 +91,16 @@ def wanted(*, fmt: str, envelopes: list[Any], profile: Any, only_acknowledgement
     return not only_acknowledgements  # an acknowledgement is never acknowledged
 
 
-def acknowledgement_create(*, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]]) -> Acknowledgement:
+def acknowledgement_create(
+    *, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]], profile: Any = None
+) -> Acknowledgement:
     """Store the acknowledgement of a processed interchange as a file on it (the latest processing's).
 
     ``result`` holds per-message summaries (reference, type, errors; no documents) and
     the envelope errors; ``rejected`` the errors for which the hub refused messages that
     parsed (routing, authorisation, failure policy), by index into ``result.messages``.
-    Its control reference comes from the acknowledgement's id above ``ACK_CONTROL_BASE``.
+    Its control reference comes from the acknowledgement's id above ``ACK_CONTROL_BASE``;
+    ``profile`` (the sender's partner profile) picks the X12 kind, 997 or 999.
     """
     # A file processed again (after a profile or mapping fix) gets a new acknowledgement
     # under a new control reference; the earlier file stays in storage.
@@ -106,6 +111,10 @@ def acknowledgement_create(*, interchange: Interchange, result: ParseResult, rej
         kind, extension, body, documents = _contrl_and_aperaks(result, rejected, ack.control_ref)
         verdict = judged(result, rejected)
         statuses = {edifact_ack.contrl_document(verdict, i).status for i in range(len(result.envelopes))}
+    elif result.format == "X12":
+        x12_kind = profile.x12_acknowledgement if profile is not None else "997"
+        kind, extension, body, documents = functional_acknowledgements(judged(result, rejected), ack.control_ref, x12_kind)
+        statuses = {d.status for d in documents}
     else:
         kind, extension, body, documents = ACKNOWLEDGERS[result.format](judged(result, rejected), ack.control_ref)
         statuses = {d.status for d in documents}
@@ -125,7 +134,7 @@ def acknowledge(*, interchange: Interchange, result: ParseResult, rejected: dict
     """
     try:
         with transaction.atomic():
-            ack = acknowledgement_create(interchange=interchange, result=result, rejected=rejected)
+            ack = acknowledgement_create(interchange=interchange, result=result, rejected=rejected, profile=profile)
             supplier = profile.supplier if profile is not None else None
             if supplier is not None:
                 from hub.dispatch.services import acknowledgement_send
