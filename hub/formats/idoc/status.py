@@ -62,8 +62,10 @@ def write(doc: Document, builder: object, now: dt.datetime | None = None) -> Non
     when = now or dt.datetime.now(dt.UTC)
     refs = doc.acknowledges.message_refs or [doc.acknowledges.interchange_ref]
     for ref in refs:
-        errors = [e for e in doc.errors if e.position in (f"IDoc {ref}", "")] or ([] if doc.status == "accepted" else doc.errors)
-        rejected = doc.status == "rejected" or (doc.status == "partially_accepted" and errors)
+        errors = [e for e in doc.errors if e.position in (f"IDoc {ref}", "")]
+        if doc.status == "rejected" and not errors:
+            errors = doc.errors  # rejected as a whole (an envelope fault, the failure policy)
+        rejected = doc.status == "rejected" or (doc.status == "partially_accepted" and bool(errors))
         first = errors[0] if errors else None
         text = (first.text if first else "")
         builder.add(  # type: ignore[attr-defined]

@@ -123,7 +123,8 @@ def group_acknowledgement(
         number=env.control_ref,
         sender=PartyId(scheme=env.receiver.get("scheme", ""), id=env.receiver.get("id", "")),
         receiver=PartyId(scheme=env.sender.get("scheme", ""), id=env.sender.get("id", "")),
-        source=Source(format="X12", version=f"{kind} {version} {fid} {acked_type}", interchange_ref=env.control_ref),
+        # The set types after the group's own: AK201 names each set's type (a mixed group holds an 810 among 850s).
+        source=Source(format="X12", version=f"{kind} {version} {fid} {acked_type} {','.join(m.type for m in members)}", interchange_ref=env.control_ref),
         acknowledges=Acknowledged(interchange_ref=env.control_ref, group_ref=group, message_refs=[m.ref for m in members]),
         status=status,
         errors=errors,

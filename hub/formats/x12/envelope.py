@@ -80,7 +80,7 @@ def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref
     a, b = value.strip(), expected.strip()
     if a == b or (a.isdigit() and b.isdigit() and int(a) == int(b)):
         return None
-    return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref)
+    return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref, code="reference")
 
 
 ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", "ISB", "ISE", "ISX", ""})

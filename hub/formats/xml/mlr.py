@@ -19,7 +19,7 @@ from hub.formats.canonical import AckError, Acknowledged, Acknowledgement, Docum
 from hub.formats.errors import FormatError, ParseResult, Position
 from hub.formats.tolerance import is_tolerated_entry
 from hub.formats.xml.common import join_time, split_time, sub, text
-from hub.formats.xml.ubl import CAC, CBC, DOC_NS, NS, _source
+from hub.formats.xml.ubl import CAC, CBC, DOC_NS, NS, _a, _c, _source
 
 ROOT = "ApplicationResponse"
 CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:mlr:3"
@@ -29,14 +29,6 @@ RESPONSE_CODE = {"AB": "accepted", "AP": "accepted", "CA": "partially_accepted",
 STATUS_TO_CODE = {"accepted": "AP", "partially_accepted": "CA", "rejected": "RE"}
 # FormatError codes -> MLR status reason (SV syntax violation, BV business rule violation, BW warning).
 REASON = {"syntax": "SV", "tag": "SV", "missing": "SV", "count": "SV", "reference": "SV", "unsupported": "SV", "internal": "SV"}
-
-
-def _c(name: str) -> str:
-    return "{" + CBC + "}" + name
-
-
-def _a(name: str) -> str:
-    return "{" + CAC + "}" + name
 
 
 def read(root: etree._Element, version: str) -> Acknowledgement:

@@ -170,6 +170,12 @@ def _acked(doc: Acknowledgement) -> tuple[str, str]:
     return fid, set_type
 
 
+def _set_types(doc: Acknowledgement) -> list[str]:
+    """Each acknowledged set's type, when ``source.version`` lists them (``"997 004010 PO 850 850,850,810"``)."""
+    words = doc.source.version.split() if doc.source.format == "X12" else []
+    return words[4].split(",") if len(words) > 4 else []
+
+
 def _code(code: str, table: dict[str, str], generic: str) -> str:
     # Codes from another family's acknowledgement (EDIFACT CONTRL) do not fit X12's lists.
     return code if code in table or (code.isalnum() and len(code) <= 3) else generic
@@ -198,8 +204,9 @@ def write(doc: Document, set_type: str, version: str) -> list[SegmentOut]:
         elif error.code:
             group_codes.append(error.code)
     accepted = 0
-    for ref in doc.acknowledges.message_refs:
-        segs.append(["AK2", acked_type, ref])
+    set_types = _set_types(doc)
+    for index, ref in enumerate(doc.acknowledges.message_refs):
+        segs.append(["AK2", set_types[index] if index < len(set_types) and set_types[index] else acked_type, ref])
         last = None
         for error in by_set[ref]:
             seg_match = _SEGMENT.search(error.position)
