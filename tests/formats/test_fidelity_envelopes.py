@@ -93,3 +93,30 @@ def test_ubl_order_with_its_id_is_taken():
 def test_x12_850_without_beg03_names_the_element():
     body = [("BEG*00*SA**" + seg.split("*", 4)[4]) if seg.startswith("BEG") else seg for seg in BODY_850]
     assert errors(x12(body=body)) == ["BEG: the order has no number (BEG03) [message 0001]"]
+
+
+def _grouped(une_count: int = 2) -> bytes:
+    """Two DELFOR messages in one UNG..UNE group (ISO 9735: UNZ then counts groups), with ``UNA=*.? ~`` separators."""
+    data = delfor([message("1", "CO1"), message("2", "CO2")]).decode("latin-1")
+    head, rest = data.split("UNH+1", 1)
+    body, _ = rest.rsplit("UNZ+", 1)
+    text = head + "UNG+DELFOR+OEMPLANTS:ZZ+SUPPLIERHUB:ZZ+261124:0930+G1+UN+D:96A'\n" + "UNH+1" + body + f"UNE+{une_count}+G1'\nUNZ+1+ICR0001'\n"
+    # The same interchange in other service characters: component '=', element '*', terminator '~'.
+    swapped = text.replace("UNA:+.? '", "UNA=*.? ~").replace(":", "\x00").replace("+", "*").replace("'", "~").replace("\x00", "=")
+    return swapped.encode("latin-1")
+
+
+def test_ung_une_group_with_una_variant_separators():
+    _, result = registry.parse(_grouped())
+    assert not result.all_errors
+    assert [d.number for d in result.documents] == ["CO1", "CO2"] and {m.group_ref for m in result.messages} == {"G1"}
+
+
+def test_une_count_mismatch_is_refused_unless_tolerated():
+    import io
+
+    from hub.formats import tolerance
+
+    assert any("UNE counts 3 messages but the group has 2" in e for e in errors(_grouped(3)))
+    relaxed = tolerance.relaxed(registry.stream(io.BytesIO(_grouped(3)))[1]).collect()
+    assert not relaxed.errors and len(relaxed.documents) == 2 and relaxed.tolerated[0].position.tag == "UNE"
