@@ -83,7 +83,7 @@ def test_an_810_among_asns_rejects_only_itself_and_the_997_says_so(world, receiv
     assert interchange.status == Interchange.Status.PROCESSED, interchange.errors
     assert StoredAdvice.objects.get().number == "DN-T6"
     _, ack = ack_text(interchange)
-    assert "AK2*856*0002~AK5*R*1~" in ack.replace("\n", "") and "AK9*P*2*2*1~" in ack
+    assert "AK2*810*0002~AK5*R*1~" in ack.replace("\n", "") and "AK9*P*2*2*1~" in ack  # AK201 names the set's own type
 
 
 def test_reject_all_profile_refuses_the_mixed_file(world, receive_and_process):
