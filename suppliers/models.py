@@ -90,6 +90,18 @@ class PartnerProfile(models.Model):
     send_acknowledgements = models.BooleanField(
         _("send acknowledgements"), default=True, help_text=_("answer EDI files with a CONTRL (EDIFACT) or 997 (X12)")
     )
+    class X12Acknowledgement(models.TextChoices):
+        FUNCTIONAL = "997", _("997 functional acknowledgement")
+        IMPLEMENTATION = "999", _("999 implementation acknowledgement (005010X231)")
+
+    x12_acknowledgement = models.CharField(
+        _("X12 acknowledgement"), max_length=3, choices=X12Acknowledgement.choices, default=X12Acknowledgement.FUNCTIONAL,
+        help_text=_("which acknowledgement an X12 partner gets per functional group (a TA1 comes with it on envelope faults)"),
+    )  # fmt: skip
+    tolerate_count_mismatch = models.BooleanField(
+        _("tolerate count mismatches"), default=False,
+        help_text=_("accept files whose UNT/SE, UNE/GE or UNZ/IEA counts are wrong, with a warning; the acknowledgement still reports them"),
+    )  # fmt: skip
     endpoint_url = models.URLField(_("supplier's HTTP endpoint"), max_length=500, blank=True, validators=[validate_endpoint_url])
     endpoint_secret = models.CharField(
         _("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header of deliveries to the supplier's endpoint")

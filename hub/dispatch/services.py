@@ -132,7 +132,7 @@ def interchange_deliveries_drop(*, interchange: Any) -> int:
     return deleted
 
 
-ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12"}
+ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12", "xml": "application/xml", "txt": "text/plain; charset=utf-8"}
 
 
 @transaction.atomic
@@ -683,6 +683,19 @@ def deliveries_for_acknowledgement(*, references: Sequence[str], supplier_id: in
     if not ids:
         return []
     qs = Delivery.objects.filter(pk__in=ids)
+    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    return list(qs.order_by("pk"))
+
+
+def deliveries_for_document_number(*, number: str, supplier_id: int | None) -> list[Delivery]:
+    """The deliveries of the document numbered ``number``: what an acknowledgement naming the document (not our envelope) answers.
+
+    As ``deliveries_for_acknowledgement``, limited to what went to that supplier (or to
+    plants when no supplier is given); acknowledgements the hub sent never count.
+    """
+    if not number.strip():
+        return []
+    qs = Delivery.objects.filter(document_number=number).exclude(document_type="acknowledgement")
     qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
     return list(qs.order_by("pk"))
 

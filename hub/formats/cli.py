@@ -4,7 +4,8 @@ These commands need no database; running them before Django loads keeps a transl
 of a large interchange free of the web stack's start-up cost. ``translate`` reads every
 format through ``registry.stream``, the parse path ingest uses, message by message.
 Bad input ends with exit status 2 and one line on stderr that says what is wrong and
-where, never a traceback, and nothing on stdout.
+where, never a traceback, and nothing on stdout; a file that mixes good and refused
+messages prints its documents and names each refused message on stderr.
 """
 
 from __future__ import annotations
@@ -14,20 +15,31 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from hub.formats import registry
+from hub.formats import registry, tolerance
 from hub.formats.canonical import to_json
-from hub.formats.errors import FormatError, MessageStream
+from hub.formats.errors import FormatError, MessageResult, MessageStream
 from hub.formats.translation import render_result
 
 EXIT_BAD_INPUT = 2
 
 
 def translate(argv: Sequence[str]) -> int:
-    """Translate FILE to canonical JSON (default) or to another format (``--to``)."""
+    """Translate FILE to canonical JSON (default) or to another format (``--to``).
+
+    A file that mixes supported and refused messages (an 810 or INVOIC among orders)
+    prints the documents that came out and names each refused message on stderr; it
+    exits 0 when at least one document came out, 2 when none did or, with
+    ``--strict``, when any message was refused. An envelope fault (counts, a truncated
+    file) refuses the whole interchange, as ingest does.
+    """
     parser = argparse.ArgumentParser(prog="manage.py translate", description="Translate an EDI/XML/CSV file to canonical JSON or another format.")
     parser.add_argument("file")
     parser.add_argument("--from", dest="source", default=None, help="format of FILE (default: detected)")
     parser.add_argument("--to", dest="target", default="json", help="json (default) or a format name from 'manage.py formats'")
+    parser.add_argument("--strict", action="store_true", help="exit 2 when any message is refused (default: 0 when at least one document came out)")
+    parser.add_argument(
+        "--tolerate-counts", action="store_true", help="accept UNT/SE/GE/UNE/UNZ/IEA count mismatches with a warning, as a partner profile may"
+    )
     args = parser.parse_args(argv)
     try:
         fh = open(args.file, "rb")  # noqa: SIM115 - closed below, after the stream is read
@@ -36,34 +48,72 @@ def translate(argv: Sequence[str]) -> int:
         return EXIT_BAD_INPUT
     with fh:
         _detection, stream = registry.stream(fh, args.source)
+        if args.tolerate_counts:
+            stream = tolerance.relaxed(stream)
         if args.target.lower() == "json":
-            return _json(args.file, stream)
-        return _render(args.file, stream, args.target)
+            return _json(args.file, stream, args.strict)
+        return _render(args.file, stream, args.target, args.strict)
 
 
-def _bad(path: str, stream: MessageStream, message_errors: list[FormatError], count: int) -> int:
+REFUSALS_SHOWN = 20  # refused messages named one per line on stderr; the rest are counted
+
+
+class _Refusals:
+    """The messages refused while translating: one line each on stderr (the first few), and a count."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: list[str] = []
+        self.messages = 0
+        self.errors = 0
+        self.first: FormatError | None = None
+
+    def add(self, message: MessageResult) -> None:
+        self.messages += 1
+        self.errors += len(message.errors)
+        if self.first is None:
+            self.first = message.errors[0]
+        if len(self.lines) < REFUSALS_SHOWN:
+            more = len(message.errors) - 1
+            self.lines.append(f"{self.path}: {message.errors[0]}" + (f" (and {more} more errors)" if more else ""))
+
+    def report(self) -> None:
+        for line in self.lines:
+            print(line, file=sys.stderr)
+        if self.messages > len(self.lines):
+            print(f"{self.path}: {self.messages - len(self.lines)} more messages refused", file=sys.stderr)
+
+
+def _exit_code(documents: int, refusals: _Refusals, strict: bool) -> int:
+    """0 when the file gave documents (or refused nothing); 2 when nothing came out of it, or ``strict`` and something was refused."""
+    if refusals.messages and (strict or not documents):
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _bad(path: str, stream: MessageStream, refusals: _Refusals) -> int:
     """Say the first error (envelope errors first, as ``ParseResult.all_errors`` orders them) on one line; exit 2."""
-    first = stream.errors[0] if stream.errors else message_errors[0]
-    total = len(stream.errors) + count
+    first = stream.errors[0] if stream.errors else refusals.first
+    total = len(stream.errors) + refusals.errors
     more = f" (and {total - 1} more errors)" if total > 1 else ""
     print(f"{path}: {first}{more}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
-def _json(path: str, stream: MessageStream) -> int:
+def _json(path: str, stream: MessageStream, strict: bool = False) -> int:
     """Write the documents as a JSON list, message by message, through a spool.
 
-    The JSON reaches stdout only when the whole file read without an error: bad input
-    prints one line on stderr and nothing on stdout. Memory stays at what the stream
-    holds (one message for the streaming codecs) plus the spool's in-memory part.
+    The JSON reaches stdout only when the file is taken: no envelope fault, at least
+    one document (or nothing refused), and nothing refused under ``strict``; refused
+    messages are named on stderr either way. Memory stays at what the stream holds
+    (one message for the streaming codecs) plus the spool's in-memory part.
     """
     import gc
     import shutil
     import tempfile
 
     dumps = _dumps()
-    first_errors: list[FormatError] = []
-    errors = 0
+    refusals = _Refusals(path)
     count = 0
     gc.disable()  # documents are trees without cycles: reference counting frees each message's garbage
     try:
@@ -71,12 +121,8 @@ def _json(path: str, stream: MessageStream) -> int:
             buffer: list[str] = ["["]
             for message in stream:
                 if message.errors:
-                    if not first_errors:
-                        first_errors.append(message.errors[0])
-                    errors += len(message.errors)
+                    refusals.add(message)
                     continue
-                if errors:
-                    continue  # the file is bad: read on only to count its errors
                 for doc in message.documents:
                     buffer.append(",\n" if count else "\n")
                     buffer.append(dumps(to_json(doc)))
@@ -84,8 +130,12 @@ def _json(path: str, stream: MessageStream) -> int:
                 if len(buffer) >= 1024:
                     spool.write("".join(buffer).encode("utf-8"))
                     buffer.clear()
-            if errors or stream.errors:
-                return _bad(path, stream, first_errors, errors)
+            if stream.errors:
+                return _bad(path, stream, refusals)
+            refusals.report()
+            code = _exit_code(count, refusals, strict)
+            if code:
+                return code
             buffer.append("\n]\n" if count else "]\n")
             spool.write("".join(buffer).encode("utf-8"))
             for warning in stream.warnings:
@@ -99,12 +149,19 @@ def _json(path: str, stream: MessageStream) -> int:
     return 0
 
 
-def _render(path: str, stream: MessageStream, target: str) -> int:
+def _render(path: str, stream: MessageStream, target: str, strict: bool = False) -> int:
     """Render the file's documents in another format (this collects the whole file)."""
     result = stream.collect()
-    message_errors = [e for m in result.messages for e in m.errors]
-    if result.errors or message_errors:
-        return _bad(path, stream, message_errors[:1], len(message_errors))
+    refusals = _Refusals(path)
+    for message in result.messages:
+        if message.errors:
+            refusals.add(message)
+    if result.errors:
+        return _bad(path, stream, refusals)
+    refusals.report()
+    code = _exit_code(len(result.documents), refusals, strict)
+    if code:
+        return code
     for warning in result.warnings:
         print(f"{path}: warning: {warning}", file=sys.stderr)
     try:

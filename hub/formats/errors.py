@@ -27,6 +27,7 @@ class Position:
     column: int | None = None
     message_ref: str = ""
     column_name: str = ""  # a tabular file's column header, e.g. 'quantity'
+    byte: int | None = None  # 0-based byte offset in the file (where a truncated file's last complete segment ends)
 
     def describe(self) -> str:
         """Say the position in words: ``segment 14 (QTY), element 1, component 2``."""
@@ -45,6 +46,8 @@ class Position:
             parts.append(f"column {self.column}")
         if self.column_name:
             parts.append(f"column '{self.column_name}'")
+        if self.byte is not None:
+            parts.append(f"byte {self.byte}")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,6 +124,9 @@ class ParseResult:
     messages: list[MessageResult] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)  # interchange-level (envelope) errors
     warnings: list[str] = field(default_factory=list)
+    # Faults the partner's profile tolerates (count mismatches): they refuse nothing, and
+    # the acknowledgement still reports them (``hub.formats.tolerance``).
+    tolerated: list[FormatError] = field(default_factory=list)
 
     @property
     def documents(self) -> list[Document]:
@@ -150,6 +156,7 @@ class MessageStream:
         self.envelopes: list[Envelope] = []
         self.errors: list[FormatError] = []
         self.warnings: list[str] = []
+        self.tolerated: list[FormatError] = []  # see ParseResult.tolerated
         self._messages = messages
 
     def __iter__(self) -> Iterator[MessageResult]:
@@ -160,12 +167,15 @@ class MessageStream:
         """Wrap a whole-file ``ParseResult`` (codecs whose files are small or need the whole document)."""
         stream = cls(result.format, result.messages)
         stream.envelopes, stream.errors, stream.warnings = result.envelopes, result.errors, result.warnings
+        stream.tolerated = result.tolerated
         return stream
 
     def collect(self) -> ParseResult:
         """Read the whole stream into a ``ParseResult`` (memory grows with the file)."""
         messages = list(self)
-        return ParseResult(format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings)
+        return ParseResult(
+            format=self.format, envelopes=self.envelopes, messages=messages, errors=self.errors, warnings=self.warnings, tolerated=self.tolerated
+        )
 
 
 # Characters PostgreSQL cannot store in a text column (NUL) or that are no characters at

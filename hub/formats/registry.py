@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from hub.formats import mandatory
 from hub.formats.base import Codec, Detection, FormatInfo
 from hub.formats.edifact import EdifactCodec
 from hub.formats.errors import FormatError, MessageStream, ParseResult, Position, UnsupportedFormat
@@ -71,7 +72,10 @@ def parse(data: bytes, fmt: str | None = None) -> tuple[Detection, ParseResult]:
         result = ParseResult(format="unknown")
         result.errors.append(exc)
         return Detection(codec="", family="unknown"), result
-    return detection, CODECS[detection.codec].parse(data)
+    result = CODECS[detection.codec].parse(data)
+    for message in result.messages:
+        mandatory.check(message)
+    return detection, result
 
 
 def stream(fh: IO[bytes], fmt: str | None = None, codec: Codec | None = None) -> tuple[Detection, MessageStream]:
@@ -94,8 +98,8 @@ def stream(fh: IO[bytes], fmt: str | None = None, codec: Codec | None = None) ->
         return Detection(codec="", family="unknown"), failed
     opener = getattr(codec, "stream", None)
     if opener is not None:
-        return detection, opener(fh)
-    return detection, MessageStream.of(codec.parse(fh.read()))
+        return detection, mandatory.checked(opener(fh))
+    return detection, mandatory.checked(MessageStream.of(codec.parse(fh.read())))
 
 
 def formats() -> list[FormatInfo]:

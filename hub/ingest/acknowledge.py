@@ -1,7 +1,13 @@
-"""The sender's acknowledgement of a processed interchange: EDIFACT CONTRL (+ APERAK) or X12 997.
+"""The sender's acknowledgement of a processed interchange, as its standard defines it.
+
+EDIFACT: CONTRL (+ an APERAK per message refused for business reasons); X12: 997 or 999
+per the partner profile, with a TA1 on envelope faults; UBL: an ApplicationResponse
+(PEPPOL MLR); IDoc: a status IDoc (SYSTAT01/STATUS); cXML: the Response status. VDA and
+CSV/XLSX have no acknowledgement message: their senders get a status report, shown on
+the portal and sent by e-mail.
 
 Built from small per-message summaries (never the documents), stored as a file on the
-interchange and, for a supplier, sent back through the outbox, all in the
+interchange and, for a supplier, sent back through the outbox (or by e-mail), all in the
 interchange's final transaction: whenever its documents are committed, so is their
 acknowledgement.
 """
@@ -14,20 +20,26 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from hub.formats.canonical import AckError, Acknowledged, to_json
 from hub.formats.canonical import Acknowledgement as CanonicalAcknowledgement
-from hub.formats.canonical import to_json
 from hub.formats.edifact import acknowledge as edifact_ack
 from hub.formats.errors import FormatError, MessageResult, ParseResult
+from hub.formats.idoc import status as idoc_status
 from hub.formats.x12.acknowledge import functional_acknowledgements
+from hub.formats.xml import cxml_response, mlr
 from hub.models import Acknowledgement, Interchange
 
 log = logging.getLogger(__name__)
 
-ACK_MESSAGE_TYPES = {"CONTRL", "APERAK", "997", "999", "TA1"}
+ACK_MESSAGE_TYPES = {"CONTRL", "APERAK", "997", "999", "TA1", "UBL ApplicationResponse", "STATUS", "SYSTAT01"}
+# Formats without an acknowledgement message: a status report on the portal and by e-mail.
+MAILED = ("VDA", "CSV", "XLSX")
 ACK_CONTROL_BASE = 900_000_000  # acknowledgement control numbers: 900000001 and up (9 digits, as ISA13 allows)
 # Routing and authorisation refusals of messages that parsed well are application
 # errors: EDIFACT reports them in an APERAK per message. The CONTRL reports syntax and
@@ -49,9 +61,32 @@ def _contrl(verdict: ParseResult, control_ref: str) -> tuple[str, str, bytes, li
     return "CONTRL", "edi", b"".join(bodies), documents
 
 
+def status_report(verdict: ParseResult, control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
+    """A plain-text status report for formats without an acknowledgement message (VDA, CSV, XLSX)."""
+    messages = verdict.messages
+    ok = [m for m in messages if m.ok] if not verdict.errors else []
+    status = "accepted" if messages and len(ok) == len(messages) else ("partially_accepted" if ok else "rejected")
+    errors = [*verdict.errors, *(e for m in messages for e in m.errors)]
+    doc = CanonicalAcknowledgement(
+        number=control_ref,
+        acknowledges=Acknowledged(message_refs=[m.ref for m in messages]),
+        status=status,
+        errors=[AckError(position=e.position.describe(), code=e.code, text=e.text) for e in errors],
+    )
+    lines = [f"status: {status}", f"messages: {len(messages)}, accepted: {len(ok)}, refused: {len(messages) - len(ok)}"]
+    lines += [f"- {e}" for e in errors[:200]]
+    if len(errors) > 200:
+        lines.append(f"- ... and {len(errors) - 200} more")
+    return "STATUS", "txt", ("\n".join(lines) + "\n").encode("utf-8"), [doc]
+
+
 ACKNOWLEDGERS: dict[str, Callable[[ParseResult, str], tuple[str, str, bytes, list[CanonicalAcknowledgement]]]] = {
     "EDIFACT": _contrl,
     "X12": functional_acknowledgements,
+    "UBL": mlr.acknowledgements,
+    "IDOC": idoc_status.acknowledgements,
+    "cXML": cxml_response.acknowledgements,
+    **{fmt: status_report for fmt in MAILED},
 }
 
 
@@ -60,7 +95,9 @@ def judged(result: ParseResult, rejected: dict[int, list[FormatError]]) -> Parse
     messages = [
         dataclasses.replace(m, errors=[*m.errors, *rejected.get(i, [])]) if i in rejected else m for i, m in enumerate(result.messages)
     ]
-    return ParseResult(format=result.format, envelopes=result.envelopes, messages=messages, errors=result.errors, warnings=result.warnings)
+    return ParseResult(
+        format=result.format, envelopes=result.envelopes, messages=messages, errors=result.errors, warnings=result.warnings, tolerated=result.tolerated
+    )
 
 
 def _contrl_and_aperaks(result: ParseResult, rejected: dict[int, list[FormatError]], control_ref: str) -> tuple[str, str, bytes, list[CanonicalAcknowledgement]]:
@@ -81,21 +118,24 @@ def _contrl_and_aperaks(result: ParseResult, rejected: dict[int, list[FormatErro
 
 
 def wanted(*, fmt: str, envelopes: list[Any], profile: Any, only_acknowledgements: bool) -> bool:
-    """True when the sender gets an acknowledgement: an EDIFACT/X12 envelope, a profile that wants one, and not itself an acknowledgement."""
-    if fmt not in ACKNOWLEDGERS or not envelopes:
+    """True when the sender gets an acknowledgement: a format that has one (with its envelope read), a profile that wants one, and not itself an acknowledgement."""
+    if fmt not in ACKNOWLEDGERS or (not envelopes and fmt not in MAILED):
         return False
     if profile is not None and not profile.send_acknowledgements:
         return False
     return not only_acknowledgements  # an acknowledgement is never acknowledged
 
 
-def acknowledgement_create(*, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]]) -> Acknowledgement:
+def acknowledgement_create(
+    *, interchange: Interchange, result: ParseResult, rejected: dict[int, list[FormatError]], profile: Any = None
+) -> Acknowledgement:
     """Store the acknowledgement of a processed interchange as a file on it (the latest processing's).
 
     ``result`` holds per-message summaries (reference, type, errors; no documents) and
     the envelope errors; ``rejected`` the errors for which the hub refused messages that
     parsed (routing, authorisation, failure policy), by index into ``result.messages``.
-    Its control reference comes from the acknowledgement's id above ``ACK_CONTROL_BASE``.
+    Its control reference comes from the acknowledgement's id above ``ACK_CONTROL_BASE``;
+    ``profile`` (the sender's partner profile) picks the X12 kind, 997 or 999.
     """
     # A file processed again (after a profile or mapping fix) gets a new acknowledgement
     # under a new control reference; the earlier file stays in storage.
@@ -106,6 +146,10 @@ def acknowledgement_create(*, interchange: Interchange, result: ParseResult, rej
         kind, extension, body, documents = _contrl_and_aperaks(result, rejected, ack.control_ref)
         verdict = judged(result, rejected)
         statuses = {edifact_ack.contrl_document(verdict, i).status for i in range(len(result.envelopes))}
+    elif result.format == "X12":
+        x12_kind = profile.x12_acknowledgement if profile is not None else "997"
+        kind, extension, body, documents = functional_acknowledgements(judged(result, rejected), ack.control_ref, x12_kind)
+        statuses = {d.status for d in documents}
     else:
         kind, extension, body, documents = ACKNOWLEDGERS[result.format](judged(result, rejected), ack.control_ref)
         statuses = {d.status for d in documents}
@@ -125,9 +169,11 @@ def acknowledge(*, interchange: Interchange, result: ParseResult, rejected: dict
     """
     try:
         with transaction.atomic():
-            ack = acknowledgement_create(interchange=interchange, result=result, rejected=rejected)
+            ack = acknowledgement_create(interchange=interchange, result=result, rejected=rejected, profile=profile)
             supplier = profile.supplier if profile is not None else None
-            if supplier is not None:
+            if supplier is not None and result.format in MAILED:
+                _mail(ack, interchange, supplier)
+            elif supplier is not None:
                 from hub.dispatch.services import acknowledgement_send
 
                 acknowledgement_send(acknowledgement=ack, supplier=supplier)
@@ -135,6 +181,27 @@ def acknowledge(*, interchange: Interchange, result: ParseResult, rejected: dict
     except Exception:
         log.exception("could not build the acknowledgement for interchange %s", interchange.pk)
         return None
+
+
+def _mail(ack: Acknowledgement, interchange: Interchange, supplier: Any) -> None:
+    """Send the status report to the supplier's contact (else the uploader) once the final transaction commits."""
+    uploader = getattr(interchange, "uploaded_by", None)
+    to = supplier.email or (uploader.email if uploader is not None and uploader.email else "")
+    if not to:
+        return
+    with ack.file.open("rb") as fh:
+        body = fh.read().decode("utf-8")
+    name = interchange.filename or f"interchange {interchange.pk}"
+    subject = f"[supplier hub] {name}: {ack.status.replace('_', ' ')}"
+    text = f"The hub processed {name} (interchange {interchange.pk}) for supplier {supplier.number}.\n\n{body}"
+
+    def send() -> None:
+        try:
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+        except Exception:  # the portal shows the status anyway; a mail server outage must not fail ingest
+            log.exception("could not e-mail the status of interchange %s to %s", interchange.pk, to)
+
+    transaction.on_commit(send)
 
 
 def summary(message: MessageResult, refused: bool) -> MessageResult:

@@ -31,6 +31,7 @@ from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
+from hub.formats import tolerance
 from hub.formats.errors import Envelope, FormatError, MessageResult, ParseResult, Position
 from hub.ingest import acknowledge, authority
 from hub.ingest.parse import open_stream
@@ -200,6 +201,8 @@ def _run(interchange: Interchange, token: Any) -> None:
         interchange.message_types = ",".join(detection.message_types)[:200]
         router = Router(interchange=interchange, fmt=stream.format)
         profile = _sender_profile(interchange)
+        if profile is not None and profile.tolerate_count_mismatch:
+            stream = tolerance.relaxed(stream)  # count mismatches become warnings; the acknowledgement still reports them
         # A party that may not send at all (suspended, not live, read-only) is refused before
         # anything is read; an envelope sender that is not the party's own as soon as its
         # envelope is read (a file may hold several interchanges, each bound on its own).
@@ -238,7 +241,7 @@ def _run(interchange: Interchange, token: Any) -> None:
             _set_aside(tally, batch, first, interchange.test_run)
         elif batch:
             _flush(interchange, token, router, tally, batch, first, resume_after)
-    _conclude(interchange, token, stream.format, stream.envelopes, stream.errors, stream.warnings, tally, profile, refusal)
+    _conclude(interchange, token, stream.format, stream.envelopes, stream.errors, stream.warnings, tally, profile, refusal, stream.tolerated)
 
 
 def _set_aside(tally: Tally, batch: list[MessageResult], first: int, test_run: bool) -> int:
@@ -303,7 +306,7 @@ def _reject_the_rest(summaries: list[MessageResult], rejected: dict[int, list[Fo
 
 def _conclude(
     interchange: Interchange, token: Any, fmt: str, envelopes: list[Envelope], envelope_errors: list[FormatError], warnings: list[str],
-    tally: Tally, profile: PartnerProfile | None, refusal: FormatError | None = None,
+    tally: Tally, profile: PartnerProfile | None, refusal: FormatError | None = None, tolerated: list[FormatError] | None = None,
 ) -> None:  # fmt: skip
     """Decide how the file ends, and end it in one transaction with its acknowledgement."""
     errors, rejected = tally.errors, tally.rejected
@@ -328,7 +331,7 @@ def _conclude(
     else:
         status = Status.PROCESSED if tally.documents else Status.FAILED
     accepted = status == Status.PROCESSED
-    result = ParseResult(format=fmt, envelopes=envelopes, messages=tally.summaries, errors=envelope_errors, warnings=warnings)
+    result = ParseResult(format=fmt, envelopes=envelopes, messages=tally.summaries, errors=envelope_errors, warnings=warnings, tolerated=tolerated or [])
 
     def after(ended: Interchange) -> None:
         named_plants_record(interchange=ended, codes=tally.plant_codes)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from hub.dispatch.services import deliveries_for_acknowledgement
+from hub.dispatch.services import deliveries_for_acknowledgement, deliveries_for_document_number
 from hub.formats.canonical import Acknowledgement as CanonicalAcknowledgement
 from hub.formats.canonical import Document
 from hub.formats.errors import Envelope, FormatError, MessageResult, Position
@@ -184,11 +184,19 @@ def _authorise_acknowledgement(doc: Document, kind: Kind, party: Party, lookups:
     references = [acked.interchange_ref]
     if doc.source.format == "X12":
         references.append(acked.group_ref)  # a 997 names our GS06, which is our control number
+    # Each reference on its own, first match wins; a status IDoc answers several IDocs at
+    # once (each DOCNUM is one of our deliveries).
+    tries = [acked.message_refs] if doc.source.format == "IDOC" and acked.message_refs else [[r] for r in references]
+    supplier_id = supplier.pk if supplier else None
     deliveries: list[Delivery] = []
-    for reference in references:
-        deliveries = deliveries_for_acknowledgement(references=[reference], supplier_id=supplier.pk if supplier else None)
+    for refs in tries:
+        deliveries = deliveries_for_acknowledgement(references=refs, supplier_id=supplier_id)
         if deliveries:
             break
+    if not deliveries and acked.number:
+        # A UBL ApplicationResponse names the document it answers (cbc:ID), not our envelope.
+        deliveries = deliveries_for_document_number(number=acked.number, supplier_id=supplier_id)
+        references.append(acked.number)
     deliveries = [
         d for d in deliveries
         if not authority.may_acknowledge(party, recipient=d.recipient, supplier_id=d.supplier_id, plant_code=d.plant.code if d.plant_id else "")

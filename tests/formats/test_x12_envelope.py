@@ -53,11 +53,22 @@ def test_iea_count_and_number():
 
 def test_missing_se_ge_iea_truncated_file():
     result = CODEC.parse(raw(isa(), GS, *SET[:-1]))
+    # The last complete segment and the byte where it ends (the whole file: 249 bytes).
     assert messages(result) == [
-        "segment 6: functional group 7 ends without GE (file truncated?)",
-        "segment 6: the interchange ends without IEA (file truncated?)",
-        "segment 4 (830): the transaction set ends without SE (file truncated?) [message 0001]",
+        "segment 6 (FST), byte 249: functional group 7 ends without GE after segment 6 (FST): the file ends there (truncated?)",
+        "segment 6 (FST), byte 249: the interchange ends without IEA after segment 6 (FST): the file ends there (truncated?)",
+        "segment 4 (FST), byte 249: the transaction set ends without SE after its segment 4 (FST): the file ends there (truncated?) [message 0001]",
     ]
+
+
+def test_a_file_cut_inside_a_segment_names_the_last_complete_segment_and_its_byte():
+    data = raw(isa(), GS, *SET[:-1])
+    cut = data[: data.index(b"FST") + 6]  # 'FST*10': the segment is cut off
+    result = CODEC.parse(cut)
+    end = data.index(b"FST") - 1  # just after the LIN's terminator (the line break after it is layout)
+    assert messages(result)[1] == (
+        f"segment 5 (LIN), byte {end}: the interchange ends without IEA after segment 5 (LIN): the file ends there in the middle of a segment (truncated?)"
+    )
 
 
 def test_missing_se_before_next_st():

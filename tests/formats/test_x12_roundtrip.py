@@ -381,7 +381,7 @@ def test_acknowledgement_from_another_family_renders_as_997():
         "AK2*856*0002~",
         "AK3*LIN*4**8~",
         "AK4*3**12~",
-        "AK5*R~",
+        "AK5*R*5~",
         "AK9*R*2*2*0*ZZZZ~",
     ]
     back = CODEC.parse(data.encode()).documents[0]

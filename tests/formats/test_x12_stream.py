@@ -94,9 +94,11 @@ def test_envelope_faults_come_after_the_sets_with_positions():
     stream = CODEC.stream(io.BytesIO(data[:cut]), 256)
     messages = list(stream)
     assert len(messages) == 3 and all(m.ok for m in messages)
+    last = _last_segment(data[:cut])
+    where = f"segment {last} (SE), byte {cut}"
     assert [str(e) for e in stream.errors] == [
-        f"segment {_last_segment(data[:cut])}: functional group {_group(data)} ends without GE (file truncated?)",
-        f"segment {_last_segment(data[:cut])}: the interchange ends without IEA (file truncated?)",
+        f"{where}: functional group {_group(data)} ends without GE after segment {last} (SE): the file ends there (truncated?)",
+        f"{where}: the interchange ends without IEA after segment {last} (SE): the file ends there (truncated?)",
     ]
 
 

@@ -12,6 +12,8 @@ Two kinds, per ISO 9735 and UN/EDIFACT practice:
   partner that writes ``UNA=*.? ~`` gets ``UNA=*.? ~`` back). One UCM per message (action
   7 accepted, 4 rejected) with UCS (segment position, UNH = 1) and UCD (element and
   component) for each positioned error; errors without a segment go into UCM itself.
+  Count mismatches the partner's profile tolerates (``result.tolerated``) are reported
+  with their code (29) but leave the message accepted (action 7).
 - ``aperak(result, message_ref, errors, control_ref=...)`` - the application error and
   acknowledgement for one message that parsed but failed business checks (unknown
   part, wrong supplier...): BGM 27 with ERC/FTX per error, or 29 when ``errors`` is empty.
@@ -33,6 +35,7 @@ from hub.formats.edifact.messages import aperak as aperak_message
 from hub.formats.edifact.messages import contrl as contrl_message
 from hub.formats.edifact.syntax import SYNTAX_CHARSETS, Separators
 from hub.formats.errors import Envelope, FormatError, ParseResult
+from hub.formats.tolerance import TOLERATED
 
 
 def _envelope(result: ParseResult, index: int) -> Envelope:
@@ -64,6 +67,10 @@ def _error_entry(error: FormatError, message_ref: str = "") -> AckError:
     return AckError(position=where, code=codes.syntax_error_code(error.code), text=error.text)
 
 
+def _tolerated(entry: AckError) -> AckError:
+    return AckError(position=entry.position, code=entry.code, text=TOLERATED + entry.text)
+
+
 def contrl_document(result: ParseResult, index: int = 0) -> Acknowledgement:
     """The CONTRL for interchange ``index`` of ``result`` as a canonical acknowledgement."""
     env = _envelope(result, index)
@@ -76,9 +83,12 @@ def contrl_document(result: ParseResult, index: int = 0) -> Acknowledgement:
         status = "partially_accepted"
     else:
         status = "rejected"
-    errors = [_error_entry(e) for e in envelope_errors[:1]]  # UCI carries one error
+    tolerated = [e for e in result.tolerated if e.interchange == index]
+    # UCI carries one error: an envelope fault, else a tolerated count mismatch (reported, action 7).
+    errors = [_error_entry(e) for e in envelope_errors[:1]] or [_tolerated(_error_entry(e)) for e in tolerated if not e.position.message_ref][:1]
     for message in messages:
         errors.extend(_error_entry(e, message.ref) for e in message.errors)
+        errors.extend(_tolerated(_error_entry(e, message.ref)) for e in tolerated if e.position.message_ref == message.ref)
     group_refs = [m.group_ref for m in messages if m.group_ref]
     return Acknowledgement(
         number="1",

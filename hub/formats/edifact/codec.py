@@ -16,6 +16,7 @@ from hub.formats.edifact.envelope import Message, Walker
 from hub.formats.edifact.messages import DEFAULT_DIRECTORY, MAPPERS, MESSAGE_RENDERERS, message_type_for
 from hub.formats.edifact.reader import BLOCK, Reader, Una
 from hub.formats.errors import Envelope, FormatError, MessageResult, MessageStream, ParseResult, Position, UnsupportedFormat
+from hub.formats.tolerance import is_count_mismatch
 
 log = logging.getLogger(__name__)
 _UNH = re.compile(rb"UNH.[^'+:]*.([A-Z]{6}).([0-9A-Z]{1,3}).([0-9A-Z]{1,3})")
@@ -88,7 +89,7 @@ class _Stream(MessageStream):
             return
         if not started and reader.skipped:
             self.warnings.append(f"skipped {reader.skipped} bytes before the interchange starts")
-        for msg in walker.finish():
+        for msg in walker.finish(partial=bool(reader.tail), end=reader.complete_end()):
             index = len(envelopes) - 1
             yield mapped(msg, envelopes[index], index)
 
@@ -134,7 +135,9 @@ class EdifactCodec:
         outcome = MessageResult(
             ref=msg.ref, type=msg.type, group_ref=msg.group_ref, errors=msg.errors, interchange=interchange, version=msg.version
         )
-        if not outcome.errors:
+        # A message whose only fault is its UNT count is still mapped: a partner profile may
+        # tolerate the mismatch (``hub.formats.tolerance``); otherwise the error refuses it.
+        if not outcome.errors or all(is_count_mismatch(e) for e in outcome.errors):
             mapper = MAPPERS.get(msg.type)
             if mapper is None:
                 outcome.errors.append(

@@ -122,6 +122,7 @@ class Walker:
         self.group_count = 0
         self.groups = 0
         self.last_number: int | None = None
+        self.last_tag = ""  # the tag of the envelope segment numbered last_number
         self.ident, self.charset, self.sniffed = "UNOA", "ascii", ""
         self.declared = ""  # the UNB whose charset is in force
         self._checks(DEFAULT)
@@ -145,6 +146,7 @@ class Walker:
             yield self._close(f"message {self.message.ref} has no UNT")
         self.number += 1
         self.last_number = self.number
+        self.last_tag = "UNA"
         self.dead = bool(una.problem)
         if una.problem:
             self._error(FormatError(una.problem, Position(segment=self.number, tag="UNA")))
@@ -268,6 +270,7 @@ class Walker:
             yield self._close(f"message {self.message.ref} has no UNT")
         self.number += 1
         self.last_number = number
+        self.last_tag = tag
         if tag == "UNB":
             if self.open:
                 self._error(FormatError("UNB before the UNZ of the previous interchange", seg.position(), code="missing"))
@@ -381,6 +384,7 @@ class Walker:
             msg.errors.append(FormatError(text, Position(segment=count, tag="UNT", element=1, message_ref=msg.ref), code="count"))
         self.number += count
         self.last_number = self.number
+        self.last_tag = "UNT"
         self.messages += 1
         self.group_count += 1
         self.message = None
@@ -407,20 +411,37 @@ class Walker:
         self.open = False
         self.done = True
 
-    def finish(self) -> Iterator[Message]:
-        """The end of the file: close what is open and say what is missing."""
+    def finish(self, partial: bool = False, end: int | None = None) -> Iterator[Message]:
+        """The end of the file: close what is open and say what is missing.
+
+        ``partial``: the file's last segment has no terminator (it may be cut off);
+        ``end``: the byte offset where the last terminated segment ends. A truncated
+        file is reported at its last complete segment, with that offset.
+        """
         if self.dead:
             return
         if not self.open:
             if self.stray:
                 self._error(self.stray[0])  # junk after the last interchange: say so (the interchanges are already out)
             return
-        open_message = self.message is not None
+        number, tag = self._last_complete()
+        where = Position(segment=number, tag=tag, byte=end)
+        cut = " in the middle of a segment" if partial else ""
+        after = f" after segment {number} ({tag})" if number else ""
         if self.message is not None:
-            yield self._close(f"message {self.message.ref} ends without UNT (file truncated?)")
-        at = self.last_number if not open_message else None
-        self._error(FormatError("the interchange ends without UNZ (file truncated?)", Position(segment=at), code="missing"))
+            msg = self.message
+            text = f"message {msg.ref} ends without UNT after its segment {len(msg.raw)} ({tag}): the file ends there{cut} (truncated?)"
+            yield self._close(text, Position(segment=len(msg.raw), tag=tag, message_ref=msg.ref, byte=end))
+        self._error(FormatError(f"the interchange ends without UNZ{after}: the file ends there{cut} (truncated?)", where, code="missing"))
         self.open = False
+
+    def _last_complete(self) -> tuple[int | None, str]:
+        """The file's number and tag of the last segment that ended with a terminator."""
+        msg = self.message
+        if msg is None:
+            return self.last_number, self.last_tag
+        tag = msg.raw[-1].split(self.seps.element, 1)[0][:3]
+        return self.number + len(msg.raw), tag
 
 
 def _tag_ok(raw: str, elem: str) -> bool:

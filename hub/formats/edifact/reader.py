@@ -165,8 +165,12 @@ class Reader:
         self.fh = fh
         self.block = max(1, block)
         self.seps = DEFAULT
+        self.seps_at_end = DEFAULT  # the separators in force at the end of the file
         self.skipped = 0
         self.found = True
+        self.size = 0  # bytes read so far
+        self.last_block = ""  # the last block read (its Latin-1 view)
+        self.tail: str | None = None  # a cut-off last segment without terminator ('' when none), once read
 
     def _blocks(self) -> Iterator[str]:
         read, size = self.fh.read, self.block
@@ -174,7 +178,19 @@ class Reader:
             data = read(size)
             if not data:
                 return
-            yield data.decode("latin-1")
+            self.size += len(data)
+            self.last_block = text = data.decode("latin-1")
+            yield text
+
+    def complete_end(self) -> int | None:
+        """The byte offset where the file's last complete (terminated) segment ends, once read; None when unknown."""
+        if self.tail is None:
+            return None
+        block, term = self.last_block, self.seps_at_end.segment
+        at = block.rfind(term)
+        if at < 0:
+            return None  # the unterminated rest is longer than a block
+        return self.size - (len(block) - at - 1)
 
     def __iter__(self) -> Iterator[tuple[list[str], bool] | Una | Reset]:
         blocks = self._blocks()
@@ -212,7 +228,11 @@ class Reader:
             events, carry = self._switching(carry, state, final=True)
             yield from events
         rest = state.cutter.finish(carry)
-        if rest:
+        self.seps_at_end = state.cutter.seps
+        # A file may end without the terminator after its UNZ; any other unterminated
+        # rest is a segment cut off (a truncated file), which is reported, not read.
+        self.tail = rest[0] if rest and not rest[0].startswith("UNZ") else ""
+        if rest and not self.tail:
             yield rest, rest[0].isascii()
 
     def _switching(self, text: str, state: _State, final: bool) -> tuple[list, str]:

@@ -43,7 +43,7 @@ from hub.formats.errors import (
     first_unstorable,
 )
 from hub.formats.idoc import layouts as L
-from hub.formats.idoc import mapping
+from hub.formats.idoc import mapping, status
 from hub.formats.idoc.records import IDoc, IdocError, IdocPosition, decode, read_flat, write_flat, write_xml, xml_idoc
 from hub.formats.xml import safe
 
@@ -250,7 +250,7 @@ def _message(result: ParseResult, idoc: IDoc) -> None:
     if bad is not None:
         outcome.errors.append(bad)
         return
-    kind = codes.IDOC_BASIC_TYPES.get(basic)
+    kind = "acknowledgement" if basic in status.BASIC_TYPES else codes.IDOC_BASIC_TYPES.get(basic)
     if kind is None:
         what = codes.IDOC_OTHER_TYPES.get(basic) or codes.IDOC_OTHER_TYPES.get(basic.rstrip("0123456789"))
         known = ", ".join(sorted(codes.IDOC_BASIC_TYPES))
@@ -268,7 +268,7 @@ def _message(result: ParseResult, idoc: IDoc) -> None:
         outcome.errors.append(error)
         return
     try:
-        doc = mapping.READERS[kind](idoc)
+        doc = status.read(idoc) if kind == "acknowledgement" else mapping.READERS[kind](idoc)
     except FormatError as exc:
         if not exc.position.message_ref:
             exc.position.message_ref = idoc.docnum
@@ -292,6 +292,8 @@ def _partner(idoc: IDoc, side: str) -> PartyId:
 
 def _basic_type(doc: Document, version: str) -> tuple[str, str]:
     kind = doc.type
+    if kind == "acknowledgement":
+        return status.BASIC, status.MESSAGE
     if kind not in codes.IDOC_RENDER_TYPES:
         raise FormatError(f"an IDoc cannot carry a {kind} (it carries purchase orders, delivery schedules and despatch advices)")
     basic, message = codes.IDOC_RENDER_TYPES[kind]
@@ -315,7 +317,10 @@ def _build(documents: Sequence[Document], options: RenderOptions) -> list[tuple[
             raise FormatError(f"IDoc number {docnum} is longer than the 16 digits of DOCNUM")
         what = f"IDoc {docnum} ({doc.type} {doc.number})"
         builder = mapping.Builder(what)
-        mapping.WRITERS[doc.type](doc, builder)  # type: ignore[operator]  # the writer matches the type
+        if doc.type == "acknowledgement":
+            status.write(doc, builder, options.now)
+        else:
+            mapping.WRITERS[doc.type](doc, builder)  # type: ignore[operator]  # the writer matches the type
         created = doc.issued if doc.type == "despatch_advice" and doc.issued else now.strftime("%Y-%m-%dT%H:%M:%S")
         control = {
             "TABNAM": "EDI_DC40",

@@ -22,6 +22,8 @@ Sources and assumptions (kept here, in one place):
   ARKTX, VRKME, ETTYP, PRGRS, EDATUV, EZEIT, EDATUB, WMENG); the cumulative and
   last-receipt fields of E1EDP10 are the hub's arrangement. A partner whose DELFOR02
   differs needs only these rows changed.
+- E1STATS (SYSTAT01, message STATUS): SAP's field list of the status record (EDIDS) as
+  public table browsers show it; ASSUMED for the offsets (no real status IDoc in the corpus).
 """
 
 from __future__ import annotations
@@ -142,6 +144,14 @@ SEGMENTS: dict[str, Layout] = {
             ("LGMNG", 15), ("MEINS", 3),
         ),
         _layout("E1EDL41", ("QUALI", 3), ("BSTNR", 35), ("BSTDT", 8), ("BSARK", 4), ("IHREZ", 12), ("POSEX", 6)),
+        # ---- SYSTAT01 (message STATUS) -------------------------------------------------
+        _layout(
+            "E1STATS",
+            ("TABNAM", 10), ("MANDT", 3), ("DOCNUM", 16), ("LOGDAT", 8), ("LOGTIM", 6), ("STATUS", 2), ("UNAME", 12),
+            ("REPID", 30), ("ROUTID", 30), ("STACOD", 8), ("STATXT", 70), ("SEGNUM", 6), ("SEGFLD", 30), ("REFINT", 14),
+            ("REFGRP", 14), ("REFTYP", 1), ("ARCKEY", 70), ("STAMID", 20), ("STAMNO", 3), ("STAPA1", 50), ("STAPA2", 50),
+            ("STAPA3", 50), ("STAPA4", 50), ("STATYP", 1),
+        ),
         _layout(
             "E1EDL37",
             ("EXIDV", 20), ("TARAG", 15), ("GWEIT", 3), ("BRGEW", 15), ("NTGEW", 15), ("MAGEW", 15), ("GWEIM", 3),

@@ -71,7 +71,7 @@ def envelope_from_isa(isa: list[str], seps: Separators) -> Envelope:
 def _count_error(seg: Segment, what: str, declared: str, actual: int, e: int = 1, ref: str = "") -> FormatError | None:
     if declared.strip().isdigit() and int(declared) == actual:
         return None
-    return seg.error(f"{seg.tag} counts {declared or 'no'} {what} but there are {actual}", e, message_ref=ref)
+    return seg.error(f"{seg.tag} counts {declared or 'no'} {what} but there are {actual}", e, message_ref=ref, code="count")
 
 
 def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref: str = "") -> FormatError | None:
@@ -80,10 +80,14 @@ def _ref_error(seg: Segment, e: int, value: str, opener: str, expected: str, ref
     a, b = value.strip(), expected.strip()
     if a == b or (a.isdigit() and b.isdigit() and int(a) == int(b)):
         return None
-    return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref)
+    return seg.error(f"{seg.tag} control number '{a}' does not match {opener} control number '{b}'", e, message_ref=ref, code="reference")
 
 
-ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", ""})
+ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA", "TA1", "ISB", "ISE", "ISX", ""})
+# Interchange-level segments that may follow the ISA before the first group or TA1:
+# ISB grade of service request, ISE deferred delivery request, ISX syntax extension
+# (release character and character encoding, 005010 on).
+HEADER_TAGS = ("ISB", "ISE", "ISX")
 
 
 class Walker:
@@ -108,7 +112,10 @@ class Walker:
         self.group_sets = self.groups = self.ta1s = 0
         self.tset: TransactionSet | None = None
         self.last_number = isa_seg.number
+        self.last_tag = "ISA"
         self.ended = False
+        self.partial = False  # the file ends in the middle of a segment (set by the reader)
+        self.end_byte: int | None = None  # where the last complete segment ends, when the file ends in this interchange
 
     def _close_set(self, reason: str, done: list[TransactionSet]) -> None:
         """File the open transaction set with the error saying why it ended early."""
@@ -126,7 +133,7 @@ class Walker:
         errors = self.errors
         envelope_tags = ENVELOPE_TAGS
         tset = self.tset
-        number = self.last_number
+        number, tag = self.last_number, self.last_tag
         for number, tag, raw in segments:
             if tset is not None and tag not in envelope_tags:
                 tset.tokens.append((tag, raw))  # the bulk of the file takes this path
@@ -181,7 +188,7 @@ class Walker:
                     continue
             self._envelope_segment(seg, done)
         self.tset = tset
-        self.last_number = number
+        self.last_number, self.last_tag = number, tag
         return done
 
     def _envelope_segment(self, seg: Segment, done: list[TransactionSet]) -> None:
@@ -220,6 +227,8 @@ class Walker:
             if problem is not None:
                 errors.append(problem)
             self.ended = True
+        elif tag in HEADER_TAGS:
+            self._header_segment(seg)
         elif tag == "TA1":
             self.ta1s += 1
             done.append(TransactionSet(ref=seg.get(1), type="TA1", version=self.envelope.version, seps=self.seps, tokens=[(tag, seg.raw)]))
@@ -228,16 +237,36 @@ class Walker:
         else:
             errors.append(seg.error(f"{tag} segment outside a transaction set (between SE and ST)"))
 
+    def _header_segment(self, seg: Segment) -> None:
+        """Take an ISB, ISE or ISX right after the ISA; anywhere else it is out of place."""
+        if self.groups or self.group is not None or self.ta1s:
+            self.errors.append(seg.error(f"{seg.tag} belongs right after the ISA, before the first GS or TA1"))
+            return
+        if seg.tag == "ISX":
+            release = seg.get(1)
+            if release and release != self.seps.release:
+                self.errors.append(seg.error(f"ISX01 '{release}' cannot be the release character (one special character, not a separator)", 1))
+            encoding = seg.get(2)
+            self.envelope.syntax += f" ISX{' release ' + self.seps.release if self.seps.release else ''}{' encoding ' + encoding if encoding else ''}"
+        else:
+            self.envelope.syntax += f" {seg.tag}"
+
     def finish(self) -> list[TransactionSet]:
         """End the interchange: file a set cut short, report a missing GE or IEA; return that set, if any."""
         done: list[TransactionSet] = []
-        self._close_set("the transaction set ends without SE (file truncated?)", done)
+        where = f"after segment {self.last_number} ({self.last_tag}): the file ends there{' in the middle of a segment' if self.partial else ''}"
+        at = Position(segment=self.last_number, tag=self.last_tag, byte=self.end_byte)
+        if self.tset is not None:
+            last = len(self.tset.tokens)
+            text = f"the transaction set ends without SE after its segment {last} ({self.tset.tokens[-1][0]}): the file ends there (truncated?)"
+            self.tset.errors.append(FormatError(text, Position(segment=last, tag=self.tset.tokens[-1][0], message_ref=self.tset.ref, byte=self.end_byte), code="missing"))
+            done.append(self.tset)
+            self.tset = None
+            self.group_sets += 1
         if self.group is not None and not self.ended:
-            self.errors.append(
-                FormatError(f"functional group {self.group_ref} ends without GE (file truncated?)", Position(segment=self.last_number))
-            )
+            self.errors.append(FormatError(f"functional group {self.group_ref} ends without GE {where} (truncated?)", at, code="missing"))
         if not self.ended:
-            self.errors.append(FormatError("the interchange ends without IEA (file truncated?)", Position(segment=self.last_number)))
+            self.errors.append(FormatError(f"the interchange ends without IEA {where} (truncated?)", at, code="missing"))
         return done
 
 

@@ -15,6 +15,7 @@ terminator, so a boundary never straddles two chunks unseen.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
@@ -23,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 
 from hub.formats import codes
 from hub.formats.errors import FormatError, MessageResult, Position, UnsupportedFormat, first_unstorable
+from hub.formats.tolerance import is_count_mismatch
 from hub.formats.x12 import syntax
 from hub.formats.x12.envelope import TransactionSet, Walker
 from hub.formats.x12.messages import MAPPERS
@@ -163,6 +165,7 @@ class Reader:
                 error = _unstorable_error(Segment(number + 1, "ISA", "", seps, isa), isa)
                 error.interchange = len(out.envelopes)
                 out.errors.append(error)
+            seps = _with_release(seps, self.buf, body_start)
             yield from self._interchange(seps, isa, self.buf[pos:body_start], body_start, number + 1)
             pos, number = self._next_isa(seps), self.number
 
@@ -182,7 +185,7 @@ class Reader:
         while end < 0:
             found = boundary.search(self.buf)
             if found is None and not self.eof:
-                cut = self.buf.rfind(term)
+                cut = _last_terminator(self.buf, seps)
                 if cut > 0:
                     yield from self._sets(walker, self.buf[1:cut], index, counts)
                     self.buf = self.buf[cut:]
@@ -190,6 +193,17 @@ class Reader:
                 continue
             if found is None:
                 end = len(self.buf)
+                cut = _last_terminator(self.buf, seps)
+                rest = self.buf[cut + 1:].strip(" \t\r\n\x00\x1a\x85") if cut >= 0 else ""
+                if rest and not rest.startswith("IEA"):
+                    # A segment cut off by the end of the file: reported where the file's
+                    # last complete segment ends, not read as a segment.
+                    end = cut + 1
+                    walker.partial = True
+                    tail = self.buf[end:]
+                    walker.end_byte = self.decode.offset - (len(tail) if self.decode.ebcdic else len(tail.encode("utf-8", "surrogateescape")))
+                else:
+                    walker.end_byte = self.decode.offset
             elif found.group(1) == "ISA":
                 end = found.start() + 1
             else:
@@ -221,7 +235,7 @@ class Reader:
     def _sets(self, walker: Walker, text: str, index: int, counts: dict[tuple[str, str], int]) -> Iterator[MessageResult]:
         """Tokenize complete segments, walk them, and map the sets they complete."""
         seps = walker.seps
-        if self.plain and (seps.component in text or (seps.repetition and seps.repetition in text)):
+        if self.plain and (seps.component in text or (seps.repetition and seps.repetition in text) or seps.release):
             self.plain = False  # from here on, mappings look at each segment (see common.Values)
         tags, raws = cut(text, seps)
         if raws:
@@ -243,8 +257,8 @@ class Reader:
         outcome = MessageResult(ref=ts.ref, type=ts.type, group_ref=ts.group_ref, errors=list(ts.errors), interchange=index, version=ts.version)
         if not outcome.errors and self.unstorable:
             outcome.errors.extend(_unstorable_in(ts))
-        if outcome.errors:
-            return outcome
+        if outcome.errors and not all(is_count_mismatch(e) for e in outcome.errors):
+            return outcome  # a set whose only fault is its SE count is still mapped, for a profile that tolerates it
         mapper = MAPPERS.get(ts.type)
         if mapper is None:
             name = codes.X12_SET_NAMES.get(ts.type, "")
@@ -282,6 +296,36 @@ class Reader:
         if junk:
             self.out.warnings.append(f"skipped {len(junk)} characters between interchanges")
         return at
+
+
+def _with_release(seps: Separators, text: str, body_start: int) -> Separators:
+    """The separators with ISX01's release character when an ISX follows the ISA (X12 005010 on).
+
+    The ISX must be read before the segments after it are cut: a released separator
+    in them is data.
+    """
+    at = body_start
+    while at < len(text) and text[at] in " \t\r\n\x00":
+        at += 1
+    if text[at:at + 3] != "ISX" or text[at + 3:at + 4] != seps.element:
+        return seps
+    release = text[at + 4:at + 5]
+    after = text[at + 5:at + 6]
+    if not release or release.isalnum() or release.isspace() or release in seps.chars() or after not in (seps.element, seps.segment):
+        return seps  # no release character, or one the walker reports as invalid
+    return dataclasses.replace(seps, release=release)
+
+
+def _last_terminator(text: str, seps: Separators) -> int:
+    """The offset of the last terminator of ``text`` that is not released (-1 when none)."""
+    cut = text.rfind(seps.segment)
+    rel = seps.release
+    while rel and cut > 0:
+        run = len(text[:cut]) - len(text[:cut].rstrip(rel))
+        if run % 2 == 0:
+            break
+        cut = text.rfind(seps.segment, 0, cut)
+    return cut
 
 
 def _unstorable_in(ts: TransactionSet) -> list[FormatError]:

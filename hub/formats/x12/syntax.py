@@ -26,15 +26,59 @@ class Separators:
     component: str = ">"
     segment: str = "~"
     repetition: str = ""  # ISA11 from 00402 on; '' when ISA11 is the standards id 'U'
+    release: str = ""  # ISX01, the release character (005010 on); '' when there is no ISX
 
     def as_dict(self) -> dict[str, str]:
         """The separators as JSON (for the Envelope and for acknowledgements that echo them)."""
-        return {"element": self.element, "component": self.component, "segment": self.segment, "repetition": self.repetition}
+        seps = {"element": self.element, "component": self.component, "segment": self.segment, "repetition": self.repetition}
+        if self.release:
+            seps["release"] = self.release
+        return seps
 
     def chars(self) -> set[str]:
         """Every character these separators reserve (values must not contain them)."""
-        return {c for c in (self.element, self.component, self.segment, self.repetition) if c}
+        return {c for c in (self.element, self.component, self.segment, self.repetition, self.release) if c}
 
+    def escaped(self, text: str) -> str:
+        """``text`` with each released character (release + separator) replaced by a placeholder.
+
+        The placeholders (private-use characters) survive the splits at the separators;
+        ``unescape`` turns them back into the characters they stand for, value by value.
+        A release character before any other character releases nothing and is dropped.
+        """
+        rel = self.release
+        if not rel or rel not in text:
+            return text
+        roles = dict(zip(self._roles(), RELEASED, strict=True))
+        # ISX01 is the release character itself, not a release of what follows it.
+        text = text.replace(f"ISX{self.element}{rel}", f"ISX{self.element}{RELEASED[0]}")
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == rel and i + 1 < n:
+                nxt = text[i + 1]
+                out.append(roles.get(nxt, nxt))
+                i += 2
+                continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def _roles(self) -> tuple[str, str, str, str, str]:
+        return (self.release, self.element, self.component, self.segment, self.repetition or "\x00")
+
+    def unescape(self, value: str) -> str:
+        """Turn the placeholders of ``escaped`` back into the separators they stand for."""
+        if not self.release or not _RELEASED_SET.intersection(value):
+            return value
+        back = dict(zip(RELEASED, self._roles(), strict=True))
+        return "".join(back.get(ch, ch) for ch in value)
+
+
+# Private-use stand-ins for released release, element, component, segment and repetition characters.
+RELEASED = ("\ue000", "\ue001", "\ue002", "\ue003", "\ue004")
+_RELEASED_SET = frozenset(RELEASED)
 
 DEFAULT = Separators(element="*", component=">", segment="~", repetition="^")
 # Fallback when a value to render contains one of the usual separators: the ASCII

@@ -6,7 +6,8 @@ Speed is the point: a 10 MB interchange holds some 300,000-500,000 segments. One
 more than everything else together (about 1 µs each). The envelope walk reads only
 tags and makes objects for envelope segments; a ``Segment`` keeps its raw text and
 splits its elements on first access, so fields nobody reads are never split. X12
-has no release character, so no escaping pass is needed either.
+has a release character only when an ISX declares one (005010 on); then released
+separators become placeholders before the cut and values are unescaped when read.
 """
 
 from __future__ import annotations
@@ -50,14 +51,17 @@ class Segment:
         if e >= len(elements):
             return ""
         raw = elements[e]
-        rep = self.seps.repetition
+        seps = self.seps
+        rep = seps.repetition
         if rep and rep in raw:
             raw = raw.split(rep, 1)[0]
-        comp = self.seps.component
+        comp = seps.component
         if comp not in raw:
-            return raw if c == 1 else ""
-        parts = raw.split(comp)
-        return parts[c - 1] if c <= len(parts) else ""
+            value = raw if c == 1 else ""
+        else:
+            parts = raw.split(comp)
+            value = parts[c - 1] if c <= len(parts) else ""
+        return seps.unescape(value) if seps.release else value
 
     def count(self) -> int:
         """How many elements the segment has after its tag."""
@@ -67,9 +71,9 @@ class Segment:
         """The position of this segment (and an element/component in it) for an error."""
         return Position(segment=self.number, tag=self.tag, element=e, component=c, message_ref=message_ref)
 
-    def error(self, text: str, e: int | None = None, c: int | None = None, message_ref: str = "") -> FormatError:
+    def error(self, text: str, e: int | None = None, c: int | None = None, message_ref: str = "", code: str = "syntax") -> FormatError:
         """Build a FormatError positioned at this segment."""
-        return FormatError(text, self.position(e, c, message_ref))
+        return FormatError(text, self.position(e, c, message_ref), code=code)
 
 
 def split_raw(text: str, seps: Separators) -> list[str]:
@@ -117,6 +121,8 @@ def cut(text: str, seps: Separators) -> tuple[list[str], list[str]]:
     # str.strip without arguments runs in C and removes spaces, CR/LF and NEL (the EBCDIC
     # line end). NUL and SUB (DOS end of file) around segments are padding and go too;
     # a NUL inside a segment stays, for the codec to report (the database cannot store it).
+    if seps.release:
+        text = seps.escaped(text)
     raws = [raw for raw in map(str.strip, split_raw(text, seps)) if raw]
     if "\x00" in text or "\x1a" in text:
         raws = [raw for raw in (r.strip("\x00\x1a").strip() for r in raws) if raw]

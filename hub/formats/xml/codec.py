@@ -19,7 +19,7 @@ from lxml import etree
 from hub.formats.base import Detection, FormatInfo, RenderOptions
 from hub.formats.canonical import DOCUMENT_TYPES, Document
 from hub.formats.errors import Envelope, FormatError, MessageResult, MessageStream, ParseResult, Position, UnsupportedFormat
-from hub.formats.xml import cxml, hubxml, model, safe, ubl
+from hub.formats.xml import cxml, hubxml, mlr, model, safe, ubl
 
 log = logging.getLogger(__name__)
 _UBL_VERSION = re.compile(rb"<(?:\w+:)?UBLVersionID[^>]*>\s*([0-9.]+)\s*<")
@@ -99,11 +99,11 @@ def _parse_ubl(root: etree._Element, result: ParseResult) -> None:
     result.envelopes.append(Envelope(format="UBL", version=version))
     outcome = MessageResult(ref=ubl.text(root, "cbc:ID", ubl.NS), type=f"UBL {name}")
     result.messages.append(outcome)
-    reader = ubl.READERS.get(name)
+    reader = ubl.READERS.get(name) or (mlr.read if name == mlr.ROOT else None)
     if reader is None:
         outcome.errors.append(
             UnsupportedFormat(
-                f"UBL {name} is not carried by the hub (it takes UBL {', '.join(sorted(ubl.READERS))})",
+                f"UBL {name} is not carried by the hub (it takes UBL {', '.join(sorted([*ubl.READERS, mlr.ROOT]))})",
                 Position(line=root.sourceline, tag=name),
             )
         )
@@ -197,7 +197,10 @@ class UblCodec(XmlCodec):
 
     def render(self, documents: Sequence[Document], options: RenderOptions) -> bytes:
         """Render one document as UBL (``options.version``, default 2.1)."""
-        return ubl.render(_single(documents, "UBL"), options.version or "2.1")
+        doc = _single(documents, "UBL")
+        if doc.type == "acknowledgement":
+            return mlr.render(doc, options.version or "2.1")
+        return ubl.render(doc, options.version or "2.1")
 
     def describe(self) -> list[FormatInfo]:
         """UBL documents the hub reads and writes."""
@@ -206,9 +209,9 @@ class UblCodec(XmlCodec):
                 name="ubl",
                 family="UBL",
                 versions=ubl.VERSIONS,
-                message_types=sorted(ubl.SUPPORTED),
+                message_types=sorted([*ubl.SUPPORTED, mlr.ROOT]),
                 directions=["parse", "render"],
-                documents=sorted(set(ubl.SUPPORTED.values())),
+                documents=sorted({*ubl.SUPPORTED.values(), "acknowledgement"}),
             )
         ]
 

@@ -25,6 +25,7 @@ from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.messages.common import envelope_ids, source, write_segment, write_unt
 from hub.formats.edifact.syntax import Separators
 from hub.formats.errors import Envelope, FormatError, Position
+from hub.formats.tolerance import is_tolerated_entry
 
 _POSITION = re.compile(
     r"^(?:segment (?P<segment>\d+)(?: \((?P<stag>[A-Z0-9]{3})\))?|(?P<tag>[A-Z0-9]{3}))?"
@@ -139,7 +140,7 @@ def write(
     for error in doc.errors:
         where = read_position(error.position)
         if where["message_ref"] and where["message_ref"] in by_message:
-            by_message[str(where["message_ref"])].append({**where, "code": error.code})
+            by_message[str(where["message_ref"])].append({**where, "code": error.code, "tolerated": is_tolerated_entry(error.text)})
         else:
             interchange_errors.append((error, where))
     action = codes.CONTRL_STATUS_TO_ACTION.get(doc.status, "7")
@@ -160,7 +161,8 @@ def write(
         segs.append(write_segment(seps, *ucf))
     for message_ref in ack.message_refs:
         errors = by_message[message_ref]
-        message_action = "4" if errors or doc.status == "rejected" else "7"
+        # A tolerated fault (a count mismatch the partner's profile accepts) is reported, not rejected.
+        message_action = "4" if any(not e["tolerated"] for e in errors) or doc.status == "rejected" else "7"
         ucm: list[str | list[str]] = ["UCM", message_ref, list((message_ids or {}).get(message_ref, [])), message_action]
         message_level = [e for e in errors if e["segment"] is None]
         if message_level:

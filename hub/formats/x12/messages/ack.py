@@ -20,6 +20,7 @@ import re
 from hub.formats import codes
 from hub.formats.canonical import AckError, Acknowledged, Acknowledgement, Document
 from hub.formats.errors import Envelope, FormatError
+from hub.formats.tolerance import is_tolerated_entry
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import SegmentOut, clock, date, day, start
 from hub.formats.x12.tokenizer import Segment
@@ -32,7 +33,8 @@ _COMPONENT = re.compile(r"component (\d+)")
 _GROUP = re.compile(r"^group ")
 
 
-def _position(ref: str, segment: str = "", tag: str = "", element: str = "", component: str = "") -> str:
+def position_words(ref: str, segment: str = "", tag: str = "", element: str = "", component: str = "") -> str:
+    """A position in the words this module reads back: ``message 0001, segment 3 (BEG), element 2, component 1``."""
     parts = [f"message {ref}"]
     if segment:
         parts.append(f"segment {segment} ({tag})")
@@ -67,7 +69,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
         if not set_has_detail:
             for code in set_codes:
                 doc.errors.append(
-                    AckError(position=_position(set_ref), code=code, text=codes.X12_SET_ERRORS.get(code, f"transaction set error {code}"))
+                    AckError(position=position_words(set_ref), code=code, text=codes.X12_SET_ERRORS.get(code, f"transaction set error {code}"))
                 )
         set_codes, set_has_detail = [], False
 
@@ -87,7 +89,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             if code:
                 doc.errors.append(
                     AckError(
-                        position=_position(set_ref, *last_seg), code=code, text=codes.X12_SEGMENT_ERRORS.get(code, f"segment error {code}")
+                        position=position_words(set_ref, *last_seg), code=code, text=codes.X12_SEGMENT_ERRORS.get(code, f"segment error {code}")
                     )
                 )
         elif tag in ("AK4", "IK4"):
@@ -98,7 +100,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             bad = seg.get(4).strip()
             if bad:
                 text += f": '{bad}'"
-            doc.errors.append(AckError(position=_position(set_ref, *last_seg, element, component), code=code, text=text))
+            doc.errors.append(AckError(position=position_words(set_ref, *last_seg, element, component), code=code, text=text))
         elif tag in ("AK5", "IK5"):
             set_statuses.append(_status(seg.get(1)))
             set_codes = [seg.get(e).strip() for e in range(2, 7) if seg.get(e).strip()]
@@ -168,6 +170,12 @@ def _acked(doc: Acknowledgement) -> tuple[str, str]:
     return fid, set_type
 
 
+def _set_types(doc: Acknowledgement) -> list[str]:
+    """Each acknowledged set's type, when ``source.version`` lists them (``"997 004010 PO 850 850,850,810"``)."""
+    words = doc.source.version.split() if doc.source.format == "X12" else []
+    return words[4].split(",") if len(words) > 4 else []
+
+
 def _code(code: str, table: dict[str, str], generic: str) -> str:
     # Codes from another family's acknowledgement (EDIFACT CONTRL) do not fit X12's lists.
     return code if code in table or (code.isalnum() and len(code) <= 3) else generic
@@ -183,9 +191,12 @@ def write(doc: Document, set_type: str, version: str) -> list[SegmentOut]:
     by_set: dict[str, list[AckError]] = {ref: [] for ref in doc.acknowledges.message_refs}
     set_level: dict[str, list[str]] = {ref: [] for ref in doc.acknowledges.message_refs}
     group_codes: list[str] = []
+    rejecting: set[str] = set()  # sets with an error that is not merely tolerated
     for error in doc.errors:
         found = _MESSAGE.search(error.position)
         if found and found.group(1) in by_set:
+            if not is_tolerated_entry(error.text):
+                rejecting.add(found.group(1))
             if _SEGMENT.search(error.position):
                 by_set[found.group(1)].append(error)
             else:
@@ -193,8 +204,9 @@ def write(doc: Document, set_type: str, version: str) -> list[SegmentOut]:
         elif error.code:
             group_codes.append(error.code)
     accepted = 0
-    for ref in doc.acknowledges.message_refs:
-        segs.append(["AK2", acked_type, ref])
+    set_types = _set_types(doc)
+    for index, ref in enumerate(doc.acknowledges.message_refs):
+        segs.append(["AK2", set_types[index] if index < len(set_types) and set_types[index] else acked_type, ref])
         last = None
         for error in by_set[ref]:
             seg_match = _SEGMENT.search(error.position)
@@ -212,12 +224,14 @@ def write(doc: Document, set_type: str, version: str) -> list[SegmentOut]:
             position = [element.group(1), component.group(1)] if component else element.group(1)
             segs.append(["IK4" if is999 else "AK4", position, "", _code(error.code, codes.X12_ELEMENT_ERRORS, "7")])
         has_errors = bool(by_set[ref] or set_level[ref])
-        if doc.status == "rejected" or (has_errors and doc.status == "partially_accepted"):
+        if doc.status == "rejected" or (ref in rejecting and doc.status == "partially_accepted"):
             code = "R"
         else:
             code = "E" if has_errors else "A"
             accepted += 1
-        segs.append(["IK5" if is999 else "AK5", code, *set_level[ref][:5]])
+        # AK502/IK502 5: one or more segments in error, when the errors are all in segments.
+        set_codes = set_level[ref][:5] or (["5"] if by_set[ref] else [])
+        segs.append(["IK5" if is999 else "AK5", code, *set_codes])
     summary = {"accepted": "E" if doc.errors else "A", "partially_accepted": "P", "rejected": "R"}.get(doc.status, "R")
     count = str(len(doc.acknowledges.message_refs))
     segs.append(["AK9", summary, count, count, str(accepted), *group_codes[:5]])

@@ -105,12 +105,12 @@ class Values:
         seps = ts.seps
         elem, comp, rep = seps.element, seps.component, seps.repetition
         tokens = ts.tokens
-        if ts.plain:  # no component or repetition separator anywhere in the set: one split each
+        if ts.plain and not seps.release:  # no component or repetition separator anywhere in the set: one split each
             self.rows = [raw.split(elem) for _, raw in tokens]
             return
         rows: list[list[str]] = []
         for number, (tag, raw) in enumerate(tokens, 1):
-            if comp in raw or (rep and rep in raw):
+            if comp in raw or (rep and rep in raw) or seps.release:
                 seg = Segment(number, tag, raw, seps)
                 rows.append([seg.get(e) for e in range(len(seg.elements))])
             else:
