@@ -44,6 +44,8 @@ ITEM_NAMES: dict[str, str] = {
     "label_ids": "labelId",
     "message_refs": "messageRef",
     "errors": "error",
+    "identifiers": "identifier",
+    "warnings": "warning",
 }
 
 # Closed code lists of the model (values outside them are refused by both schemas).
