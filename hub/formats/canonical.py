@@ -276,7 +276,11 @@ _RENAMES = {"from_": "from"}
 _RENAMES_BACK = {v: k for k, v in _RENAMES.items()}
 
 
-# Per dataclass: (attribute, JSON key, left out when None), read once instead of per value.
+# Lists added to the model after its first version: left out of the JSON while empty, so
+# documents without them read exactly as before.
+OMITTED_WHEN_EMPTY = ("identifiers", "warnings")
+
+# Per dataclass: (attribute, JSON key, left out when None or empty), read once instead of per value.
 _SPECS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
 
 
@@ -284,7 +288,7 @@ def _spec(cls: type) -> tuple[tuple[str, str, bool], ...]:
     spec = _SPECS.get(cls)
     if spec is None:
         # A schedule entry carries either a date or a from/to period: the other keys are left out.
-        optional = ("from_", "to", "date") if cls is ScheduleQuantity else ()
+        optional = ("from_", "to", "date") if cls is ScheduleQuantity else OMITTED_WHEN_EMPTY
         spec = _SPECS[cls] = tuple((f.name, _RENAMES.get(f.name, f.name), f.name in optional) for f in dataclasses.fields(cls))
     return spec
 
@@ -308,6 +312,8 @@ def _dump(value: Any) -> Any:
             if item is None and optional:
                 continue
             out[key] = item
+        elif optional and not item:
+            continue  # an empty list added after the model's first version
         else:
             out[key] = _dump(item)
     return out

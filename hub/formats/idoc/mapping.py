@@ -60,6 +60,12 @@ from hub.formats.idoc.records import IDoc, IdocError, Segment
 # --------------------------------------------------------------------------- reading fields
 
 
+
+def _where(seg: Segment, name: str) -> str:
+    """A segment and field in words, for warnings: ``record 7 (E1EDP01), field VRKME``."""
+    at = f"record {seg.record}" if seg.record is not None else f"line {seg.line}"
+    return f"{at} ({seg.type}), field {name}"
+
 def number(seg: Segment, name: str) -> Decimal | None:
     """A decimal field (SAP may write the sign last: ``12.5-``); None when blank."""
     raw = seg.get(name)
@@ -153,7 +159,7 @@ def read_orders(idoc: IDoc) -> PurchaseOrder:
             role = seg.get("PARVW")
             _assign(doc, role, _party(seg, "PARTN", "NAME1", role in codes.IDOC_SHIP_TO_ROLES, "ABLAD"))
         elif kind == "E1EDP01":
-            line = OrderLine(line=seg.get("POSEX"), unit=codes.idoc_unit_to_rec20(seg.get("MENEE")))
+            line = OrderLine(line=seg.get("POSEX"), unit=codes.idoc_unit_to_rec20(seg.get("MENEE"), doc.warnings, _where(seg, "MENEE")))
             line.quantity = number(seg, "MENGE") or Decimal(0)
             price = number(seg, "VPREI")
             per = number(seg, "PEINH")
@@ -212,7 +218,7 @@ def read_delins(idoc: IDoc) -> DeliverySchedule:
                 buyer_part=seg.get("IDNKD"),
                 supplier_part=seg.get("IDNLF"),
                 description=seg.get("ARKTX"),
-                unit=codes.idoc_unit_to_rec20(seg.get("VRKME")),
+                unit=codes.idoc_unit_to_rec20(seg.get("VRKME"), doc.warnings, _where(seg, "VRKME")),
                 unloading_point=seg.get("ABLAD"),
                 order_number=seg.get("BSTNR"),
             )
@@ -264,7 +270,7 @@ def read_desadv(idoc: IDoc) -> DespatchAdvice:
             doc.ship_to.unloading_point = seg.get("ABLAD")
             weight = number(seg, "BTGEW")
             if weight is not None:
-                unit = codes.idoc_unit_to_rec20(seg.get("GEWEI") or "KGM")
+                unit = codes.idoc_unit_to_rec20(seg.get("GEWEI") or "KGM", doc.warnings, _where(seg, "GEWEI"))
                 factor = codes.WEIGHT_TO_KG.get(unit)
                 if factor is None:
                     raise seg.error(f"'{seg.get('GEWEI')}' is not a weight unit the hub converts to kg", "GEWEI")
@@ -301,7 +307,7 @@ def read_desadv(idoc: IDoc) -> DespatchAdvice:
                 buyer_part=seg.get("KDMAT"),
                 supplier_part=seg.get("MATNR"),
                 quantity=number(seg, "LFIMG") or Decimal(0),
-                unit=codes.idoc_unit_to_rec20(seg.get("VRKME")),
+                unit=codes.idoc_unit_to_rec20(seg.get("VRKME"), doc.warnings, _where(seg, "VRKME")),
                 batch=seg.get("CHARG"),
             )
             doc.lines.append(line)

@@ -129,7 +129,7 @@ def convert(kind: str, value: Any) -> Any:
         return to_date(value)
     text = to_text(value)
     if kind == "unit":
-        return codes.unit_to_rec20(text) if text else ""
+        return codes.unit_to_rec20(text, "tabular") if text else ""
     if kind == "commitment":
         text = text.lower()
         if text and text not in COMMITMENTS:

@@ -103,7 +103,7 @@ def read_order_request(root: etree._Element, version: str) -> PurchaseOrder:
                 supplier_part=text(item, "ItemID/SupplierPartID", NO_NS),
                 description=text(item, "ItemDetail/Description", NO_NS),
                 quantity=number(item.get("quantity", ""), _pos(item, "ItemOut"), "quantity") or Decimal(0),
-                unit=codes.unit_to_rec20(text(item, "ItemDetail/UnitOfMeasure", NO_NS)),
+                unit=codes.unit_to_rec20(text(item, "ItemDetail/UnitOfMeasure", NO_NS), "cxml", doc.warnings, f"line {item.sourceline} (ItemDetail/UnitOfMeasure)"),
                 price=number(price_el.text or "", _pos(price_el, "Money"), "unit price") if price_el is not None else None,
                 requested_date=join_time(item.get("requestedDeliveryDate", "")),
             )
@@ -152,7 +152,7 @@ def read_ship_notice(root: etree._Element, version: str) -> DespatchAdvice:
                     buyer_part=text(item, "ItemID/BuyerPartID", NO_NS),
                     supplier_part=text(item, "ItemID/SupplierPartID", NO_NS),
                     quantity=number(item.get("quantity", ""), _pos(item, "ShipNoticeItem"), "quantity") or Decimal(0),
-                    unit=codes.unit_to_rec20(text(item, "UnitOfMeasure", NO_NS)),
+                    unit=codes.unit_to_rec20(text(item, "UnitOfMeasure", NO_NS), "cxml", doc.warnings, f"line {item.sourceline} (UnitOfMeasure)"),
                     order_number=order_number,
                     batch=text(item, "Batch/SupplierBatchID", NO_NS),
                 )

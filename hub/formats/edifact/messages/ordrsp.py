@@ -69,16 +69,16 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             line = ResponseLine(line=seg.get(1), status=codes.LIN_ACTION_TO_STATUS.get(action, "accepted"))
             doc.lines.append(line)
             for part, kind in part_ids(seg, 3):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (LIN)")
         elif line is None:
             continue
         elif tag == "PIA":
             for part, kind in part_ids(seg, 2):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (PIA)")
         elif tag == "QTY" and seg.get(1, 1) in codes.QTY_ORDRSP and line.quantity is None:
             line.quantity = number(seg, 1, 2, decimal_mark, ref)
             if seg.get(1, 3):
-                line.unit = codes.unit_to_rec20(seg.get(1, 3))
+                line.unit = codes.unit_to_rec20(seg.get(1, 3), "edifact", doc.warnings, f"segment {seg.number} (QTY), element 1, component 3")
     if not doc.number:
         raise missing("BGM document number (C106/1004) is missing", ref, "BGM")
     if not status:
