@@ -66,7 +66,12 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             header_party(doc, seg)
         elif tag == "LIN":
             action = seg.get(2)
-            line = ResponseLine(line=seg.get(1), status=codes.LIN_ACTION_TO_STATUS.get(action, "accepted"))
+            status_of_line = codes.LIN_ACTION_TO_STATUS.get(action, "changed") if action else "accepted"
+            if action and action not in codes.LIN_ACTION_TO_STATUS:
+                doc.warnings.append(
+                    f"segment {seg.number} (LIN), element 2: action '{action}' is not a line status the hub knows (UNCL 1229); taken as changed"
+                )
+            line = ResponseLine(line=seg.get(1), status=status_of_line)
             doc.lines.append(line)
             for part, kind in part_ids(seg, 3):
                 assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (LIN)")

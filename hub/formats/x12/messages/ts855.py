@@ -67,6 +67,10 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
         elif tag == "ACK" and line is not None:
             code = seg.get(1).strip()
             status = codes.X12_LINE_STATUS.get(code, "changed")
+            if code not in codes.X12_LINE_STATUS:
+                doc.warnings.append(
+                    f"segment {seg.number} (ACK), element 1: line status '{code}' is not in X12 668 as the hub maps it; taken as changed"
+                )
             # A line with several ACKs (part shipped now, part later) is as good as its worst.
             rank = {"accepted": 0, "changed": 1, "rejected": 2}
             if not acked or rank[status] > rank[line.status]:
