@@ -47,8 +47,19 @@ def unit_to_rec20(code: str, family: str = "tabular", warnings: list[str] | None
     """Map a unit of ``family`` to Rec 20; an unknown code is kept as sent, with a warning in ``warnings``."""
     unit, known = unit_in(code, family)
     if not known and warnings is not None:
-        warnings.append(unit_warning(unit, family, where))
+        note_unknown_unit(warnings, unit, family, where)
     return unit
+
+
+def note_unknown_unit(warnings: list[str], code: str, family: str, where: str = "") -> None:
+    """Add the warning for an unknown unit once per document, at its first position (a file repeats it per line)."""
+    note_once(warnings, f"unit '{code}' is not in the", unit_warning(code, family, where))
+
+
+def note_once(warnings: list[str], marker: str, text: str) -> None:
+    """Add ``text`` unless a warning with ``marker`` is there already: one warning per unknown code and document."""
+    if not any(marker in warning for warning in warnings):
+        warnings.append(text)
 
 
 def unit_warning(code: str, family: str, where: str = "") -> str:

@@ -110,7 +110,8 @@ def assign_part(line: Any, part: str, kind: str, warnings: list[str] | None = No
     """
     scheme, known = codes.identifier_scheme("edifact", "7143", kind)
     if not known and warnings is not None:
-        warnings.append(f"{where}: item type '{kind}' is not in EDIFACT 7143 as the hub maps it; kept as {scheme}")
+        marker = f"item type '{kind}' is not in"
+        codes.note_once(warnings, marker, f"{where}: {marker} EDIFACT 7143 as the hub maps it; kept as {scheme}")
     for name, ranked in _PART_FIELDS:
         if scheme in ranked:
             current = getattr(line, name)

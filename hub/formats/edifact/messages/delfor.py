@@ -183,7 +183,7 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
                 cache.keep(quantities, raw, found_qty)
             qualifier, quantity, unit, known = found_qty
             if not known:
-                doc.warnings.append(codes.unit_warning(unit, "edifact", f"segment {n} (QTY), element 1, component 3"))
+                codes.note_unknown_unit(doc.warnings, unit, "edifact", f"segment {n} (QTY), element 1, component 3")
             if qualifier in schedule_qty:
                 item = ScheduleQuantity(quantity=quantity, commitment=commitment)
                 line.schedule.append(item)

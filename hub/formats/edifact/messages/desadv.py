@@ -97,7 +97,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                 if unit:
                     line.unit = unit
                 if not known:
-                    doc.warnings.append(codes.unit_warning(unit, "edifact", f"segment {n} (QTY), element 1, component 3"))
+                    codes.note_unknown_unit(doc.warnings, unit, "edifact", f"segment {n} (QTY), element 1, component 3")
         elif tag == "RFF":
             found_ref = seen.references.get(raw)
             if found_ref is None:

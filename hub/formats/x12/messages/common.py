@@ -189,7 +189,8 @@ def apply_ids(line: Any, pairs: list[tuple[str, str]], warnings: list[str], wher
     for qualifier, found in pairs:
         scheme, known = codes.identifier_scheme("x12", "235", qualifier)
         if not known:
-            warnings.append(f"{where}: product id qualifier '{qualifier}' is not in X12 235 as the hub maps it; kept as {scheme}")
+            marker = f"product id qualifier '{qualifier}' is not in"
+            codes.note_once(warnings, marker, f"{where}: {marker} X12 235 as the hub maps it; kept as {scheme}")
         schemes.append((scheme, found))
     first: dict[str, str] = {}
     for scheme, found in schemes:

@@ -154,7 +154,7 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noq
             if unit_code is None:
                 unit_code, known = codes.unit_in(code, "x12")
                 if not known:
-                    doc.warnings.append(codes.unit_warning(unit_code, "x12", f"segment {number} (UIT), element 1"))
+                    codes.note_unknown_unit(doc.warnings, unit_code, "x12", f"segment {number} (UIT), element 1")
                 elif len(units) < 1000:
                     units[code] = unit_code
             line.unit = unit_code
