@@ -51,6 +51,7 @@ from hub.formats.canonical import (
     Receipt,
     ScheduleLine,
     ScheduleQuantity,
+    add_identifier,
     decimal_text,
 )
 from hub.formats.errors import FormatError
@@ -175,6 +176,13 @@ def read_orders(idoc: IDoc) -> PurchaseOrder:
             elif qualifier == codes.IDOC_P19_SUPPLIER_PART:
                 line.supplier_part = seg.get("IDTNR")
                 line.description = line.description or seg.get("KTEXT")
+            elif seg.get("IDTNR"):
+                # Every other object id (003 EAN ...) is kept; an unknown qualifier as idoc:<QUALF>.
+                scheme, known = codes.identifier_scheme("idoc", "E1EDP19", qualifier)
+                if not known:
+                    marker = f"E1EDP19 qualifier '{qualifier}' is not in"
+                    codes.note_once(doc.warnings, marker, f"{_where(seg, 'QUALF')}: {marker} the hub's IDoc list; kept as {scheme}")
+                add_identifier(line, scheme, seg.get("IDTNR"))
         elif line is not None and kind == "E1EDP20" and line.requested_date is None:
             line.requested_date = when(seg, "EDATU", "EZEIT")
         elif line is not None and kind == "E1EDP03" and seg.get("IDDAT") == codes.IDOC_P03_DELIVERY_DATE:
@@ -406,6 +414,11 @@ def write_orders(doc: PurchaseOrder, b: Builder) -> None:
         if line.supplier_part:
             text = "" if line.buyer_part else line.description
             b.add("E1EDP19", item, QUALF=codes.IDOC_P19_SUPPLIER_PART, IDTNR=line.supplier_part, KTEXT=text)
+        for ident in line.identifiers:
+            qualifier = codes.identifier_qualifier("idoc", "E1EDP19", ident.scheme)
+            # E1EDP19 holds object ids (CHARG is a DELVRY field); a second 001/002 would replace the part on the way back.
+            if qualifier and qualifier.isdigit() and qualifier not in (codes.IDOC_P19_BUYER_PART, codes.IDOC_P19_SUPPLIER_PART) and ident.id:
+                b.add("E1EDP19", item, QUALF=qualifier, IDTNR=ident.id)
 
 
 def _prgrs(entry: ScheduleQuantity) -> str:
