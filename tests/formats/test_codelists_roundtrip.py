@@ -60,8 +60,10 @@ def _allowed(line: Any, scheme: str) -> bool:
 
 
 @st.composite
-def with_codes(draw: st.DrawFn, docs: st.SearchStrategy[Document], family: str, schemes: list[str], values: st.SearchStrategy[str]) -> Document:
-    """A document of ``docs`` whose lines get the family's units and identifiers of ``schemes``."""
+def with_codes(
+    draw: st.DrawFn, docs: st.SearchStrategy[Document], family: str, schemes: list[str], values: st.SearchStrategy[str], one_each: bool = False
+) -> Document:
+    """A document of ``docs`` whose lines get the family's units and identifiers of ``schemes`` (``one_each``: at most one per scheme)."""
     doc = draw(docs)
     units = round_trip_units(family)
     for line in doc.lines:
@@ -71,7 +73,8 @@ def with_codes(draw: st.DrawFn, docs: st.SearchStrategy[Document], family: str, 
         allowed = [scheme for scheme in schemes if _allowed(line, scheme)]
         if not allowed:
             continue
-        for scheme, value in draw(st.lists(st.tuples(st.sampled_from(allowed), values), max_size=4)):
+        drawn = st.lists(st.tuples(st.sampled_from(allowed), values), max_size=4, unique_by=(lambda t: t[0]) if one_each else None)
+        for scheme, value in draw(drawn):
             add_identifier(line, scheme, value)
     return doc
 
@@ -194,8 +197,8 @@ def test_ubl_despatch_advice_keeps_identifiers_lots_and_units(doc):
 
 
 @SETTINGS
-@given(with_codes(s.cxml_order, "cxml", [], s.ids))
-def test_cxml_order_keeps_units(doc):
+@given(with_codes(s.cxml_order, "cxml", ["supplier_part_auxiliary", "manufacturer_part"], s.ids, one_each=True))
+def test_cxml_order_keeps_identifiers_and_units(doc):
     _xml_check(xml.CXML, doc)
 
 
