@@ -73,6 +73,17 @@ def test_every_unit_a_family_writes_reads_back_as_the_same_rec20_unit(family):
         assert codes.unit_in(written, family) == (code.canonical, True), (family, code)
 
 
+def test_every_edifact_date_format_in_the_list_is_read_and_no_other():
+    samples = {"102": "20260301", "203": "202603010815", "204": "20260301081500", "101": "260301", "201": "2603010815",
+               "616": "202610", "718": "20260301-20260307", "610": "202603"}
+    shapes = {"date": (True, False), "datetime": (True, False), "period": (False, True)}
+    for code in codelists.code_list("edifact", "2379").codes:
+        day, start, end = codes.edifact_date(samples[code.code], code.code)
+        assert (day is not None, start is not None and end is not None) == shapes[code.canonical], code
+    with pytest.raises(ValueError, match="not supported"):
+        codes.edifact_date("20260301", "999")
+
+
 def test_the_tables_in_codes_come_from_the_data():
     assert codes.X12_BUYER_ROLES == ("BY", "MI", "OB")
     assert set(codes.NAD_SHIP_TO_ROLES) == {"ST", "CN", "DP"}
