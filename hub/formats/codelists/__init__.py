@@ -96,6 +96,7 @@ def family(name: str) -> Family:
     return Family(family=name, title=data["title"], lists=lists)
 
 
+@functools.cache
 def code_list(family_name: str, list_id: str) -> CodeList:
     """One list by family and id, e.g. ``code_list("x12", "355")``; KeyError when there is none."""
     for found in family(family_name).lists:
@@ -104,6 +105,7 @@ def code_list(family_name: str, list_id: str) -> CodeList:
     raise KeyError(f"{family_name} has no code list {list_id!r}")
 
 
+@functools.cache
 def unit_list(family_name: str) -> CodeList:
     """The unit list of a family (each family has exactly one)."""
     return next(found for found in family(family_name).lists if found.kind == "unit")
