@@ -242,3 +242,15 @@ def test_a_rejected_ubl_line_renders_as_uncl_1229_not_accepted():
     text = render([response], "ubl").decode()
     assert "<cbc:LineStatusCode>7</cbc:LineStatusCode>" in text
     assert json.dumps(to_json(response))  # JSON-safe with its warnings
+
+
+def test_a_table_keeps_an_unknown_unit_with_a_warning_naming_line_and_column():
+    from tests.formats.test_tabular_csv_xlsx import CSV, DESPATCH, _line
+
+    bad = DESPATCH.replace(",7,PCE", ",7,KISTE")
+    docs = CSV.parse(bad.encode()).documents
+    assert "KISTE" in [line.unit for doc in docs for line in doc.lines]
+    assert [w for doc in docs for w in doc.warnings] == [
+        f"line {_line(bad, 'KISTE')}, column 'Unit': unit 'KISTE' is not in the TABULAR unit code list the hub maps; "
+        "kept as sent, it is no UN/ECE Rec 20 code"
+    ]
