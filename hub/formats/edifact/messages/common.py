@@ -92,8 +92,15 @@ def place_party(doc: Document, role: str, party_id: str, name: str) -> None:
 
 
 def part_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
-    """Read ``(item number, type)`` pairs from LIN C212 or PIA C212 elements from ``first`` on."""
-    return [(part, kind) for part, kind in seg.pairs(first) if part]
+    """Read ``(item number, type)`` pairs from PIA C212 elements from ``first`` on, or the one C212 of a LIN.
+
+    A LIN has one C212 (element 3); what follows it (C829 sub-line, configuration level and
+    code) are no item numbers.
+    """
+    found = seg.pairs(first)
+    if seg.tag == "LIN":
+        found = found[:1]
+    return [(part, kind) for part, kind in found if part]
 
 
 _BUYER_RANKS = (*codes.EDIFACT_BUYER_PART_SCHEMES, *codes.EDIFACT_BUYER_PART_STAND_INS)
