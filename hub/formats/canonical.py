@@ -68,6 +68,20 @@ class Source:
 
 
 @dataclass
+class Identifier:
+    """One identifier of a line item: a canonical scheme and the id.
+
+    Schemes are the canonical names the code lists map qualifiers to (``buyer_part``,
+    ``supplier_part``, ``buyer_catalogue``, ``gtin``, ``batch``, ``serial`` ...; see
+    ``docs/formats/codes-*.md``); a qualifier the hub does not know keeps its code as
+    ``<family>:<code>`` (``x12:ZZ``).
+    """
+
+    scheme: str = ""
+    id: str = ""
+
+
+@dataclass
 class ScheduleQuantity:
     """One requirement of a call-off: a quantity for a day or a period, with its commitment."""
 
@@ -105,6 +119,7 @@ class ScheduleLine:
     unit: str = "C62"
     order_number: str = ""
     unloading_point: str = ""
+    identifiers: list[Identifier] = field(default_factory=list)
     cumulative_received: CumulativeQuantity | None = None
     last_receipts: list[Receipt] = field(default_factory=list)
     schedule: list[ScheduleQuantity] = field(default_factory=list)
@@ -123,6 +138,9 @@ class Document:
     supplier: Party = field(default_factory=Party)
     ship_to: Party = field(default_factory=Party)
     source: Source = field(default_factory=Source)
+    # What the codec noticed but did not refuse, e.g. a unit code its family's list does
+    # not have (kept as sent in the line, never passed off as a Rec 20 code).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -154,6 +172,7 @@ class DespatchLine:
     unit: str = "C62"
     order_number: str = ""  # the order or call-off this shipment answers
     batch: str = ""
+    identifiers: list[Identifier] = field(default_factory=list)
 
 
 @dataclass
@@ -182,6 +201,7 @@ class OrderLine:
     unit: str = "C62"
     price: Decimal | None = None
     requested_date: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
 
 
 @dataclass
@@ -204,6 +224,7 @@ class ResponseLine:
     unit: str = "C62"
     status: str = "accepted"  # accepted | changed | rejected
     date: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
 
 
 @dataclass
@@ -255,7 +276,11 @@ _RENAMES = {"from_": "from"}
 _RENAMES_BACK = {v: k for k, v in _RENAMES.items()}
 
 
-# Per dataclass: (attribute, JSON key, left out when None), read once instead of per value.
+# Lists added to the model after its first version: left out of the JSON while empty, so
+# documents without them read exactly as before.
+OMITTED_WHEN_EMPTY = ("identifiers", "warnings")
+
+# Per dataclass: (attribute, JSON key, left out when None or empty), read once instead of per value.
 _SPECS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
 
 
@@ -263,7 +288,7 @@ def _spec(cls: type) -> tuple[tuple[str, str, bool], ...]:
     spec = _SPECS.get(cls)
     if spec is None:
         # A schedule entry carries either a date or a from/to period: the other keys are left out.
-        optional = ("from_", "to", "date") if cls is ScheduleQuantity else ()
+        optional = ("from_", "to", "date") if cls is ScheduleQuantity else OMITTED_WHEN_EMPTY
         spec = _SPECS[cls] = tuple((f.name, _RENAMES.get(f.name, f.name), f.name in optional) for f in dataclasses.fields(cls))
     return spec
 
@@ -287,6 +312,8 @@ def _dump(value: Any) -> Any:
             if item is None and optional:
                 continue
             out[key] = item
+        elif optional and not item:
+            continue  # an empty list added after the model's first version
         else:
             out[key] = _dump(item)
     return out
@@ -342,6 +369,10 @@ _NESTED.update(
         (Document, "source"): ("one", Source),
         (DeliverySchedule, "lines"): ("many", ScheduleLine),
         (ScheduleLine, "cumulative_received"): ("one", CumulativeQuantity),
+        (ScheduleLine, "identifiers"): ("many", Identifier),
+        (DespatchLine, "identifiers"): ("many", Identifier),
+        (OrderLine, "identifiers"): ("many", Identifier),
+        (ResponseLine, "identifiers"): ("many", Identifier),
         (ScheduleLine, "last_receipts"): ("many", Receipt),
         (ScheduleLine, "schedule"): ("many", ScheduleQuantity),
         (ScheduleQuantity, "quantity"): ("decimal", None),
@@ -369,3 +400,26 @@ def from_json(data: dict[str, Any]) -> Document:
     if cls is None:
         raise ValueError(f"unknown document type {kind!r}; known: {', '.join(sorted(DOCUMENT_TYPES))}")
     return _load(cls, data)
+
+
+# Line fields that hold an identifier of their own: an identifier of the same scheme and
+# value is not repeated in ``identifiers``.
+NAMED_IDENTIFIER_FIELDS = ("buyer_part", "supplier_part", "batch", "order_number")
+
+
+def add_identifier(line: Any, scheme: str, value: str) -> None:
+    """Keep an identifier on a line, unless a named field already holds it or it is there already."""
+    if not value:
+        return
+    if scheme in NAMED_IDENTIFIER_FIELDS and getattr(line, scheme, None) == value:
+        return
+    if any(i.scheme == scheme and i.id == value for i in line.identifiers):
+        return
+    line.identifiers.append(Identifier(scheme=scheme, id=value))
+
+
+def prune_identifiers(line: Any) -> None:
+    """Drop identifiers a named field of the line holds (same scheme, same value)."""
+    line.identifiers = [
+        i for i in line.identifiers if not (i.scheme in NAMED_IDENTIFIER_FIELDS and getattr(line, i.scheme, None) == i.id)
+    ]

@@ -9,58 +9,110 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-# Units: the partner's code -> UN/ECE Recommendation 20. Pieces become C62 ("one"),
-# the code UBL and most plant ERPs use; H87 ("piece") is read as a synonym.
-UNIT_TO_REC20: dict[str, str] = {
-    "PCE": "C62",
-    "PCS": "C62",
-    "PC": "C62",
-    "EA": "C62",
-    "ST": "C62",  # VDA: Stück
-    "H87": "C62",
-    "C62": "C62",
-    "KGM": "KGM",
-    "KG": "KGM",
-    "GRM": "GRM",
-    "TNE": "TNE",
-    "MTR": "MTR",
-    "M": "MTR",
-    "ME": "MTR",  # VDA: Meter
-    "MTK": "MTK",
-    "M2": "MTK",
-    "MTQ": "MTQ",
-    "M3": "MTQ",
-    "LTR": "LTR",
-    "L": "LTR",
-    "LI": "LTR",
-    "SET": "SET",
-    "PR": "PR",
-    "PA": "PR",  # VDA: Paar
-    "BX": "BX",
-    "ROL": "RO",
-    "RO": "RO",
-    "MR": "MTR",  # X12 355: meter
-    "LT": "LTR",  # X12 355: liter
-    "LB": "LBR",  # X12 355: pound
-    "LBR": "LBR",
-}
+from hub.formats import codelists
 
-# Rec 20 -> the code each family writes.
-REC20_TO_EDIFACT: dict[str, str] = {"C62": "PCE", "KGM": "KGM", "MTR": "MTR", "LTR": "LTR"}
-REC20_TO_X12: dict[str, str] = {"C62": "EA", "KGM": "KG", "MTR": "MR", "LTR": "LT", "PR": "PR", "SET": "SET"}
-REC20_TO_VDA: dict[str, str] = {"C62": "ST", "KGM": "KG", "MTR": "ME", "LTR": "LI", "PR": "PA", "MTK": "M2"}
+# Units: each family reads and writes its own unit code list (hub/formats/codelists/,
+# one JSON file per family with its source named), mapped into UN/ECE Rec 20. Pieces
+# become C62 ("one"), the code UBL and most plant ERPs use. A code a family's list does
+# not have is kept as sent and the document gets a warning: it is never passed off as a
+# Rec 20 code (X12 CA is a case, Rec 20 CS, not Rec 20 CA "can"; VDA PA is a pair only in VDA).
+REC20 = codelists.code_list("rec20", "rec20")
+UNIT_FAMILIES = ("x12", "edifact", "vda", "ubl", "cxml", "idoc", "tabular")
 
 
-def unit_to_rec20(code: str) -> str:
-    """Map a partner's unit code to Rec 20; unknown codes pass through upper-cased."""
-    code = (code or "").strip().upper()
-    return UNIT_TO_REC20.get(code, code or "C62")
+def _rec20_package(code: str) -> bool:
+    """A Rec 21 package type written as Rec 20 prescribes since revision 11: 'X' and two characters."""
+    return len(code) == 3 and code[0] == "X" and code[1:].isalnum()
+
+
+def unit_in(code: str, family: str = "tabular") -> tuple[str, bool]:
+    """Read a unit of ``family``: ``(Rec 20 code, True)``, or ``(the code as sent, False)`` when unknown.
+
+    An empty unit is C62, the default the canonical model gives a line.
+    """
+    raw = (code or "").strip()
+    if not raw:
+        return "C62", True
+    key = raw.upper()
+    units = codelists.unit_list(family)
+    found = units.lookup(key)
+    if found:
+        return found, True
+    if units.rec20 and (REC20.lookup(key) or _rec20_package(key)):
+        return key, True
+    return raw, False
+
+
+def unit_to_rec20(code: str, family: str = "tabular", warnings: list[str] | None = None, where: str = "") -> str:
+    """Map a unit of ``family`` to Rec 20; an unknown code is kept as sent, with a warning in ``warnings``."""
+    unit, known = unit_in(code, family)
+    if not known and warnings is not None:
+        note_unknown_unit(warnings, unit, family, where)
+    return unit
+
+
+def note_unknown_unit(warnings: list[str], code: str, family: str, where: str = "") -> None:
+    """Add the warning for an unknown unit once per document, at its first position (a file repeats it per line)."""
+    note_once(warnings, f"unit '{code}' is not in the", unit_warning(code, family, where))
+
+
+def note_once(warnings: list[str], marker: str, text: str) -> None:
+    """Add ``text`` unless a warning with ``marker`` is there already: one warning per unknown code and document."""
+    if not any(marker in warning for warning in warnings):
+        warnings.append(text)
+
+
+def unit_warning(code: str, family: str, where: str = "") -> str:
+    """The warning for a unit ``family``'s code list does not have, with its position when known."""
+    units = codelists.unit_list(family)
+    text = (
+        f"unit '{code}' is not in the {family.upper()} {units.id} code list the hub maps; "
+        "kept as sent, it is no UN/ECE Rec 20 code"
+    )
+    return f"{where}: {text}" if where else text
 
 
 def unit_from_rec20(code: str, family: str) -> str:
-    """Map a Rec 20 code to what ``family`` (edifact, x12, vda) writes."""
-    table = {"edifact": REC20_TO_EDIFACT, "x12": REC20_TO_X12, "vda": REC20_TO_VDA}[family]
-    return table.get(code, code)
+    """The unit code ``family`` writes for a Rec 20 code (a code it has no entry for is written as it is)."""
+    return codelists.unit_list(family).code_for(code) or code
+
+
+def identifier_scheme(family: str, list_id: str, qualifier: str) -> tuple[str, bool]:
+    """The canonical identifier scheme of a product-id qualifier: ``(scheme, known)``.
+
+    An unknown qualifier keeps its code as ``<family>:<code>``, so nothing is lost and a
+    renderer of the same family can write it back.
+    """
+    found = codelists.code_list(family, list_id).lookup(qualifier)
+    if found:
+        return found, True
+    return f"{family}:{qualifier}", False
+
+
+def identifier_qualifier(family: str, list_id: str, scheme: str) -> str | None:
+    """The qualifier ``family`` writes for a canonical scheme (or the raw one kept as ``<family>:<code>``)."""
+    prefix = f"{family}:"
+    if scheme.startswith(prefix):
+        return scheme[len(prefix):]
+    return codelists.code_list(family, list_id).code_for(scheme)
+
+
+def status_map(family: str, list_id: str) -> dict[str, str]:
+    """A status code list as ``{code: canonical status}``."""
+    return {c.code: c.canonical for c in codelists.code_list(family, list_id).codes}
+
+
+def status_writer(family: str, list_id: str) -> dict[str, str]:
+    """``{canonical status: code}`` with the first code of each status, the one the hub writes."""
+    out: dict[str, str] = {}
+    for c in codelists.code_list(family, list_id).codes:
+        out.setdefault(c.canonical, c.code)
+    return out
+
+
+def role_codes(family: str, list_id: str, role: str) -> tuple[str, ...]:
+    """The party qualifiers of ``role`` (buyer, supplier, ship_to) in a family's party list."""
+    return codelists.code_list(family, list_id).codes_for(role)
 
 
 # EDIFACT 4017 (SCC) delivery plan commitment level -> canonical commitment.
@@ -255,15 +307,18 @@ X12_SET_NAMES: dict[str, str] = {
 X12_FUNCTIONAL_ID: dict[str, str] = {"830": "PS", "862": "SS", "856": "SH", "850": "PO", "855": "PR", "997": "FA", "999": "FA", "810": "IN"}
 
 # N101 entity identifier codes -> canonical party role.
-X12_BUYER_ROLES = ("BY", "MI", "OB")  # buyer, planning schedule issuer, ordered by
-X12_SUPPLIER_ROLES = ("SU", "SE", "VN", "SF")  # supplier, selling party, vendor, ship-from
-X12_SHIP_TO_ROLES = ("ST", "MA")  # ship to, party for whom item is ultimately intended
+# N101 entity identifier codes (98, codelists/x12.json) -> canonical party role.
+X12_BUYER_ROLES = role_codes("x12", "98", "buyer")  # BY buyer, MI planning schedule issuer, OB ordered by
+X12_SUPPLIER_ROLES = role_codes("x12", "98", "supplier")  # SU supplier, SE selling party, VN vendor, SF ship-from
+X12_SHIP_TO_ROLES = role_codes("x12", "98", "ship_to")  # ST ship to, MA party for whom item is ultimately intended
 
-# Product/service id qualifiers (235) in LIN/PO1 pairs.
-X12_BUYER_PART = ("BP", "IN", "PI")  # buyer's part, buyer's item, purchaser's item code
-X12_SUPPLIER_PART = ("VP", "VN", "VA", "SK")  # vendor's part, vendor's item, vendor's style, SKU
-X12_ORDER_REF = ("PO", "ON")
-X12_BATCH = ("LT", "B8")  # lot number, batch number
+# Product/service id qualifiers (235, codelists/x12.json) in LIN/PO1 pairs: which canonical
+# schemes make the buyer's and the supplier's part, in order of preference. SK (stock
+# keeping unit) is neither: a SKU is no part number.
+X12_BUYER_PART_SCHEMES = ("buyer_part", "buyer_item", "purchaser_item", "buyer_catalogue")
+X12_SUPPLIER_PART_SCHEMES = ("supplier_part", "supplier_item", "supplier_style", "supplier_catalogue")
+X12_ORDER_REF = codelists.code_list("x12", "235").codes_for("order_number")  # PO, ON
+X12_BATCH = codelists.code_list("x12", "235").codes_for("batch")  # LT lot number, B8 batch number
 
 # FST02 forecast qualifier (680) -> canonical commitment. C firm and D planning are
 # what automotive OEMs send; A (immediate) is firm by nature, B (pending) is no more
@@ -284,33 +339,13 @@ X12_DATE_SHIPPED = ("011",)
 X12_DATE_ARRIVAL = ("017", "067")
 
 # BAK02 acknowledgment type (587) -> canonical order response status.
-X12_ACK_TYPE_TO_STATUS: dict[str, str] = {
-    "AC": "changed",  # acknowledge - with detail and change
-    "AE": "changed",  # acknowledge - with exception detail only
-    "AH": "changed",  # acknowledge - hold status
-    "AD": "accepted",  # acknowledge - with detail, no change
-    "AK": "accepted",  # acknowledge - no detail or change
-    "AP": "accepted",  # acknowledge - product replenishment
-    "AT": "accepted",  # accepted
-    "RD": "rejected",  # reject with detail
-    "RF": "rejected",  # reject with exception detail only
-    "RJ": "rejected",  # rejected - no detail
-    "RO": "rejected",  # rejected with counter offer
-}
-STATUS_TO_X12_ACK_TYPE: dict[str, str] = {"accepted": "AD", "changed": "AC", "rejected": "RJ"}
+# (codelists/x12.json lists 587 and 668.)
+X12_ACK_TYPE_TO_STATUS: dict[str, str] = status_map("x12", "587")
+STATUS_TO_X12_ACK_TYPE: dict[str, str] = status_writer("x12", "587")  # AD, AC, RJ
 
-# ACK01 line item status code (668) -> canonical line status.
-X12_LINE_STATUS: dict[str, str] = {
-    "IA": "accepted",
-    "AC": "accepted",
-    "IR": "rejected",
-    "ID": "rejected",
-    "R1": "rejected",
-    "R2": "rejected",
-    "R3": "rejected",
-    "R4": "rejected",
-}  # everything else (IB backordered, IC changed, IQ quantity, DR date, IP price ...) is "changed"
-LINE_STATUS_TO_X12: dict[str, str] = {"accepted": "IA", "changed": "IC", "rejected": "IR"}
+# ACK01 line item status code (668) -> canonical line status; a code not listed is "changed".
+X12_LINE_STATUS: dict[str, str] = status_map("x12", "668")
+LINE_STATUS_TO_X12: dict[str, str] = status_writer("x12", "668")  # IA, IC, IR
 
 # AK9/AK5/IK5/TA104 acknowledgment codes -> canonical status.
 X12_ACK_CODE_TO_STATUS: dict[str, str] = {
@@ -454,17 +489,22 @@ RFF_DELIVERY_NOTE = ("AAU", "DQ", "AAK")
 GIN_LABEL = ("BJ", "AW", "ML", "AAS")  # SSCC, serial shipping container, marking label, transport unit id
 GIN_BATCH = ("BX", "BN")  # batch number, manufacturer's batch
 
-# 7143 item type identification: which PIA/LIN codes name the buyer's and the supplier's part.
-BUYER_PART_TYPES = ("IN", "BP", "EN", "")
-SUPPLIER_PART_TYPES = ("SA",)
+# 7143 item type identification (codelists/edifact.json): which canonical schemes of LIN/PIA
+# item numbers make the buyer's and the supplier's part, in order of preference whatever
+# segment names them (a PIA IN beats a GTIN in LIN); the stand-ins fill buyer_part when no
+# buyer's number is given (a GTIN, or a number without a type).
+EDIFACT_BUYER_PART_SCHEMES = ("buyer_part",)
+EDIFACT_SUPPLIER_PART_SCHEMES = ("supplier_part", "supplier_item")
+EDIFACT_BUYER_PART_STAND_INS = ("gtin", "unqualified")
 
-# 1225 message function -> order response status, and back.
-ORDRSP_FUNCTION_TO_STATUS: dict[str, str] = {"29": "accepted", "4": "changed", "27": "rejected", "9": "accepted", "5": "changed"}
-ORDRSP_STATUS_TO_FUNCTION: dict[str, str] = {"accepted": "29", "changed": "4", "rejected": "27"}
+# 1225 message function -> order response status, and back (codelists/edifact.json).
+ORDRSP_FUNCTION_TO_STATUS: dict[str, str] = status_map("edifact", "1225")
+ORDRSP_STATUS_TO_FUNCTION: dict[str, str] = status_writer("edifact", "1225")
 
-# 1229 action request (LIN) -> order response line status, and back.
-LIN_ACTION_TO_STATUS: dict[str, str] = {"5": "accepted", "3": "changed", "7": "rejected", "1": "accepted", "2": "changed", "6": "rejected"}
-LIN_STATUS_TO_ACTION: dict[str, str] = {"accepted": "5", "changed": "3", "rejected": "7"}
+# 1229 action request (LIN) -> order response line status, and back (UNCL 1229: 1 added,
+# 3 changed, 5 accepted, 6 accepted with amendment, 7 not accepted, 42 already delivered ...).
+LIN_ACTION_TO_STATUS: dict[str, str] = status_map("edifact", "1229")
+LIN_STATUS_TO_ACTION: dict[str, str] = status_writer("edifact", "1229")
 
 # 0083 CONTRL action coded (UCI/UCM): 4 rejected, 7 acknowledged/accepted, 8 received (not checked).
 CONTRL_ACTION_TO_STATUS: dict[str, str] = {"4": "rejected", "7": "accepted", "8": "accepted"}
@@ -509,12 +549,12 @@ APERAK_ERC_ACCEPTED = ("1", "")  # ERC 1: no error / accepted (EANCOM)
 APERAK_ERC_APPLICATION = "APP"  # default application error code the hub writes
 
 # 3035 party function codes the EDIFACT mappings read (DELFOR keeps its own narrower set).
-NAD_BUYER_ROLES = ("BY", "MI", "OB")  # buyer, planning schedule issuer, ordered by
-NAD_SUPPLIER_ROLES = ("SE", "SU")  # seller, supplier
-NAD_SHIP_TO_ROLES = ("ST", "CN", "DP")  # ship to, consignee, delivery party
+NAD_BUYER_ROLES = role_codes("edifact", "3035", "buyer")  # BY buyer, MI planning schedule issuer, OB ordered by
+NAD_SUPPLIER_ROLES = role_codes("edifact", "3035", "supplier")  # SU supplier, SE seller
+NAD_SHIP_TO_ROLES = role_codes("edifact", "3035", "ship_to")  # ST ship to, CN consignee, DP delivery party
 
 # 4343 response type (ORDRSP BGM element 4), read when 1225 says nothing about the outcome.
-ORDRSP_RESPONSE_TYPE_TO_STATUS: dict[str, str] = {"AP": "accepted", "AC": "changed", "CA": "changed", "RE": "rejected"}
+ORDRSP_RESPONSE_TYPE_TO_STATUS: dict[str, str] = status_map("edifact", "4343")
 
 # 6411 weight units -> kilograms (the canonical gross weight is in kg).
 WEIGHT_TO_KG: dict[str, str] = {"KGM": "1", "GRM": "0.001", "TNE": "1000"}
@@ -604,17 +644,15 @@ IDOC_PRGRS_DAY, IDOC_PRGRS_WEEK, IDOC_PRGRS_MONTH, IDOC_PRGRS_INTERVAL = "D", "W
 IDOC_PARTNER_TYPES = ("LS", "KU", "LI", "US", "B", "BP")
 
 # Units: SAP writes the ISO code of its unit (T006-ISOCODE), which is Rec 20 but for a
-# few historical codes; internal SAP codes (ST, KG, M, L ...) come from older partners.
-IDOC_UNIT_TO_REC20: dict[str, str] = {"PCE": "C62", "PCS": "C62", "ST": "C62", "EA": "C62", "PA": "PA", "PAA": "PR", "PR": "PR"}
-REC20_TO_IDOC: dict[str, str] = {"C62": "PCE"}
+# few historical codes; internal SAP codes (ST, KG, M, L ...) come from older partners
+# (codelists/idoc.json).
 
 
-def idoc_unit_to_rec20(code: str) -> str:
-    """Map an IDoc unit (ISO code, or an SAP-internal one) to Rec 20."""
-    code = (code or "").strip().upper()
-    return IDOC_UNIT_TO_REC20.get(code) or unit_to_rec20(code)
+def idoc_unit_to_rec20(code: str, warnings: list[str] | None = None, where: str = "") -> str:
+    """Map an IDoc unit (ISO code, or an SAP-internal one) to Rec 20; unknown ones kept, with a warning."""
+    return unit_to_rec20(code, "idoc", warnings, where)
 
 
 def idoc_unit_from_rec20(code: str) -> str:
     """The unit code an IDoc carries for a Rec 20 code (PCE for pieces, else Rec 20 itself)."""
-    return REC20_TO_IDOC.get(code, code)
+    return unit_from_rec20(code, "idoc")

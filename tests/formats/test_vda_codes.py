@@ -55,5 +55,5 @@ def test_vda_time() -> None:
 
 
 def test_units() -> None:
-    assert [codes.unit_to_rec20(u) for u in ("ST", "KG", "ME", "LI", "PA", "M2")] == ["C62", "KGM", "MTR", "LTR", "PR", "MTK"]
+    assert [codes.unit_to_rec20(u, "vda") for u in ("ST", "KG", "ME", "LI", "PA", "M2")] == ["C62", "KGM", "MTR", "LTR", "PR", "MTK"]
     assert [codes.unit_from_rec20(u, "vda") for u in ("C62", "KGM")] == ["ST", "KG"]

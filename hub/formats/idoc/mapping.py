@@ -51,6 +51,7 @@ from hub.formats.canonical import (
     Receipt,
     ScheduleLine,
     ScheduleQuantity,
+    add_identifier,
     decimal_text,
 )
 from hub.formats.errors import FormatError
@@ -59,6 +60,12 @@ from hub.formats.idoc.records import IDoc, IdocError, Segment
 
 # --------------------------------------------------------------------------- reading fields
 
+
+
+def _where(seg: Segment, name: str) -> str:
+    """A segment and field in words, for warnings: ``record 7 (E1EDP01), field VRKME``."""
+    at = f"record {seg.record}" if seg.record is not None else f"line {seg.line}"
+    return f"{at} ({seg.type}), field {name}"
 
 def number(seg: Segment, name: str) -> Decimal | None:
     """A decimal field (SAP may write the sign last: ``12.5-``); None when blank."""
@@ -153,7 +160,7 @@ def read_orders(idoc: IDoc) -> PurchaseOrder:
             role = seg.get("PARVW")
             _assign(doc, role, _party(seg, "PARTN", "NAME1", role in codes.IDOC_SHIP_TO_ROLES, "ABLAD"))
         elif kind == "E1EDP01":
-            line = OrderLine(line=seg.get("POSEX"), unit=codes.idoc_unit_to_rec20(seg.get("MENEE")))
+            line = OrderLine(line=seg.get("POSEX"), unit=codes.idoc_unit_to_rec20(seg.get("MENEE"), doc.warnings, _where(seg, "MENEE")))
             line.quantity = number(seg, "MENGE") or Decimal(0)
             price = number(seg, "VPREI")
             per = number(seg, "PEINH")
@@ -169,6 +176,13 @@ def read_orders(idoc: IDoc) -> PurchaseOrder:
             elif qualifier == codes.IDOC_P19_SUPPLIER_PART:
                 line.supplier_part = seg.get("IDTNR")
                 line.description = line.description or seg.get("KTEXT")
+            elif seg.get("IDTNR"):
+                # Every other object id (003 EAN ...) is kept; an unknown qualifier as idoc:<QUALF>.
+                scheme, known = codes.identifier_scheme("idoc", "E1EDP19", qualifier)
+                if not known:
+                    marker = f"E1EDP19 qualifier '{qualifier}' is not in"
+                    codes.note_once(doc.warnings, marker, f"{_where(seg, 'QUALF')}: {marker} the hub's IDoc list; kept as {scheme}")
+                add_identifier(line, scheme, seg.get("IDTNR"))
         elif line is not None and kind == "E1EDP20" and line.requested_date is None:
             line.requested_date = when(seg, "EDATU", "EZEIT")
         elif line is not None and kind == "E1EDP03" and seg.get("IDDAT") == codes.IDOC_P03_DELIVERY_DATE:
@@ -212,7 +226,7 @@ def read_delins(idoc: IDoc) -> DeliverySchedule:
                 buyer_part=seg.get("IDNKD"),
                 supplier_part=seg.get("IDNLF"),
                 description=seg.get("ARKTX"),
-                unit=codes.idoc_unit_to_rec20(seg.get("VRKME")),
+                unit=codes.idoc_unit_to_rec20(seg.get("VRKME"), doc.warnings, _where(seg, "VRKME")),
                 unloading_point=seg.get("ABLAD"),
                 order_number=seg.get("BSTNR"),
             )
@@ -264,7 +278,7 @@ def read_desadv(idoc: IDoc) -> DespatchAdvice:
             doc.ship_to.unloading_point = seg.get("ABLAD")
             weight = number(seg, "BTGEW")
             if weight is not None:
-                unit = codes.idoc_unit_to_rec20(seg.get("GEWEI") or "KGM")
+                unit = codes.idoc_unit_to_rec20(seg.get("GEWEI") or "KGM", doc.warnings, _where(seg, "GEWEI"))
                 factor = codes.WEIGHT_TO_KG.get(unit)
                 if factor is None:
                     raise seg.error(f"'{seg.get('GEWEI')}' is not a weight unit the hub converts to kg", "GEWEI")
@@ -301,7 +315,7 @@ def read_desadv(idoc: IDoc) -> DespatchAdvice:
                 buyer_part=seg.get("KDMAT"),
                 supplier_part=seg.get("MATNR"),
                 quantity=number(seg, "LFIMG") or Decimal(0),
-                unit=codes.idoc_unit_to_rec20(seg.get("VRKME")),
+                unit=codes.idoc_unit_to_rec20(seg.get("VRKME"), doc.warnings, _where(seg, "VRKME")),
                 batch=seg.get("CHARG"),
             )
             doc.lines.append(line)
@@ -400,6 +414,11 @@ def write_orders(doc: PurchaseOrder, b: Builder) -> None:
         if line.supplier_part:
             text = "" if line.buyer_part else line.description
             b.add("E1EDP19", item, QUALF=codes.IDOC_P19_SUPPLIER_PART, IDTNR=line.supplier_part, KTEXT=text)
+        for ident in line.identifiers:
+            qualifier = codes.identifier_qualifier("idoc", "E1EDP19", ident.scheme)
+            # E1EDP19 holds object ids (CHARG is a DELVRY field); a second 001/002 would replace the part on the way back.
+            if qualifier and qualifier.isdigit() and qualifier not in (codes.IDOC_P19_BUYER_PART, codes.IDOC_P19_SUPPLIER_PART) and ident.id:
+                b.add("E1EDP19", item, QUALF=qualifier, IDTNR=ident.id)
 
 
 def _prgrs(entry: ScheduleQuantity) -> str:

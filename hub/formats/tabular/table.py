@@ -129,7 +129,7 @@ def convert(kind: str, value: Any) -> Any:
         return to_date(value)
     text = to_text(value)
     if kind == "unit":
-        return codes.unit_to_rec20(text) if text else ""
+        return codes.unit_to_rec20(text, "tabular") if text else ""
     if kind == "commitment":
         text = text.lower()
         if text and text not in COMMITMENTS:
@@ -236,6 +236,9 @@ def read_rows(
         if not outcome.documents:
             outcome.documents = [_new_document(mapping.document_type, source)]
         doc = outcome.documents[0]
+        unit = values.get("line.unit")
+        if unit and not codes.unit_in(unit, "tabular")[1]:
+            codes.note_unknown_unit(doc.warnings, unit, "tabular", f"line {line_no}, column '{header_of['line.unit']}'")
         for key, value in header_values.items():
             if value not in (None, ""):
                 _set(doc, key, value)

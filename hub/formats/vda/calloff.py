@@ -219,7 +219,7 @@ class Reader4905(CallOffReader):
             finally:
                 if self.doc is not None:
                     self.doc.previous_number = rec.text_of("calloff_old").strip()
-            line.unit = codes.unit_to_rec20(rec.text_of("unit"))
+            line.unit = codes.unit_to_rec20(rec.text_of("unit"), "vda", self.doc.warnings, f"record {rec.number} (512), field 'unit'")
             read_date(rec, "date_old")  # checked, not carried
             return
         doc, line = self.need(rec)

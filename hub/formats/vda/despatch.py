@@ -97,7 +97,7 @@ class Reader4913(MessageReader):
                 buyer_part=rec.text_of("customer_part"),
                 supplier_part=rec.text_of("supplier_part"),
                 quantity=Decimal(decimal_text(quantity)),
-                unit=codes.unit_to_rec20(rec.text_of("unit1")),
+                unit=codes.unit_to_rec20(rec.text_of("unit1"), "vda", self.doc.warnings, f"record {rec.number} (714), field 'unit1'"),
                 order_number=self.order_number,
                 batch=rec.text_of("batch").strip(),
             )

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
@@ -26,6 +27,7 @@ from hub.formats.canonical import (
     PartyId,
     PurchaseOrder,
     Source,
+    add_identifier,
     decimal_text,
 )
 from hub.formats.errors import FormatError, Position
@@ -103,12 +105,30 @@ def read_order_request(root: etree._Element, version: str) -> PurchaseOrder:
                 supplier_part=text(item, "ItemID/SupplierPartID", NO_NS),
                 description=text(item, "ItemDetail/Description", NO_NS),
                 quantity=number(item.get("quantity", ""), _pos(item, "ItemOut"), "quantity") or Decimal(0),
-                unit=codes.unit_to_rec20(text(item, "ItemDetail/UnitOfMeasure", NO_NS)),
+                unit=codes.unit_to_rec20(text(item, "ItemDetail/UnitOfMeasure", NO_NS), "cxml", doc.warnings, f"line {item.sourceline} (ItemDetail/UnitOfMeasure)"),
                 price=number(price_el.text or "", _pos(price_el, "Money"), "unit price") if price_el is not None else None,
                 requested_date=join_time(item.get("requestedDeliveryDate", "")),
             )
         )
+        _keep_ids(doc.lines[-1], item)
     return doc
+
+
+def _keep_ids(line: Any, item: etree._Element) -> None:
+    """Keep the item ids beyond the parts: SupplierPartAuxiliaryID, ManufacturerPartID."""
+    add_identifier(line, "supplier_part_auxiliary", text(item, "ItemID/SupplierPartAuxiliaryID", NO_NS))
+    add_identifier(line, "manufacturer_part", text(item, "ItemDetail/ManufacturerPartID", NO_NS))
+
+
+def _write_ids(item: etree._Element, line: Any) -> None:
+    """ItemID: SupplierPartID, the first SupplierPartAuxiliaryID, BuyerPartID (the order the DTD wants)."""
+    ids = sub(item, "ItemID")
+    sub(ids, "SupplierPartID", line.supplier_part)
+    auxiliary = next((i.id for i in line.identifiers if i.scheme == "supplier_part_auxiliary" and i.id), "")
+    if auxiliary:
+        sub(ids, "SupplierPartAuxiliaryID", auxiliary)
+    if line.buyer_part:
+        sub(ids, "BuyerPartID", line.buyer_part)
 
 
 def read_ship_notice(root: etree._Element, version: str) -> DespatchAdvice:
@@ -152,11 +172,12 @@ def read_ship_notice(root: etree._Element, version: str) -> DespatchAdvice:
                     buyer_part=text(item, "ItemID/BuyerPartID", NO_NS),
                     supplier_part=text(item, "ItemID/SupplierPartID", NO_NS),
                     quantity=number(item.get("quantity", ""), _pos(item, "ShipNoticeItem"), "quantity") or Decimal(0),
-                    unit=codes.unit_to_rec20(text(item, "UnitOfMeasure", NO_NS)),
+                    unit=codes.unit_to_rec20(text(item, "UnitOfMeasure", NO_NS), "cxml", doc.warnings, f"line {item.sourceline} (UnitOfMeasure)"),
                     order_number=order_number,
                     batch=text(item, "Batch/SupplierBatchID", NO_NS),
                 )
             )
+            _keep_ids(doc.lines[-1], item)
     for packaging in request.findall("ShipNoticePortion/ShipNoticeItem/Packaging"):
         label = text(packaging, "ShippingContainerSerialCode", NO_NS)
         doc.packages.append(Package(type=text(packaging, "PackagingCode", NO_NS), count=1, label_ids=[label] if label else []))
@@ -211,14 +232,14 @@ def write_order_request(doc: PurchaseOrder, version: str, payload_id: str) -> et
             lineNumber=line.line or str(index),
             requestedDeliveryDate=line.requested_date or "",
         )
-        ids = sub(item, "ItemID")
-        sub(ids, "SupplierPartID", line.supplier_part)
-        if line.buyer_part:
-            sub(ids, "BuyerPartID", line.buyer_part)
+        _write_ids(item, line)
         detail = sub(item, "ItemDetail")
         sub(sub(detail, "UnitPrice"), "Money", decimal_text(line.price) if line.price is not None else "", currency=doc.currency or "EUR")
         sub(detail, "Description", line.description).set("{http://www.w3.org/XML/1998/namespace}lang", "en")
         sub(detail, "UnitOfMeasure", line.unit)
+        manufacturer = next((i.id for i in line.identifiers if i.scheme == "manufacturer_part" and i.id), "")
+        if manufacturer:
+            sub(detail, "ManufacturerPartID", manufacturer)
     return root
 
 
@@ -248,10 +269,7 @@ def write_ship_notice(doc: DespatchAdvice, version: str, payload_id: str) -> etr
             portion = portions[line.order_number] = sub(body, "ShipNoticePortion")
             sub(sub(portion, "OrderReference", orderID=line.order_number), "DocumentReference", payloadID="")
         item = sub(portion, "ShipNoticeItem", quantity=decimal_text(line.quantity), lineNumber=str(index))
-        ids = sub(item, "ItemID")
-        sub(ids, "SupplierPartID", line.supplier_part)
-        if line.buyer_part:
-            sub(ids, "BuyerPartID", line.buyer_part)
+        _write_ids(item, line)
         sub(item, "UnitOfMeasure", line.unit)
         if line.batch:
             sub(sub(item, "Batch"), "SupplierBatchID", line.batch)

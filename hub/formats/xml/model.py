@@ -44,6 +44,8 @@ ITEM_NAMES: dict[str, str] = {
     "label_ids": "labelId",
     "message_refs": "messageRef",
     "errors": "error",
+    "identifiers": "identifier",
+    "warnings": "warning",
 }
 
 # Closed code lists of the model (values outside them are refused by both schemas).
@@ -304,7 +306,7 @@ def _json_object(cls: type, extra: dict[str, Any] | None = None) -> dict[str, An
     props: dict[str, Any] = dict(extra or {})
     props.update({s.key: _json_type(s) for s in specs})
     # to_json writes every key, except a schedule entry's unused date or period ends
-    skipped = {"date", "from", "to"} if cls is canonical.ScheduleQuantity else set()
+    skipped = {"date", "from", "to"} if cls is canonical.ScheduleQuantity else set(canonical.OMITTED_WHEN_EMPTY)
     required = [*(extra or {}), *(s.key for s in specs if s.key not in skipped)]
     return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
 

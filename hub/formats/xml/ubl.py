@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
-from hub.formats import codes
+from hub.formats import codelists, codes
 from hub.formats.canonical import (
     DespatchAdvice,
     DespatchLine,
@@ -27,6 +28,7 @@ from hub.formats.canonical import (
     PurchaseOrder,
     ResponseLine,
     Source,
+    add_identifier,
     decimal_text,
 )
 from hub.formats.errors import FormatError, Position
@@ -42,19 +44,14 @@ VERSIONS = ["2.0", "2.1", "2.2", "2.3", "2.4"]
 SUPPORTED = {"Order": "purchase_order", "OrderResponse": "order_response", "DespatchAdvice": "despatch_advice"}
 TYPE_TO_ROOT = {v: k for k, v in SUPPORTED.items()}
 
-# UBL LineStatusCode <-> canonical line status.
-LINE_STATUS = {
-    "NoStatus": "accepted",
-    "Accepted": "accepted",
-    "Revised": "changed",
-    "Disputed": "changed",
-    "Added": "changed",
-    "Cancelled": "rejected",
-}
-STATUS_TO_LINE = {"accepted": "NoStatus", "changed": "Revised", "rejected": "Cancelled"}
-# UNCL 4343 OrderResponseCode (UBL 2.1+) <-> canonical status.
-RESPONSE_CODE = {"AP": "accepted", "AB": "accepted", "CA": "changed", "RE": "rejected"}
-STATUS_TO_CODE = {"accepted": "AP", "changed": "CA", "rejected": "RE"}
+# LineStatusCode (UNCL 1229 as PEPPOL uses it, and the UBL 2.0 words) <-> canonical line
+# status, and UNCL 4343 OrderResponseCode (UBL 2.1+) <-> canonical status: codelists/ubl.json.
+LINE_STATUS = codes.status_map("ubl", "LineStatusCode")
+STATUS_TO_LINE = codes.status_writer("ubl", "LineStatusCode")  # 5, 3, 7
+RESPONSE_CODE = codes.status_map("ubl", "OrderResponseCode")
+STATUS_TO_CODE = codes.status_writer("ubl", "OrderResponseCode")  # AP, CA, RE
+# cac:Item children (paths below cac:Item) that carry an identifier, and its canonical scheme.
+ITEM_IDS = {c.code: c.canonical for c in codelists.code_list("ubl", "item").codes}
 
 
 def is_ubl(namespace: str) -> str:
@@ -107,11 +104,39 @@ def _item_parts(item: etree._Element | None) -> tuple[str, str, str]:
     )
 
 
-def _quantity(element: etree._Element | None, path: str, what: str) -> tuple[Decimal | None, str]:
+def _quantity(element: etree._Element | None, path: str, what: str, warnings: list[str]) -> tuple[Decimal | None, str]:
     found = element.find(path, NS) if element is not None else None
     if found is None:
         return None, "C62"
-    return number(found.text or "", _pos(found, what), what), codes.unit_to_rec20(found.get("unitCode", ""))
+    where = f"line {found.sourceline} ({etree.QName(found).localname}), attribute unitCode"
+    return number(found.text or "", _pos(found, what), what), codes.unit_to_rec20(found.get("unitCode", ""), "ubl", warnings, where)
+
+
+def _keep_ids(line: Any, item: etree._Element | None) -> None:
+    """Keep every identifier of a ``cac:Item`` on the line (GTIN, manufacturer's id, lots, serials)."""
+    if item is None:
+        return
+    for path, scheme in ITEM_IDS.items():
+        parts = path.split("/")
+        xpath = "/".join(f"cac:{p}" for p in parts[:-1]) + ("/" if len(parts) > 1 else "")
+        xpath += f"cbc:{parts[-1]}" if len(parts) > 1 else f"cac:{parts[-1]}/cbc:ID"
+        for found in item.findall(xpath, NS):
+            add_identifier(line, scheme, (found.text or "").strip())
+
+
+def _line_status(item: etree._Element | None, warnings: list[str]) -> str:
+    """A line's status from its LineStatusCode; a code the list does not have is a change, with a warning."""
+    code = text(item, "cbc:LineStatusCode", NS)
+    if not code:
+        return "accepted"
+    status = LINE_STATUS.get(code)
+    if status is None:
+        found = item.find("cbc:LineStatusCode", NS)
+        warnings.append(
+            f"line {found.sourceline} (LineStatusCode): '{code}' is not a line status the hub knows (UNCL 1229); taken as changed"
+        )
+        return "changed"
+    return status
 
 
 def _source(root: etree._Element, version: str) -> Source:
@@ -148,7 +173,7 @@ def read_order(root: etree._Element, version: str) -> PurchaseOrder:
         item = order_line.find("cac:LineItem", NS)
         if item is None:
             raise FormatError("order line has no cac:LineItem", _pos(order_line, "OrderLine"))
-        quantity, unit = _quantity(item, "cbc:Quantity", "quantity")
+        quantity, unit = _quantity(item, "cbc:Quantity", "quantity", doc.warnings)
         price_el = item.find("cac:Price/cbc:PriceAmount", NS)
         buyer_part, supplier_part, description = _item_parts(item.find("cac:Item", NS))
         line_delivery = item.find("cac:Delivery", NS)
@@ -170,6 +195,7 @@ def read_order(root: etree._Element, version: str) -> PurchaseOrder:
                 requested_date=requested or header_date,
             )
         )
+        _keep_ids(doc.lines[-1], item.find("cac:Item", NS))
     return doc
 
 
@@ -187,7 +213,7 @@ def read_order_response(root: etree._Element, version: str) -> OrderResponse:
     )
     for index, order_line in enumerate(root.findall("cac:OrderLine", NS), 1):
         item = order_line.find("cac:LineItem", NS)
-        quantity, unit = _quantity(item, "cbc:Quantity", "quantity")
+        quantity, unit = _quantity(item, "cbc:Quantity", "quantity", doc.warnings)
         buyer_part, supplier_part, _ = _item_parts(item.find("cac:Item", NS) if item is not None else None)
         line_delivery = item.find("cac:Delivery", NS) if item is not None else None
         doc.lines.append(
@@ -197,16 +223,19 @@ def read_order_response(root: etree._Element, version: str) -> OrderResponse:
                 supplier_part=supplier_part,
                 quantity=quantity,
                 unit=unit,
-                status=LINE_STATUS.get(text(item, "cbc:LineStatusCode", NS), "accepted"),
+                status=_line_status(item, doc.warnings),
                 date=join_time(
                     text(line_delivery, "cac:PromisedDeliveryPeriod/cbc:StartDate", NS),
                     text(line_delivery, "cac:PromisedDeliveryPeriod/cbc:StartTime", NS),
                 ),
             )
         )
+        _keep_ids(doc.lines[-1], item.find("cac:Item", NS) if item is not None else None)
     code = text(root, "cbc:OrderResponseCode", NS)
     if code:
         doc.status = RESPONSE_CODE.get(code, "changed")
+        if code not in RESPONSE_CODE:
+            doc.warnings.append(f"OrderResponseCode '{code}' is not a response code the hub knows (UNCL 4343); taken as changed")
     elif doc.lines and all(line.status == "rejected" for line in doc.lines):
         doc.status = "rejected"
     elif any(line.status != "accepted" for line in doc.lines):
@@ -260,7 +289,7 @@ def read_despatch_advice(root: etree._Element, version: str) -> DespatchAdvice:
                 )
             )
     for line_el in root.findall("cac:DespatchLine", NS):
-        quantity, unit = _quantity(line_el, "cbc:DeliveredQuantity", "delivered quantity")
+        quantity, unit = _quantity(line_el, "cbc:DeliveredQuantity", "delivered quantity", doc.warnings)
         buyer_part, supplier_part, _ = _item_parts(line_el.find("cac:Item", NS))
         doc.lines.append(
             DespatchLine(
@@ -272,6 +301,7 @@ def read_despatch_advice(root: etree._Element, version: str) -> DespatchAdvice:
                 batch=text(line_el, "cac:Item/cac:ItemInstance/cac:LotIdentification/cbc:LotNumberID", NS),
             )
         )
+        _keep_ids(doc.lines[-1], line_el.find("cac:Item", NS))
     return doc
 
 
@@ -312,14 +342,29 @@ def _write_date(parent: etree._Element, date_tag: str, time_tag: str, value: str
             sub(parent, _c(time_tag), time)
 
 
-def _write_item(parent: etree._Element, buyer_part: str, supplier_part: str, description: str = "") -> None:
+def _write_item(parent: etree._Element, line: Any, description: str = "") -> None:
+    """Write ``cac:Item``: description, the line's identifiers in UBL's order, then lots and serials.
+
+    An identifier whose scheme UBL has no element for is left out.
+    """
     item = sub(parent, _a("Item"))
     if description:
         sub(item, _c("Description"), description)
-    if buyer_part:
-        sub(sub(item, _a("BuyersItemIdentification")), _c("ID"), buyer_part)
-    if supplier_part:
-        sub(sub(item, _a("SellersItemIdentification")), _c("ID"), supplier_part)
+    ids = [(scheme, value) for scheme, value in (("buyer_part", line.buyer_part), ("supplier_part", line.supplier_part)) if value]
+    ids += [(i.scheme, i.id) for i in line.identifiers if i.id]
+    lots = [line.batch] if getattr(line, "batch", "") else []
+    for path, scheme in ITEM_IDS.items():
+        values = [value for found_scheme, value in ids if found_scheme == scheme]
+        if path.startswith("ItemInstance/"):
+            continue
+        for value in values:
+            sub(sub(item, _a(path)), _c("ID"), value)
+    lots += [value for scheme, value in ids if scheme == "batch" and value not in lots]
+    serials = [value for scheme, value in ids if scheme == "serial"]
+    for serial in serials:
+        sub(sub(item, _a("ItemInstance")), _c("SerialID"), serial)
+    for lot in lots:
+        sub(sub(sub(item, _a("ItemInstance")), _a("LotIdentification")), _c("LotNumberID"), lot)
 
 
 def _header(doc: Document, root_name: str, version: str) -> etree._Element:
@@ -366,7 +411,7 @@ def write_order(doc: PurchaseOrder, version: str) -> etree._Element:
             _period(sub(item, _a("Delivery")), "RequestedDeliveryPeriod", line.requested_date)
         if line.price is not None:
             sub(sub(item, _a("Price")), _c("PriceAmount"), decimal_text(line.price), currencyID=doc.currency)
-        _write_item(item, line.buyer_part, line.supplier_part, line.description)
+        _write_item(item, line, line.description)
     return root
 
 
@@ -389,7 +434,7 @@ def write_order_response(doc: OrderResponse, version: str) -> etree._Element:
             sub(item, _c("Quantity"), decimal_text(line.quantity), unitCode=line.unit)
         if line.date:
             _period(sub(item, _a("Delivery")), "PromisedDeliveryPeriod", line.date)
-        _write_item(item, line.buyer_part, line.supplier_part)
+        _write_item(item, line)
     return root
 
 
@@ -431,10 +476,7 @@ def write_despatch_advice(doc: DespatchAdvice, version: str) -> etree._Element:
         sub(reference, _c("LineID"), str(index))
         if line.order_number:
             sub(sub(reference, _a("OrderReference")), _c("ID"), line.order_number)
-        _write_item(line_el, line.buyer_part, line.supplier_part)
-        if line.batch:
-            item = line_el.find(_a("Item"))
-            sub(sub(sub(item, _a("ItemInstance")), _a("LotIdentification")), _c("LotNumberID"), line.batch)
+        _write_item(line_el, line)
     return root
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hub.formats import codes
-from hub.formats.canonical import Document, Party, PartyId, Source, decimal_text
+from hub.formats.canonical import Document, Party, PartyId, Source, add_identifier, decimal_text
 from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.syntax import Separators
 from hub.formats.edifact.tokenizer import Segment, escape, split_escaped
@@ -92,17 +92,89 @@ def place_party(doc: Document, role: str, party_id: str, name: str) -> None:
 
 
 def part_ids(seg: Segment, first: int) -> list[tuple[str, str]]:
-    """Read ``(item number, type)`` pairs from LIN C212 or PIA C212 elements from ``first`` on."""
-    return [(part, kind) for part, kind in seg.pairs(first) if part]
+    """Read ``(item number, type)`` pairs from PIA C212 elements from ``first`` on, or the one C212 of a LIN.
+
+    A LIN has one C212 (element 3); what follows it (C829 sub-line, configuration level and
+    code) are no item numbers.
+    """
+    found = seg.pairs(first)
+    if seg.tag == "LIN":
+        found = found[:1]
+    return [(part, kind) for part, kind in found if part]
 
 
-def assign_part(line: object, part: str, kind: str) -> None:
-    """Put an item number in ``line.buyer_part`` or ``line.supplier_part`` by its 7143 type."""
-    if kind in codes.SUPPLIER_PART_TYPES:
-        if not line.supplier_part:  # type: ignore[attr-defined]
-            line.supplier_part = part  # type: ignore[attr-defined]
-    elif not line.buyer_part:  # type: ignore[attr-defined]
-        line.buyer_part = part  # type: ignore[attr-defined]
+_BUYER_RANKS = (*codes.EDIFACT_BUYER_PART_SCHEMES, *codes.EDIFACT_BUYER_PART_STAND_INS)
+_PART_FIELDS = (("buyer_part", _BUYER_RANKS), ("supplier_part", codes.EDIFACT_SUPPLIER_PART_SCHEMES))
+
+
+def assign_part(line: Any, part: str, kind: str, warnings: list[str] | None = None, where: str = "") -> None:
+    """Keep an item number of LIN/PIA C212 on a line, by its 7143 type.
+
+    Every number is kept: buyer_part and supplier_part take the best-ranked one whatever
+    segment names it (a PIA IN replaces a GTIN that stood in from the LIN), a batch (NB)
+    fills the line's batch where it has one, and every other number goes to
+    ``identifiers``. An unknown type is kept as scheme ``edifact:<code>``, with a warning.
+    """
+    scheme, known = codes.identifier_scheme("edifact", "7143", kind)
+    if not known and warnings is not None:
+        marker = f"item type '{kind}' is not in"
+        codes.note_once(warnings, marker, f"{where}: {marker} EDIFACT 7143 as the hub maps it; kept as {scheme}")
+    for name, ranked in _PART_FIELDS:
+        if scheme in ranked:
+            current = getattr(line, name)
+            if not current or _rank(line, current, ranked) > ranked.index(scheme):
+                setattr(line, name, part)
+            break
+    else:
+        if scheme not in ("batch", "serial") and not (line.buyer_part or line.supplier_part):
+            line.buyer_part = part  # a number of another type stands in, so the line is not lost
+    if scheme == "batch" and hasattr(line, "batch") and not line.batch:
+        line.batch = part
+    add_identifier(line, scheme, part)
+
+
+def _rank(line: Any, current: str, ranked: tuple[str, ...]) -> int:
+    """How good the scheme the current part came from is (0 best, len(ranked) for any other scheme).
+
+    A part that came from the field's own scheme is not in identifiers (0); a stand-in is.
+    """
+    found = [ranked.index(i.scheme) if i.scheme in ranked else len(ranked) for i in line.identifiers if i.id == current]
+    return min(found) if found else 0
+
+
+def write_parts(seps: Separators, line: Any, number_: str = "", action: str = "", batches: list[str] | None = None) -> list[str]:
+    """LIN with the buyer's part (IN; else the supplier's, SA), PIA SA, then PIAs of further identifiers.
+
+    ``batches`` are the batches the caller writes itself (DESADV: GIN BX), so they are not repeated.
+    """
+    out = []
+    written: set[tuple[str, str]] = set()
+    if line.buyer_part:
+        out.append(write_segment(seps, "LIN", number_, action, [line.buyer_part, "IN"]))
+        written.add(("IN", line.buyer_part))
+        if line.supplier_part:
+            out.append(write_segment(seps, "PIA", "1", [line.supplier_part, "SA"]))
+    else:
+        out.append(write_segment(seps, "LIN", number_, action, [line.supplier_part, "SA"]))
+    written.add(("SA", line.supplier_part))
+    written.update(("NB", batch) for batch in batches or ())
+    return out + write_identifiers(seps, line, written)
+
+
+def write_identifiers(seps: Separators, line: Any, written: set[tuple[str, str]]) -> list[str]:
+    """PIA segments for a line's identifiers that its LIN/PIA/GIN do not already carry.
+
+    ``written`` holds the (7143 type, number) pairs already written. A scheme EDIFACT 7143
+    has no code for (and that is no ``edifact:<code>`` kept as sent) is left out.
+    """
+    out = []
+    for ident in line.identifiers:
+        kind = codes.identifier_qualifier("edifact", "7143", ident.scheme)
+        if kind is None or not ident.id or (kind, ident.id) in written:
+            continue
+        written.add((kind, ident.id))
+        out.append(write_segment(seps, "PIA", "1", [ident.id, kind]))
+    return out
 
 
 def max_components(seg: Segment, e: int, most: int, ref: str) -> None:

@@ -23,7 +23,17 @@ from hub.formats.canonical import (
     Source,
 )
 from hub.formats.edifact.envelope import Message
-from hub.formats.edifact.messages.common import SegmentCache, date, missing, number, party, segment_cache, write_segment
+from hub.formats.edifact.messages.common import (
+    SegmentCache,
+    assign_part,
+    date,
+    missing,
+    number,
+    party,
+    segment_cache,
+    write_parts,
+    write_segment,
+)
 from hub.formats.edifact.syntax import Separators
 from hub.formats.edifact.tokenizer import Segment, message_segment
 from hub.formats.errors import Envelope, FormatError
@@ -43,7 +53,7 @@ def _cache(seps: Separators) -> _Cache:
     return segment_cache(_Cache, seps)
 
 
-def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decimal, str] | None:
+def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decimal, str, bool] | None:
     """Read a plain ``QTY+qualifier:quantity:unit`` straight from its text; None when it needs the careful way."""
     if (seps.release and seps.release in raw) or (seps.repetition != " " and seps.repetition in raw):
         return None
@@ -63,13 +73,13 @@ def _quantity(raw: str, seps: Separators, decimal_mark: str) -> tuple[str, Decim
     if not value.is_finite():
         return None
     unit = comps[2] if len(comps) > 2 else ""
-    return comps[0], value, codes.unit_to_rec20(unit) if unit else ""
+    return comps[0], value, *(codes.unit_in(unit, "edifact") if unit else ("", True))
 
 
-def _quantity_of(seg: Segment, decimal_mark: str, ref: str) -> tuple[str, Decimal, str]:
+def _quantity_of(seg: Segment, decimal_mark: str, ref: str) -> tuple[str, Decimal, str, bool]:
     """Read a QTY segment the careful way (release characters, repetitions), or raise its positioned error."""
     unit = seg.get(1, 3)
-    return seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else ""
+    return seg.get(1, 1), number(seg, 1, 2, decimal_mark, ref), *(codes.unit_in(unit, "edifact") if unit else ("", True))
 
 
 # The other segments this mapping reads (FTX, PAC, UNH, UNT... are passed by unsplit), and
@@ -101,8 +111,6 @@ def _fields(seg: Segment) -> tuple:
 BUYER_ROLES = ("BY", "MI")
 SUPPLIER_ROLES = ("SE", "SU")
 SHIP_TO_ROLES = ("ST", "CN")
-BUYER_PART_TYPES = ("IN", "BP", "")
-SUPPLIER_PART_TYPES = ("SA",)
 
 
 def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]:
@@ -173,7 +181,9 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
             if found_qty is None:
                 found_qty = _quantity(raw, seps, decimal_mark) or _quantity_of(make(raw, n, seps), decimal_mark, ref)
                 cache.keep(quantities, raw, found_qty)
-            qualifier, quantity, unit = found_qty
+            qualifier, quantity, unit, known = found_qty
+            if not known:
+                codes.note_unknown_unit(doc.warnings, unit, "edifact", f"segment {n} (QTY), element 1, component 3")
             if qualifier in schedule_qty:
                 item = ScheduleQuantity(quantity=quantity, commitment=commitment)
                 line.schedule.append(item)
@@ -247,19 +257,13 @@ def read_schedule(msg: Message, env: Envelope, decimal_mark: str = ".", *, kind:
                 context = ""
                 commitment = "firm"
                 part, kind = fields
-                if kind in SUPPLIER_PART_TYPES:
-                    line.supplier_part = part
-                else:
-                    line.buyer_part = part
+                if part:
+                    assign_part(line, part, kind, doc.warnings, f"segment {n} (LIN)")
             elif tag == "PIA":
                 if line is not None:
                     for part, kind in fields:
-                        if not part:
-                            continue
-                        if kind in SUPPLIER_PART_TYPES:
-                            line.supplier_part = line.supplier_part or part
-                        elif kind in BUYER_PART_TYPES:
-                            line.buyer_part = line.buyer_part or part
+                        if part:
+                            assign_part(line, part, kind, doc.warnings, f"segment {n} (PIA)")
             elif tag == "IMD":
                 if line is not None:
                     line.description = line.description or fields[0]
@@ -341,12 +345,7 @@ def write_schedule(doc: Document, ref: str, seps: Separators, directory: str = "
     if doc.ship_to.unloading_point:
         segs.append(_seg(seps, "LOC", "11", [doc.ship_to.unloading_point]))
     for line in doc.lines:
-        if line.buyer_part:
-            segs.append(_seg(seps, "LIN", "", "", [line.buyer_part, "IN"]))
-            if line.supplier_part:
-                segs.append(_seg(seps, "PIA", "1", [line.supplier_part, "SA"]))
-        else:
-            segs.append(_seg(seps, "LIN", "", "", [line.supplier_part, "SA"]))
+        segs.extend(write_parts(seps, line))
         if line.description:
             segs.append(_seg(seps, "IMD", "F", "", ["", "", "", line.description]))
         if line.unloading_point:

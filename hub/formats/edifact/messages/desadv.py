@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hub.formats import codes
-from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, Package
+from hub.formats.canonical import DespatchAdvice, DespatchLine, Document, Package, add_identifier
 from hub.formats.edifact.envelope import Message
 from hub.formats.edifact.messages.common import (
     SegmentCache,
@@ -28,6 +28,7 @@ from hub.formats.edifact.messages.common import (
     write_dtm,
     write_number,
     write_parties,
+    write_parts,
     write_segment,
     write_unh,
     write_unt,
@@ -76,7 +77,7 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             doc.lines.append(line)
             package = None
             for part, kind in part_ids(seg, 3):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {n} (LIN)")
         elif tag == "QTY":
             if line is None:
                 continue
@@ -86,15 +87,17 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
                 qualifier = seg.get(1, 1)
                 if qualifier in codes.QTY_DESPATCHED:
                     unit = seg.get(1, 3)
-                    found = (qualifier, number(seg, 1, 2, decimal_mark, ref), codes.unit_to_rec20(unit) if unit else "")
+                    found = (qualifier, number(seg, 1, 2, decimal_mark, ref), *(codes.unit_in(unit, "edifact") if unit else ("", True)))
                 else:
-                    found = (qualifier, None, "")
+                    found = (qualifier, None, "", True)
                 seen.keep(seen.quantities, raw, found)
-            qualifier, quantity, unit = found
+            qualifier, quantity, unit, known = found
             if quantity is not None:
                 line.quantity = quantity
                 if unit:
                     line.unit = unit
+                if not known:
+                    codes.note_unknown_unit(doc.warnings, unit, "edifact", f"segment {n} (QTY), element 1, component 3")
         elif tag == "RFF":
             found_ref = seen.references.get(raw)
             if found_ref is None:
@@ -113,15 +116,17 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             seg = make(raw, n, seps)
             qualifier = seg.get(1)
             if qualifier in codes.GIN_BATCH and line is not None:
+                ids = [i for first, last in seg.pairs(2) for i in label_range(first, last)]
                 if not line.batch:
-                    ids = [i for first, last in seg.pairs(2) for i in label_range(first, last)]
                     line.batch = ids[0] if ids else ""
+                for batch in ids:
+                    add_identifier(line, "batch", batch)
             elif qualifier in codes.GIN_LABEL and package is not None:
                 package.label_ids.extend(i for first, last in seg.pairs(2) for i in label_range(first, last))
         elif tag == "PIA":
             if line is not None:
                 for part, kind in part_ids(make(raw, n, seps), 2):
-                    assign_part(line, part, kind)
+                    assign_part(line, part, kind, doc.warnings, f"segment {n} (PIA)")
         elif tag == "PAC":
             seg = make(raw, n, seps)
             count = seg.get(1)
@@ -226,15 +231,13 @@ def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN"
             for at in range(0, len(package.label_ids), 5):
                 segs.append(write_segment(seps, "GIN", "BJ", *[[label] for label in package.label_ids[at:at + 5]]))
     for index, line in enumerate(doc.lines, 1):
-        if line.buyer_part:
-            segs.append(write_segment(seps, "LIN", str(index), "", [line.buyer_part, "IN"]))
-            if line.supplier_part:
-                segs.append(write_segment(seps, "PIA", "1", [line.supplier_part, "SA"]))
-        else:
-            segs.append(write_segment(seps, "LIN", str(index), "", [line.supplier_part, "SA"]))
+        # Every batch goes into GIN BX (the batch the line names first), none into a PIA NB.
+        batches = [line.batch] if line.batch else []
+        batches += [i.id for i in line.identifiers if i.scheme == "batch" and i.id and i.id not in batches]
+        segs.extend(write_parts(seps, line, str(index), batches=batches))
         segs.append(write_segment(seps, "QTY", ["12", write_number(line.quantity, seps), codes.unit_from_rec20(line.unit, "edifact")]))
-        if line.batch:
-            segs.append(write_segment(seps, "GIN", "BX", [line.batch]))
+        for at in range(0, len(batches), 5):
+            segs.append(write_segment(seps, "GIN", "BX", *[[batch] for batch in batches[at:at + 5]]))
         if line.order_number:
             segs.append(write_segment(seps, "RFF", ["ON", line.order_number]))
     segs.append(write_unt(seps, segs, ref))

@@ -24,6 +24,7 @@ from hub.formats.edifact.messages.common import (
     write_dtm,
     write_number,
     write_parties,
+    write_parts,
     write_segment,
     write_unh,
     write_unt,
@@ -76,18 +77,18 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             line = OrderLine(line=seg.get(1))
             doc.lines.append(line)
             for part, kind in part_ids(seg, 3):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (LIN)")
         elif line is None:
             continue
         elif tag == "PIA":
             for part, kind in part_ids(seg, 2):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (PIA)")
         elif tag == "IMD":
             line.description = line.description or description(seg, ref)
         elif tag == "QTY" and seg.get(1, 1) in codes.QTY_ORDERED:
             line.quantity = number(seg, 1, 2, decimal_mark, ref)
             if seg.get(1, 3):
-                line.unit = codes.unit_to_rec20(seg.get(1, 3))
+                line.unit = codes.unit_to_rec20(seg.get(1, 3), "edifact", doc.warnings, f"segment {seg.number} (QTY), element 1, component 3")
         elif tag == "PRI" and line.price is None and seg.get(1, 1) in codes.PRI_QUALIFIERS and seg.get(1, 2):
             line.price = number(seg, 1, 2, decimal_mark, ref)
     if not doc.number:
@@ -125,15 +126,8 @@ def write(doc: Document, ref: str, seps: Separators, directory: str = "D:96A:UN"
 
 
 def write_line(seps: Separators, line: OrderLine, index: int, action: str = "") -> list[str]:
-    """Write LIN (line number, action, item number), PIA and IMD of an order (response) line."""
-    out = []
-    number_ = line.line or str(index)
-    if line.buyer_part:
-        out.append(write_segment(seps, "LIN", number_, action, [line.buyer_part, "IN"]))
-        if line.supplier_part:
-            out.append(write_segment(seps, "PIA", "1", [line.supplier_part, "SA"]))
-    else:
-        out.append(write_segment(seps, "LIN", number_, action, [line.supplier_part, "SA"]))
+    """Write LIN (line number, action, item number), PIAs and IMD of an order (response) line."""
+    out = write_parts(seps, line, number_=line.line or str(index), action=action)
     if getattr(line, "description", ""):
         out.append(write_segment(seps, "IMD", "F", "", ["", "", "", line.description]))
     return out

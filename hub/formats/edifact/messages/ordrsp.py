@@ -66,19 +66,24 @@ def read(msg: Message, env: Envelope, decimal_mark: str = ".") -> list[Document]
             header_party(doc, seg)
         elif tag == "LIN":
             action = seg.get(2)
-            line = ResponseLine(line=seg.get(1), status=codes.LIN_ACTION_TO_STATUS.get(action, "accepted"))
+            status_of_line = codes.LIN_ACTION_TO_STATUS.get(action, "changed") if action else "accepted"
+            if action and action not in codes.LIN_ACTION_TO_STATUS:
+                doc.warnings.append(
+                    f"segment {seg.number} (LIN), element 2: action '{action}' is not a line status the hub knows (UNCL 1229); taken as changed"
+                )
+            line = ResponseLine(line=seg.get(1), status=status_of_line)
             doc.lines.append(line)
             for part, kind in part_ids(seg, 3):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (LIN)")
         elif line is None:
             continue
         elif tag == "PIA":
             for part, kind in part_ids(seg, 2):
-                assign_part(line, part, kind)
+                assign_part(line, part, kind, doc.warnings, f"segment {seg.number} (PIA)")
         elif tag == "QTY" and seg.get(1, 1) in codes.QTY_ORDRSP and line.quantity is None:
             line.quantity = number(seg, 1, 2, decimal_mark, ref)
             if seg.get(1, 3):
-                line.unit = codes.unit_to_rec20(seg.get(1, 3))
+                line.unit = codes.unit_to_rec20(seg.get(1, 3), "edifact", doc.warnings, f"segment {seg.number} (QTY), element 1, component 3")
     if not doc.number:
         raise missing("BGM document number (C106/1004) is missing", ref, "BGM")
     if not status:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hub.formats import codes
-from hub.formats.canonical import Document, Party, PartyId, Source, decimal_text
+from hub.formats.canonical import Document, Party, PartyId, Source, add_identifier, decimal_text
 from hub.formats.errors import Envelope, FormatError, Position
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.tokenizer import Segment
@@ -176,31 +176,34 @@ def product_ids(seg: Segment | list[str], first: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def parts(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Pick buyer part, supplier part, order number and batch from product id pairs.
+def apply_ids(line: Any, pairs: list[tuple[str, str]], warnings: list[str], where: str) -> None:
+    """Fill a line's parts and identifiers from product id pairs (235 qualifier, id).
 
-    BP wins over IN/PI for the buyer part and VP over VN; when a line names its part
-    only by another scheme (UPC, EAN, ISBN), that id stands in as the buyer part so
-    the line is not lost.
+    Every pair is kept: the named fields take theirs (buyer_part: BP, IN, PI, CB;
+    supplier_part: VP, VN, VA, VC; order_number: PO, ON; batch: LT, B8 where the line has
+    one), all others go to ``identifiers``. SK is no supplier part. A line that names
+    neither part takes its first id as buyer_part so it is not lost. An unknown qualifier
+    is kept as scheme ``x12:<code>``, with a warning.
     """
+    schemes: list[tuple[str, str]] = []
+    for qualifier, found in pairs:
+        scheme, known = codes.identifier_scheme("x12", "235", qualifier)
+        if not known:
+            marker = f"product id qualifier '{qualifier}' is not in"
+            codes.note_once(warnings, marker, f"{where}: {marker} X12 235 as the hub maps it; kept as {scheme}")
+        schemes.append((scheme, found))
     first: dict[str, str] = {}
-    for qualifier, value in pairs:
-        first.setdefault(qualifier, value)
-    out = {}
-    for key, wanted in (
-        ("buyer_part", codes.X12_BUYER_PART),
-        ("supplier_part", codes.X12_SUPPLIER_PART),
-        ("order_number", codes.X12_ORDER_REF),
-        ("batch", codes.X12_BATCH),
-    ):
-        out[key] = ""
-        for qualifier in wanted:
-            if qualifier in first:
-                out[key] = first[qualifier]
-                break
-    if not out["buyer_part"] and not out["supplier_part"] and pairs:
-        out["buyer_part"] = pairs[0][1]
-    return out
+    for scheme, found in schemes:
+        first.setdefault(scheme, found)
+    line.buyer_part = next((first[s] for s in codes.X12_BUYER_PART_SCHEMES if s in first), "")
+    line.supplier_part = next((first[s] for s in codes.X12_SUPPLIER_PART_SCHEMES if s in first), "")
+    if not line.buyer_part and not line.supplier_part and schemes:
+        line.buyer_part = schemes[0][1]
+    for name in ("order_number", "batch"):
+        if hasattr(line, name) and not getattr(line, name):
+            setattr(line, name, first.get(name, ""))
+    for scheme, found in schemes:
+        add_identifier(line, scheme, found)
 
 
 def start(doc: Document, ts: TransactionSet, env: Envelope) -> None:
@@ -244,6 +247,22 @@ def n1(role: str, p: Party) -> list[SegmentOut]:
     if not (pid or p.name):
         return []
     return [["N1", role, p.name, "92" if pid else "", pid]]
+
+
+def line_pairs(line: Any, *more: tuple[str, str]) -> list[str]:
+    """Flat product id pairs of a line: BP, VP, then ``more``, then its further identifiers.
+
+    An identifier whose scheme X12 235 has no code for (and that is no ``x12:<code>`` kept
+    as sent) cannot be written and is left out.
+    """
+    out = part_pairs(line.buyer_part, line.supplier_part, *more)
+    written = {(out[i], out[i + 1]) for i in range(0, len(out), 2)}
+    for ident in line.identifiers:
+        qualifier = codes.identifier_qualifier("x12", "235", ident.scheme)
+        if qualifier and ident.id and (qualifier, ident.id) not in written:
+            out += [qualifier, ident.id]
+            written.add((qualifier, ident.id))
+    return out
 
 
 def part_pairs(buyer_part: str, supplier_part: str, *more: tuple[str, str]) -> list[str]:

@@ -20,14 +20,14 @@ from hub.formats.x12.messages.common import (
     NUMBERS,
     SegmentOut,
     Values,
+    apply_ids,
     apply_party,
     clock,
     date,
     day,
+    line_pairs,
     missing,
     n1,
-    part_pairs,
-    parts,
     product_ids,
     qty,
     start,
@@ -121,8 +121,8 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noq
             if line is None:
                 apply_party(doc, values)
         elif tag == "LIN":
-            found = parts(product_ids(values, 2))
-            line = ScheduleLine(buyer_part=found["buyer_part"], supplier_part=found["supplier_part"], order_number=found["order_number"])
+            line = ScheduleLine()
+            apply_ids(line, product_ids(values, 2), doc.warnings, f"segment {number} (LIN)")
             doc.lines.append(line)
             receipt = fst = None
         elif line is None:
@@ -152,8 +152,10 @@ def read(ts: TransactionSet, env: Envelope, kind: str) -> list[Document]:  # noq
             code = values[1] if len(values) > 1 else ""
             unit_code = units.get(code)
             if unit_code is None:
-                unit_code = codes.unit_to_rec20(code)
-                if len(units) < 1000:
+                unit_code, known = codes.unit_in(code, "x12")
+                if not known:
+                    codes.note_unknown_unit(doc.warnings, unit_code, "x12", f"segment {number} (UIT), element 1")
+                elif len(units) < 1000:
                     units[code] = unit_code
             line.unit = unit_code
         elif tag == "PID":
@@ -246,7 +248,7 @@ def write(doc: Document, set_type: str) -> list[SegmentOut]:
     segs += n1("BY", doc.buyer)
     total = 0
     for line in doc.lines:
-        segs.append(["LIN", "", *part_pairs(line.buyer_part, line.supplier_part, ("PO", line.order_number))])
+        segs.append(["LIN", "", *line_pairs(line, ("PO", line.order_number))])
         segs.append(["UIT", unit(line.unit)])
         if line.description:
             segs.append(["PID", "F", "", "", "", line.description])

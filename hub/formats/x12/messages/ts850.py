@@ -16,14 +16,14 @@ from hub.formats.errors import Envelope, FormatError
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
     SegmentOut,
+    apply_ids,
     apply_party,
     date,
     day,
+    line_pairs,
     missing,
     n1,
     optional_number,
-    part_pairs,
-    parts,
     product_ids,
     qty,
     start,
@@ -50,16 +50,15 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
         elif tag == "N1" and line is None:
             apply_party(doc, seg)
         elif tag == "PO1":
-            found = parts(product_ids(seg, 6))
+            where = f"segment {seg.number} (PO1)"
             line = OrderLine(
                 line=seg.get(1).strip() or str(len(doc.lines) + 1),
-                buyer_part=found["buyer_part"],
-                supplier_part=found["supplier_part"],
                 quantity=optional_number(seg, 2, ref) or Decimal(0),
-                unit=codes.unit_to_rec20(seg.get(3)),
+                unit=codes.unit_to_rec20(seg.get(3), "x12", doc.warnings, f"{where}, element 3"),
                 price=optional_number(seg, 4, ref),
                 requested_date=header_date,
             )
+            apply_ids(line, product_ids(seg, 6), doc.warnings, where)
             doc.lines.append(line)
         elif tag == "PID" and line is not None:
             line.description = line.description or seg.get(5).strip()
@@ -99,7 +98,7 @@ def write(doc: Document) -> list[SegmentOut]:
                 unit(line.unit),
                 price,
                 "PE" if price else "",
-                *part_pairs(line.buyer_part, line.supplier_part),
+                *line_pairs(line),
             ]
         )
         if line.description:

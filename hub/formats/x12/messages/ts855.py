@@ -15,14 +15,14 @@ from hub.formats.errors import Envelope, FormatError
 from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
     SegmentOut,
+    apply_ids,
     apply_party,
     date,
     day,
+    line_pairs,
     missing,
     n1,
     optional_number,
-    part_pairs,
-    parts,
     product_ids,
     qty,
     start,
@@ -54,20 +54,23 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
         elif tag == "N1" and line is None:
             apply_party(doc, seg)
         elif tag == "PO1":
-            found = parts(product_ids(seg, 6))
+            where = f"segment {seg.number} (PO1)"
             line = ResponseLine(
                 line=seg.get(1).strip() or str(len(doc.lines) + 1),
-                buyer_part=found["buyer_part"],
-                supplier_part=found["supplier_part"],
                 quantity=optional_number(seg, 2, ref),
-                unit=codes.unit_to_rec20(seg.get(3)),
+                unit=codes.unit_to_rec20(seg.get(3), "x12", doc.warnings, f"{where}, element 3"),
                 status="accepted",
             )
+            apply_ids(line, product_ids(seg, 6), doc.warnings, where)
             doc.lines.append(line)
             acked = False
         elif tag == "ACK" and line is not None:
             code = seg.get(1).strip()
             status = codes.X12_LINE_STATUS.get(code, "changed")
+            if code not in codes.X12_LINE_STATUS:
+                doc.warnings.append(
+                    f"segment {seg.number} (ACK), element 1: line status '{code}' is not in X12 668 as the hub maps it; taken as changed"
+                )
             # A line with several ACKs (part shipped now, part later) is as good as its worst.
             rank = {"accepted": 0, "changed": 1, "rejected": 2}
             if not acked or rank[status] > rank[line.status]:
@@ -76,7 +79,7 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             if quantity is not None and not acked:
                 line.quantity = quantity
                 if seg.get(3).strip():
-                    line.unit = codes.unit_to_rec20(seg.get(3))
+                    line.unit = codes.unit_to_rec20(seg.get(3), "x12", doc.warnings, f"segment {seg.number} (ACK), element 3")
             when = date(seg, 5, ref)
             if when and not acked:
                 line.date = when
@@ -99,7 +102,7 @@ def write(doc: Document) -> list[SegmentOut]:
     segs += n1("ST", doc.ship_to)
     for index, line in enumerate(doc.lines, 1):
         u = unit(line.unit)
-        segs.append(["PO1", line.line or str(index), qty(line.quantity), u, "", "", *part_pairs(line.buyer_part, line.supplier_part)])
+        segs.append(["PO1", line.line or str(index), qty(line.quantity), u, "", "", *line_pairs(line)])
         code = codes.LINE_STATUS_TO_X12.get(line.status, "IC")
         segs.append(["ACK", code, qty(line.quantity), u if line.quantity is not None else "", "068" if line.date else "", day(line.date)])
     segs.append(["CTT", str(len(doc.lines))])

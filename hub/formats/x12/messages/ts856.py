@@ -19,14 +19,14 @@ from hub.formats.x12.envelope import TransactionSet
 from hub.formats.x12.messages.common import (
     SegmentOut,
     Values,
+    apply_ids,
     apply_party,
     clock,
     date,
     day,
+    line_pairs,
     missing,
     n1,
-    part_pairs,
-    parts,
     product_ids,
     qty,
     start,
@@ -117,17 +117,13 @@ def read(ts: TransactionSet, env: Envelope) -> list[Document]:
             if value(values, 1) in LABEL_QUALIFIERS and value(values, 2):
                 pack.label_ids.append(value(values, 2))
         elif tag == "LIN":
-            found = parts(product_ids(values, 2))
-            line = DespatchLine(
-                buyer_part=found["buyer_part"],
-                supplier_part=found["supplier_part"],
-                order_number=found["order_number"] or order_of.get(hl_id, ""),
-                batch=found["batch"],
-            )
+            line = DespatchLine()
+            apply_ids(line, product_ids(values, 2), doc.warnings, f"segment {number} (LIN)")
+            line.order_number = line.order_number or order_of.get(hl_id, "")
             doc.lines.append(line)
         elif tag == "SN1" and line is not None:
             line.quantity = v.number(number, values, 2)
-            line.unit = codes.unit_to_rec20(values[3] if len(values) > 3 else "")
+            line.unit = codes.unit_to_rec20(values[3] if len(values) > 3 else "", "x12", doc.warnings, f"segment {number} (SN1), element 3")
     _merge(pack, by_type, doc)
     if not doc.packages and shipment_packages is not None:
         # No pack levels: the shipment's TD1 lading quantity is all the 856 says about packages.
@@ -205,7 +201,7 @@ def write(doc: Document) -> list[SegmentOut]:
         for line in lines:
             hl += 1
             segs.append(["HL", str(hl), str(order_hl), "I"])
-            segs.append(["LIN", "", *part_pairs(line.buyer_part, line.supplier_part, ("LT", line.batch))])
+            segs.append(["LIN", "", *line_pairs(line, ("LT", line.batch))])
             segs.append(["SN1", "", qty(line.quantity), unit(line.unit)])
     segs.append(["CTT", str(hl)])
     return segs
