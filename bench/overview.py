@@ -16,14 +16,11 @@ bench/results/overview.txt. Target: every query under 200 ms.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
-import random
 import sys
 import time
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,226 +44,6 @@ def ensure_database(url: str) -> None:
         if cur.fetchone() is None:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
-
-
-class Copier:
-    """COPY rows into a table, filling every NOT NULL column not given with an empty value of its type."""
-
-    EMPTY = {
-        "character varying": "",
-        "text": "",
-        "integer": "0",
-        "bigint": "0",
-        "smallint": "0",
-        "boolean": "f",
-        "jsonb": "[]",
-        "numeric": "0",
-    }
-
-    def __init__(self, cursor) -> None:
-        self.cur = cursor
-
-    def copy(self, table: str, columns: list[str], rows) -> int:
-        self.cur.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
-            [table],
-        )
-        fill = [(c, self.EMPTY.get(t, "")) for c, t in self.cur.fetchall() if c not in columns]
-        names = columns + [c for c, _ in fill]
-        extra = [v for _, v in fill]
-        buffer = io.StringIO()
-        n = 0
-        for row in rows:
-            buffer.write("\t".join([_text(v) for v in row] + extra) + "\n")
-            n += 1
-            if buffer.tell() > 8_000_000:
-                self._flush(table, names, buffer)
-                buffer = io.StringIO()
-        self._flush(table, names, buffer)
-        return n
-
-    def _flush(self, table: str, names: list[str], buffer: io.StringIO) -> None:
-        buffer.seek(0)
-        self.cur.copy_expert(f"COPY {table} ({', '.join(names)}) FROM STDIN", buffer)
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)
-
-
-def seed(*, lines: int, interchanges: int) -> dict[str, int]:
-    """Fill the database with group-size data (COPY); returns the row counts written."""
-    from django.db import connection
-
-    from hub.demo import seed_master_data
-    from hub.models import Plant
-    from suppliers.models import Supplier
-
-    seed_master_data()
-    rnd = random.Random(13)
-    plants = list(Plant.objects.order_by("code").values_list("pk", flat=True))
-    suppliers = list(Supplier.objects.order_by("number").values_list("pk", "number"))
-    links = {pk: [plants[(n + k) % len(plants)] for k in range(2)] for n, (pk, _num) in enumerate(suppliers)}
-    today = date.today()
-    now = datetime.now(UTC)
-    counts: dict[str, int] = {}
-    with connection.cursor() as django_cursor:
-        cur = django_cursor.cursor
-        copier = Copier(cur)
-        formats = ["EDIFACT", "X12", "VDA", "XML", "CSV"]
-        inter_ids = [uuid.uuid4() for _ in range(interchanges)]
-
-        def interchange_rows():
-            for n, pk in enumerate(inter_ids):
-                supplier, _number = suppliers[n % len(suppliers)]
-                status = "failed" if rnd.random() < 0.08 else "processed"
-                received = now - timedelta(seconds=rnd.randrange(30 * 86400))
-                yield (pk, received, "api", supplier, "bench", 100, f"{n:064x}", status, rnd.choice(formats), "[]", "[]", "[]", "{}", "[]")
-
-        counts["interchanges"] = copier.copy(
-            "hub_interchange",
-            [
-                "id",
-                "received_at",
-                "channel",
-                "sender_supplier_id",
-                "raw",
-                "size",
-                "sha256",
-                "status",
-                "format",
-                "errors",
-                "warnings",
-                "test_report",
-                "envelope",
-                "on_behalf_of",
-            ],
-            interchange_rows(),
-        )
-        counts["interchange_plants"] = copier.copy(
-            "hub_interchangeplant", ["interchange_id", "plant_id"], ((pk, plants[n % len(plants)]) for n, pk in enumerate(inter_ids))
-        )
-        schedules = lines // 10
-        schedule_ids = [uuid.uuid4() for _ in range(schedules)]
-        current = set(rnd.sample(range(schedules), schedules // 5))
-
-        def schedule_rows():
-            for n, pk in enumerate(schedule_ids):
-                supplier, _number = suppliers[n % len(suppliers)]
-                plant = links[supplier][n % 2]
-                created = now - timedelta(seconds=rnd.randrange(20 * 86400))
-                acked = created + timedelta(hours=2) if rnd.random() < 0.7 else None
-                yield (
-                    pk,
-                    created,
-                    inter_ids[n % len(inter_ids)],
-                    supplier,
-                    plant,
-                    f"CO{n:08d}",
-                    "current" if n in current else "superseded",
-                    acked,
-                    "{}",
-                )
-
-        counts["call_offs"] = copier.copy(
-            "orders_deliveryschedule",
-            ["id", "created_at", "interchange_id", "supplier_id", "plant_id", "number", "status", "acknowledged_at", "document"],
-            schedule_rows(),
-        )
-
-        def line_rows():
-            for n in range(lines):
-                s = n // 10
-                # A buyer part belongs to one supplier (400 each), as in the plants' part masters.
-                part = f"5Q{s % len(suppliers):03d}{(s // len(suppliers)) % 40:02d}{n % 10}"
-                yield (n + 1, schedule_ids[s], n % 10, part, None if s in current else schedule_ids[s])
-
-        counts["schedule_lines"] = copier.copy(
-            "orders_scheduleline", ["id", "schedule_id", "position", "buyer_part", "superseded_by_id"], line_rows()
-        )
-
-        def quantity_rows():
-            for n in range(lines):
-                for k in range(3):
-                    yield (n + 1, rnd.randrange(1, 500), "forecast" if k == 2 else "firm", today + timedelta(days=rnd.randrange(-10, 30)))
-
-        counts["schedule_quantities"] = copier.copy(
-            "orders_schedulequantity", ["line_id", "quantity", "commitment", "date"], quantity_rows()
-        )
-        advices = interchanges // 2
-        advice_ids = [uuid.uuid4() for _ in range(advices)]
-
-        def advice_rows():
-            for n, pk in enumerate(advice_ids):
-                supplier, _number = suppliers[n % len(suppliers)]
-                arrival = today + timedelta(days=rnd.randrange(-10, 7))
-                yield (pk, now, inter_ids[n], supplier, links[supplier][n % 2], f"DN{n:08d}", arrival, arrival, "{}")
-
-        counts["despatch_advices"] = copier.copy(
-            "orders_despatchadvice",
-            ["id", "created_at", "interchange_id", "supplier_id", "plant_id", "number", "ship_date", "arrival_date", "document"],
-            advice_rows(),
-        )
-        counts["despatch_lines"] = copier.copy(
-            "orders_despatchline",
-            ["despatch_advice_id", "position", "buyer_part", "quantity"],
-            (
-                (pk, k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
-                for n, pk in enumerate(advice_ids)
-                for k in range(2)
-            ),
-        )
-        statuses = ["delivered"] * 90 + ["pending"] * 5 + ["dead"] * 3 + ["held"] * 2
-        deliveries = interchanges * 2
-
-        def delivery_rows():
-            for n in range(deliveries):
-                supplier, _number = suppliers[n % len(suppliers)]
-                yield (
-                    uuid.uuid4(),
-                    now - timedelta(seconds=rnd.randrange(14 * 86400)),
-                    "delivery_schedule",
-                    uuid.uuid4(),
-                    "plant",
-                    links[supplier][0],
-                    supplier,
-                    "{}",
-                    f"k{n % 5000}",
-                    rnd.choice(statuses),
-                )
-
-        cur.execute("SELECT COALESCE(MAX(id), 0) FROM hub_delivery")
-        first = cur.fetchone()[0] + 1
-        counts["deliveries"] = copier.copy(
-            "hub_delivery",
-            [
-                "idempotency_key",
-                "created_at",
-                "document_type",
-                "document_id",
-                "recipient",
-                "plant_id",
-                "supplier_id",
-                "payload",
-                "sequence_key",
-                "status",
-            ],
-            delivery_rows(),
-        )
-        cur.execute("SELECT id FROM hub_delivery WHERE status = 'dead' AND id >= %s", [first])
-        dead = [r[0] for r in cur.fetchall()]
-        counts["dead_attempts"] = copier.copy(
-            "hub_deliveryattempt",
-            ["delivery_id", "number", "started_at", "outcome"],
-            ((pk, 1, now - timedelta(seconds=rnd.randrange(3 * 86400)), "dead") for pk in dead),
-        )
-    with connection.cursor() as django_cursor:
-        django_cursor.execute("VACUUM ANALYZE")  # visibility map for index-only scans, and statistics
-    return counts
 
 
 def measure() -> list[dict]:
@@ -329,6 +106,8 @@ def main() -> None:
     started = time.monotonic()
     counts = {}
     if ScheduleLine.objects.count() < args.lines:
+        from hub.groupdata import seed
+
         counts = seed(lines=args.lines, interchanges=args.interchanges)
     seeded = time.monotonic() - started
     results = measure()
