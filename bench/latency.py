@@ -1,0 +1,202 @@
+"""Benchmark: page and API latency at group size under concurrent clients (locust, headless).
+
+Usage (PostgreSQL):
+    .venv/bin/python bench/latency.py [--users 20] [--seconds 60] [--reseed]
+        [--suppliers 10000 --plants 120 --schedule-lines 1000000 --interchanges 100000]
+
+Fills ``hub_scale_bench`` once with ``manage.py seed_scale`` (``--reseed`` drops it first),
+starts the web tier as production runs it (gunicorn, 4 processes, DEBUG off), and runs
+locust's users from ``bench/locustfile.py`` against it: a supplier in the portal (call-off
+list and grid), a supplier's system on the API (call-off list, cursor pages), a buyer
+(live overview, supplier search) and headquarters (overview page and API). Records p50 and
+p95 per page in bench/results/latency.txt, with the EXPLAIN (ANALYZE) of each page's
+slowest query. Target: p95 under 300 ms for every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+DATABASE_URL = os.environ.get("HUB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_scale_bench")
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "hub.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-" + "x" * 50),
+})
+TARGET_MS = 300.0
+RESULTS = ROOT / "bench" / "results" / "latency.txt"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(args: argparse.Namespace) -> tuple[dict, float]:
+    """Migrate and seed (once); make the sessions, tokens and call-off ids the users need."""
+    from overview import ensure_database
+
+    ensure_database(DATABASE_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from orders.models import DeliverySchedule, ScheduleLine
+    from suppliers.models import User
+    from suppliers.services import token_issue
+
+    call_command("migrate", verbosity=0)
+    if args.reseed:
+        with connection.cursor() as cur:
+            cur.execute(
+                "TRUNCATE hub_deliveryattempt, hub_delivery, orders_despatchline, orders_despatchadvice, orders_schedulequantity, "
+                "orders_scheduleline, orders_deliveryschedule, hub_interchangeplant, hub_controlreference, hub_acknowledgement, hub_interchange CASCADE"
+            )
+    seeded = 0.0
+    if ScheduleLine.objects.count() < args.schedule_lines:
+        started = time.monotonic()
+        call_command(
+            "seed_scale", suppliers=args.suppliers, plants=args.plants, schedule_lines=args.schedule_lines, interchanges=args.interchanges
+        )
+        seeded = time.monotonic() - started
+    users = {role: User.objects.get(username=role) for role in ("supplier", "buyer", "hq")}
+    sessions = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies["sessionid"].value
+    auth = {
+        "sessions": sessions,
+        "tokens": {role: token_issue(user=users[role]) for role in ("supplier", "hq")},
+        "call_offs": [str(pk) for pk in DeliverySchedule.objects.filter(supplier=users["supplier"].supplier).values_list("pk", flat=True)[:50]],
+    }
+    return auth, seeded
+
+
+PAGES = {
+    "portal call-off list": ("supplier", "/portal/call-offs/"),
+    "portal call-off grid": ("supplier", "/portal/call-offs/{call_off}/"),
+    "api call-off list": ("supplier", "/api/v1/call-offs/?status=current"),
+    "staff overview (buyer)": ("buyer", "/staff/overview/"),
+    "staff supplier search (buyer)": ("buyer", "/admin/suppliers/supplier/?q=Supplier+4711"),
+    "staff overview (hq)": ("hq", "/staff/overview/"),
+    "api overview (hq)": ("hq", "/api/v1/overview/"),
+}
+
+
+def explain(auth: dict) -> list[tuple[str, int, float, str, str]]:
+    """Each page once in-process: its query count and its slowest query with EXPLAIN (ANALYZE, BUFFERS)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from suppliers.models import User
+
+    found = []
+    for name, (role, path) in PAGES.items():
+        client = Client()
+        client.force_login(User.objects.get(username=role))
+        url = path.format(call_off=auth["call_offs"][0] if auth["call_offs"] else "")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = captured.captured_queries
+        if not queries:
+            continue
+        slowest = max(queries, key=lambda q: float(q["time"]))
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        found.append((name, len(queries), float(slowest["time"]) * 1000, slowest["sql"], plan))
+    return found
+
+
+def run_locust(auth: dict, users: int, seconds: int, workdir: Path) -> list[dict]:
+    """gunicorn on a free port, then locust headless against it; returns locust's rows per page."""
+    port = _free_port()
+    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hub.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4", "--timeout", "120"],
+        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        import requests
+
+        for _ in range(300):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/portal/", timeout=5).status_code < 500:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        prefix = workdir / "locust"
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", str(max(1, users // 4)),
+             "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env={**os.environ, "HUB_BENCH_AUTH": json.dumps(auth)}, check=False,
+        )
+        with open(f"{prefix}_stats.csv", newline="") as fh:
+            return [row for row in csv.DictReader(fh) if row["Name"] != "Aggregated"]
+    finally:
+        os.killpg(web.pid, signal.SIGTERM)
+        web.wait(timeout=30)
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--suppliers", type=int, default=10_000)
+    parser.add_argument("--plants", type=int, default=120)
+    parser.add_argument("--schedule-lines", type=int, default=1_000_000)
+    parser.add_argument("--interchanges", type=int, default=100_000)
+    parser.add_argument("--reseed", action="store_true")
+    args = parser.parse_args()
+    auth, seeded = prepare(args)
+    from orders.models import ScheduleLine
+
+    with tempfile.TemporaryDirectory(prefix="hub-latency-") as tmp:
+        rows = run_locust(auth, args.users, args.seconds, Path(tmp))
+    plans = explain(auth)
+    over = [r for r in rows if float(r["95%"]) > TARGET_MS]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("w") as out:
+        out.write(f"# bench/latency.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores\n")
+        out.write(f"# data: {ScheduleLine.objects.count():,} schedule lines ({'seeded now in %.0f s' % seeded if seeded else 'seeded before'}); "
+                  f"{args.users} locust users for {args.seconds} s against gunicorn -w 4, DEBUG off\n")
+        out.write(f"# load average at the end (1, 5, 15 min): {os.getloadavg()}\n")
+        out.write(f"# target: p95 under {TARGET_MS:.0f} ms per page; over it: {len(over)} of {len(rows)}\n\n")
+        out.write(f"{'page':36} {'requests':>8} {'failed':>6} {'p50 ms':>7} {'p95 ms':>7}\n")
+        for r in rows:
+            out.write(f"{r['Name']:36} {r['Request Count']:>8} {r['Failure Count']:>6} {r['50%']:>7} {r['95%']:>7}\n")
+        out.write("\n# each page once, in-process: queries, and the slowest with its plan\n")
+        for name, count, ms, sql, plan in plans:
+            out.write(f"\n== {name}: {count} queries; slowest {ms:.1f} ms\n{sql}\n{plan}\n")
+    print(RESULTS.read_text().split("\n# each page")[0])
+
+
+if __name__ == "__main__":
+    main()
