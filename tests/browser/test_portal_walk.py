@@ -146,6 +146,8 @@ def test_on_a_phone_the_nav_collapses_and_nothing_overflows(browser, live_server
         page.goto(live_server.url + "/portal/")
         page.click("button.menu-toggle")
         assert page.is_visible("#site-nav a[href='/portal/inbox/']")
+        inside = "(s) => { const e = document.querySelector(s).getBoundingClientRect(), h = document.querySelector('header').getBoundingClientRect(); return e.top >= h.top && e.bottom <= h.bottom; }"
+        assert page.evaluate(inside, "#site-nav") and page.evaluate(inside, ".username")  # the header grows around them
         shot(page, "phone-dashboard-menu")
     finally:
         context.close()
