@@ -18,6 +18,9 @@ DOCUMENT_TYPES = {
     "acknowledgement": _("Acknowledgement"),
 }
 
+# Commitment levels of a call-off's quantities (canonical ``commitment``).
+COMMITMENTS = {"firm": _("firm"), "production": _("production release"), "material": _("material release"), "forecast": _("forecast")}
+
 # UN/ECE Rec 20 codes a dispatcher meets every day, in words; others show as the code.
 UNITS = {"C62": _("pcs"), "H87": _("pcs"), "PCE": _("pcs"), "KGM": _("kg"), "MTR": _("m"), "LTR": _("l"), "MTK": _("m²"), "TNE": _("t"), "SET": _("sets")}
 
@@ -41,3 +44,9 @@ def document_type(value: str) -> str:
 def unit(value: str) -> str:
     """A unit code in words where it has one: ``C62`` -> "pcs" / "Stk"."""
     return str(UNITS.get(value, value))
+
+
+@register.filter
+def commitment(value: str) -> str:
+    """``firm`` -> "firm" / "fest": a quantity's commitment in the active language."""
+    return str(COMMITMENTS.get(value, value))

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.models import F
 from django.utils import timezone
 
 from hub.dispatch.services import delivery_send
 from hub.models import Delivery, Plant
+from orders.models import DeliverySchedule
 from tests.delfor_builder import delfor, message
 from tests.documents import asn, edifact
 from tests.integration.conftest import real_services, workers  # noqa: F401 - fixtures
@@ -52,10 +54,12 @@ def shot(page, name: str) -> None:
 def morning(world, receive_and_process, plant_server):
     """A call-off due in two days (delivered to the supplier's inbox); PLANT01 is a real receiver."""
     Plant.objects.filter(code="PLANT01").update(endpoint_url=f"{plant_server.url}/plants/PLANT01")
+    Plant.objects.update(name=F("code"))  # data words read the same in both languages; names with digits are not taken for words
     due = (timezone.localdate() + dt.timedelta(days=2)).strftime("%Y%m%d")
     receive_and_process(delfor([message("1", "CO-0900", parts=(("4711-A", (("100", "1", due), ("250", "4", "20270301"))),))]), world["users"]["admin"])
     for d in Delivery.objects.filter(recipient="supplier"):
         delivery_send(delivery_id=d.pk)
+    plant_server.call_off = DeliverySchedule.objects.get(number="CO-0900")
     return plant_server
 
 
@@ -107,7 +111,8 @@ def test_a_suppliers_morning_in_the_portal(page_for, morning, workers, tmp_path)
 
     # Every page again in German: no English word left.
     visited = {"dashboard": f"{base}/portal/", "inbox": f"{base}/portal/inbox/", "files": f"{base}/portal/interchanges/", "upload": f"{base}/portal/upload/",
-               "account": f"{base}/portal/account/", "good": pages["good.edi"], "bad": pages["bad.edi"]}  # fmt: skip
+               "account": f"{base}/portal/account/", "good": pages["good.edi"], "bad": pages["bad.edi"],
+               "call-offs": f"{base}/portal/call-offs/", "call-off": f"{base}/portal/call-offs/{morning.call_off.pk}/"}  # fmt: skip
     english = {}
     for name, url in visited.items():
         page.goto(url)
