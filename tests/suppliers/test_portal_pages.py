@@ -251,3 +251,18 @@ def test_account_query_count_is_bounded(client, world, django_assert_max_num_que
     login(client, world["users"]["supplier"])
     with django_assert_max_num_queries(10):
         assert client.get("/portal/account/").status_code == 200
+
+
+def test_file_list_and_upload_query_counts_are_bounded(client, world, receive_and_process, django_assert_max_num_queries):
+    for n in range(25):
+        receive_and_process(edifact([asn(f"L{n}")], ref=f"L{n}"), world["users"]["supplier"])
+    login(client, world["users"]["supplier"])
+    with django_assert_max_num_queries(8):
+        assert client.get("/portal/interchanges/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/portal/upload/").status_code == 200
+
+
+def test_the_language_switch_names_each_language_in_itself(client, world):
+    page = login(client, world["users"]["supplier"]).get("/portal/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ">English</option>" in page and ">Deutsch</option>" in page and "Englisch" not in page
