@@ -25,7 +25,7 @@ from hub.models import Delivery, Interchange
 from orders.models import DeliverySchedule
 from suppliers.models import Notification, User
 
-WINDOW = dt.timedelta(days=2)  # older events are history, not news
+WINDOW = dt.timedelta(hours=6)  # older events are history, not news (and each sweep stays small)
 SETTING = {
     Notification.Kind.CALL_OFF: "notify_call_offs",
     Notification.Kind.REJECTED_FILE: "notify_rejected_files",

@@ -87,8 +87,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def interchanges(request: HttpRequest) -> HttpResponse:
     """The files this user's organisation sent, with their status."""
-    qs = scoped(Interchange.objects.all(), request.user).order_by("-received_at")[:200]
-    return render(request, "portal/interchanges.html", {"interchanges": qs})
+    rows = list(scoped(Interchange.objects.all(), request.user).order_by("-received_at")[:200])
+    live = any(i.status in (Interchange.Status.RECEIVED, Interchange.Status.PROCESSING) for i in rows)
+    return render(request, "portal/interchanges.html", {"interchanges": rows, "live": live})
 
 
 @login_required

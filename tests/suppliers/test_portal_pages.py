@@ -266,3 +266,13 @@ def test_file_list_and_upload_query_counts_are_bounded(client, world, receive_an
 def test_the_language_switch_names_each_language_in_itself(client, world):
     page = login(client, world["users"]["supplier"]).get("/portal/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert ">English</option>" in page and ">Deutsch</option>" in page and "Englisch" not in page
+
+
+def test_the_file_list_polls_while_a_file_is_processed(client, world, django_capture_on_commit_callbacks):
+    login(client, world["users"]["supplier"])
+    client.post("/portal/upload/", {"file": SimpleUploadedFile("up.edi", edifact([asn("LIST1")]))})
+    assert 'hx-trigger="every 2s"' in client.get("/portal/interchanges/").content.decode()
+    from hub.ingest.pipeline import interchange_process
+
+    interchange_process(interchange_id=Interchange.objects.get().pk)
+    assert "hx-trigger" not in client.get("/portal/interchanges/").content.decode()
