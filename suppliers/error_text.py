@@ -24,6 +24,7 @@ TEXTS: list[tuple[re.Pattern[str], str]] = [
         (r"^(?P<what>.+) '(?P<value>.*)' is not a number$", _("%(what)s '%(value)s' is not a number")),
         (r"^'(?P<value>.*)' does not start with a segment tag$", _("'%(value)s' does not start with a segment tag")),
         (r"^the file is empty$", _("the file is empty")),
+        (r"^the file is larger than the limit of (?P<limit>\d+) bytes$", _("the file is larger than the limit of %(limit)s bytes")),
         (r"^the format is not recognised \(file starts with '(?P<start>.*)'\); the hub reads (?P<known>.+)$",
          _("the format is not recognised (file starts with '%(start)s'); the hub reads %(known)s")),
         (r"^(?P<tag>\w+) segment outside a message \(UNH\.\.UNT\)$", _("%(tag)s segment outside a message (UNH..UNT)")),

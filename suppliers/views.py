@@ -22,7 +22,7 @@ from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule
 from orders.selectors import documents_of_interchange
 from suppliers import portal_selectors
-from suppliers.error_text import positioned_error
+from suppliers.error_text import error_text, positioned_error
 from suppliers.inbox import inbox_mark
 from suppliers.models import Supplier
 
@@ -77,7 +77,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             interchange = interchange_receive(stream=f, channel=Interchange.Channel.PORTAL, party=party_of_user(request.user), filename=f.name, content_type=f.content_type or "")
         except (TooLarge, EmptyUpload) as exc:
-            form.add_error("file", str(exc))
+            form.add_error("file", error_text(str(exc)))
         else:
             messages.success(request, _("File received; it is being processed."))
             return redirect("portal:interchange", pk=interchange.pk)

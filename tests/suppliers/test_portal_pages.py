@@ -276,3 +276,10 @@ def test_the_file_list_polls_while_a_file_is_processed(client, world, django_cap
 
     interchange_process(interchange_id=Interchange.objects.get().pk)
     assert "hx-trigger" not in client.get("/portal/interchanges/").content.decode()
+
+
+def test_an_upload_above_the_limit_is_refused_in_german(client, world, settings):
+    settings.HUB_MAX_INTERCHANGE_BYTES = 10
+    login(client, world["users"]["supplier"])
+    page = client.post("/portal/upload/", {"file": SimpleUploadedFile("big.edi", b"x" * 50)}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "die Datei ist größer als die Grenze von 10 Bytes" in page and not Interchange.objects.exists()
