@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,7 +112,9 @@ def interchange_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "errors": [positioned_error(e) for e in interchange.errors or []],
     }  # fmt: skip
     template = "portal/_interchange_state.html" if getattr(request, "htmx", False) else "portal/interchange_detail.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers a page or a fragment
+    return response
 
 
 # Delivery states still moving: the page keeps polling until none is left.
