@@ -283,3 +283,11 @@ def test_an_upload_above_the_limit_is_refused_in_german(client, world, settings)
     login(client, world["users"]["supplier"])
     page = client.post("/portal/upload/", {"file": SimpleUploadedFile("big.edi", b"x" * 50)}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "die Datei ist größer als die Grenze von 10 Bytes" in page and not Interchange.objects.exists()
+
+
+def test_an_acknowledgement_in_the_inbox_links_to_the_file_it_acknowledges(client, world, receive_and_process):
+    interchange = receive_and_process(edifact([asn("ACKLINK1")]), world["users"]["supplier"])
+    for d in Delivery.objects.filter(recipient="supplier", document_type="acknowledgement"):
+        delivery_send(delivery_id=d.pk)
+    page = login(client, world["users"]["supplier"]).get("/portal/inbox/").content.decode()
+    assert "Acknowledgement" in page and f'href="/portal/interchanges/{interchange.pk}/"' in page
