@@ -33,16 +33,25 @@ from hub.scope import plant_ids, role_of, scoped
 #   "":      no object rule (role alone decides).
 
 
+# A supplier's own users have roles too (suppliers.models.SupplierRole): by default an
+# action allowed to "supplier" is a write, open to the supplier's admins and dispatchers
+# and refused to read-only users; a rule names other supplier roles where it must.
+SUPPLIER_WRITERS = frozenset({"admin", "dispatcher"})
+SUPPLIER_ALL = frozenset({"admin", "dispatcher", "read_only"})
+SUPPLIER_ADMIN = frozenset({"admin"})
+
+
 @dataclass(frozen=True)
 class Rule:
-    """Roles allowed an action, and the object rule per role (default: ``scope``)."""
+    """Roles allowed an action, the object rule per role (default: ``scope``), and the supplier roles."""
 
     roles: frozenset[str]
     buyer: str = "scope"
+    supplier: frozenset[str] = SUPPLIER_WRITERS
 
 
-def _rule(*roles: str, buyer: str = "scope") -> Rule:
-    return Rule(frozenset(roles), buyer)
+def _rule(*roles: str, buyer: str = "scope", supplier: frozenset[str] = SUPPLIER_WRITERS) -> Rule:
+    return Rule(frozenset(roles), buyer, supplier)
 
 
 ADMIN = ("admin",)
@@ -60,8 +69,8 @@ RULES: dict[str, Rule] = {
     # received files
     "interchange.upload": _rule("admin", "buyer", "supplier", buyer=""),
     "interchange.reprocess": _rule(*PLANT_STAFF, buyer="file"),
-    "interchange.translate": _rule("admin", "hq", "buyer", "supplier", buyer=""),  # a check: nothing is stored
-    "interchange.file": _rule("admin", "hq", "buyer", "supplier", buyer="file"),  # raw bytes and acknowledgement
+    "interchange.translate": _rule("admin", "hq", "buyer", "supplier", buyer="", supplier=SUPPLIER_ALL),  # a check: nothing is stored
+    "interchange.file": _rule("admin", "hq", "buyer", "supplier", buyer="file", supplier=SUPPLIER_ALL),  # raw bytes and acknowledgement: a read
     # documents a supplier submits by form or API (orders.submit checks supplier and plant;
     # a buyer for its plants or an admin sends on the supplier's behalf, as with files)
     "despatch_advice.create": _rule("admin", "buyer", "supplier", buyer=""),
@@ -97,6 +106,12 @@ RULES: dict[str, Rule] = {
     "user.view": _rule(*ADMIN),
     "user.delete": _rule(*ADMIN),
     "apitoken.add": _rule(*ADMIN),  # the admin's add form issues through the service and shows the token once
+    # a supplier's admin manages the supplier's own users (invite, role, deactivate)
+    "supplieruser.invite": _rule("supplier", supplier=SUPPLIER_ADMIN),
+    "supplieruser.change": _rule("supplier", supplier=SUPPLIER_ADMIN),
+    # personal settings and read marks: every user for themselves, read-only ones too
+    "notifications.change": _rule("admin", "buyer", "supplier", supplier=SUPPLIER_ALL),
+    "inbox.mark": _rule("admin", "buyer", "supplier", supplier=SUPPLIER_ALL),
     "apitoken.change": _rule(*ADMIN),
     # a person's own tokens (portal token page, API): the view looks them up among the caller's own
     "apitoken.issue": _rule("admin", "buyer", "supplier", buyer=""),
@@ -139,6 +154,10 @@ def refusal(user: Any, action: str, obj: Any = None) -> str:
         if not role:
             return NOT_FOUND
         return _("Your account may not do this.")
+    if role == "supplier" and _supplier_role(user) not in rule.supplier:
+        if _supplier_role(user) == "read_only":
+            return _("Your account is read-only.")
+        return _("Only your organisation's administrators may do this.")
     if obj is None or role in ("admin", "hq"):
         return ""
     if role == "buyer":
@@ -150,6 +169,10 @@ def refusal(user: Any, action: str, obj: Any = None) -> str:
 
 
 NOT_FOUND = "not found"
+
+
+def _supplier_role(user: Any) -> str:
+    return getattr(user, "supplier_role", "") or "admin"
 
 
 def check(user: Any, action: str, obj: Any = None) -> None:

@@ -20,6 +20,7 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "hub.plant": (None, "pk"),
     "suppliers.partnerprofile": ("supplier", "supplier__plants"),
     "orders.scheduleline": ("schedule__supplier", "schedule__plant"),
+    "orders.schedulequantity": ("line__schedule__supplier", "line__schedule__plant"),
     "orders.despatchadvice": ("supplier", "plant"),
     "orders.despatchline": ("despatch_advice__supplier", "despatch_advice__plant"),
     "orders.purchaseorder": ("supplier", "plant"),
@@ -30,6 +31,7 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "suppliers.invitation": ("supplier", "supplier__plants"),
     "suppliers.onboardingtransition": ("supplier", "supplier__plants"),
     "suppliers.registration": (None, "plant"),  # self-registrations: the plant they name
+    "suppliers.user": ("supplier", None),  # a supplier's admin manages its own users; buyers none
 }
 
 

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # the API's own: Idempotency-Key on POST, ETags on GET, problem details for every error
     "hub.api.middleware.ApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: live parts of portal pages answer alone
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # last: turns a login refused by the lockout into the page that says so (429)

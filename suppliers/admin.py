@@ -214,7 +214,7 @@ class RegistrationAdmin(ScopedAdmin):
 class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
     list_display = ["username", "email", "role", "supplier", "is_active", "is_staff"]
     list_filter = ["role", "is_active", "is_staff"]
-    fieldsets = [*DjangoUserAdmin.fieldsets, ("Hub", {"fields": ["role", "supplier", "plants", "language"]})]
+    fieldsets = [*DjangoUserAdmin.fieldsets, ("Hub", {"fields": ["role", "supplier", "supplier_role", "plants", "language", "notify_call_offs", "notify_rejected_files", "notify_dead_despatch_advices"]})]
     filter_horizontal = ["plants", "groups", "user_permissions"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -50,6 +50,14 @@ class Supplier(models.Model):
         return f"{self.number} {self.name}"
 
 
+class SupplierRole(models.TextChoices):
+    """What a supplier's user may do in the portal."""
+
+    ADMIN = "admin", _("administrator")
+    DISPATCHER = "dispatcher", _("dispatcher")
+    READ_ONLY = "read_only", _("read-only")
+
+
 class User(AbstractUser):
     """A person or system account: supplier staff, plant buyer, headquarters or hub admin."""
 
@@ -63,6 +71,12 @@ class User(AbstractUser):
     supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.CASCADE, related_name="users")
     plants = models.ManyToManyField("hub.Plant", blank=True, related_name="staff", verbose_name=_("plants"))
     language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("empty: follow the browser"))
+    # Within a supplier: admin manages the supplier's users, dispatcher sends and
+    # acknowledges, read-only looks (hub.permissions refuses it every write).
+    supplier_role = models.CharField(_("role at the supplier"), max_length=20, choices=SupplierRole.choices, default=SupplierRole.ADMIN)
+    notify_call_offs = models.BooleanField(_("e-mail on a new or changed call-off"), default=True)
+    notify_rejected_files = models.BooleanField(_("e-mail on a rejected file"), default=True)
+    notify_dead_despatch_advices = models.BooleanField(_("e-mail on a despatch advice the plant did not receive"), default=True)
 
     @property
     def is_hub_admin(self) -> bool:
@@ -378,3 +392,38 @@ class SupplierImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+
+class InboxRead(models.Model):
+    """A user has opened (or marked read) one document of the portal inbox."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_reads")
+    delivery = models.ForeignKey("hub.Delivery", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "delivery"], name="inbox_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.delivery_id}"
+
+
+class Notification(models.Model):
+    """One e-mail to one user about one event; the unique key makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        CALL_OFF = "call_off", _("new or changed call-off")
+        REJECTED_FILE = "rejected_file", _("rejected file")
+        DEAD_DESPATCH_ADVICE = "dead_despatch_advice", _("despatch advice not received by the plant")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=64, help_text=_("the id of what the e-mail is about"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_once_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} -> {self.user_id}"

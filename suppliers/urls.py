@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from suppliers import portal_asn, portal_onboarding, portal_tokens, views
+from suppliers import portal_account, portal_asn, portal_onboarding, portal_tokens, views
 
 app_name = "portal"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("despatch-advices/<uuid:pk>/labels.zpl", portal_asn.despatch_advice_labels, {"printer": "zpl"}, name="despatch-advice-labels-zpl"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/download", views.inbox_download, name="inbox-download"),
+    path("inbox/<int:pk>/json", views.inbox_json, name="inbox-json"),
+    path("inbox/<int:pk>/mark", views.inbox_mark_view, name="inbox-mark"),
+    path("account/", portal_account.account, name="account"),
+    path("account/users/<int:pk>/", portal_account.account_user, name="account-user"),
     path("interchanges/", views.interchanges, name="interchanges"),
     path("interchanges/<uuid:pk>/", views.interchange_detail, name="interchange"),
     path("interchanges/<uuid:pk>/raw", views.interchange_raw, name="interchange-raw"),

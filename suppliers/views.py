@@ -9,16 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive
-from hub.models import Acknowledgement, Interchange
+from hub.models import Acknowledgement, Delivery, Interchange
 from hub.parties import party_of_user
 from hub.permissions import check, may
 from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule
 from orders.selectors import documents_of_interchange
+from suppliers import portal_selectors
+from suppliers.error_text import error_text, positioned_error
+from suppliers.inbox import inbox_mark
 from suppliers.models import Supplier
 
 
@@ -41,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:profile")
     if supplier is not None and supplier.status in (Supplier.Status.PROFILE_COMPLETE, Supplier.Status.TESTING):
         return redirect("portal:profile-done")
-    return redirect("portal:call-offs")
+    return render(request, "portal/dashboard.html", portal_selectors.dashboard(user=request.user))
 
 
 @login_required
@@ -72,7 +78,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             interchange = interchange_receive(stream=f, channel=Interchange.Channel.PORTAL, party=party_of_user(request.user), filename=f.name, content_type=f.content_type or "")
         except (TooLarge, EmptyUpload) as exc:
-            form.add_error("file", str(exc))
+            form.add_error("file", error_text(str(exc)))
         else:
             messages.success(request, _("File received; it is being processed."))
             return redirect("portal:interchange", pk=interchange.pk)
@@ -82,19 +88,37 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def interchanges(request: HttpRequest) -> HttpResponse:
     """The files this user's organisation sent, with their status."""
-    qs = scoped(Interchange.objects.all(), request.user).order_by("-received_at")[:200]
-    return render(request, "portal/interchanges.html", {"interchanges": qs})
+    rows = list(scoped(Interchange.objects.all(), request.user).order_by("-received_at")[:200])
+    live = any(i.status in (Interchange.Status.RECEIVED, Interchange.Status.PROCESSING) for i in rows)
+    return render(request, "portal/interchanges.html", {"interchanges": rows, "live": live})
 
 
 @login_required
 def interchange_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    """One received file: status, documents, positioned errors, raw download."""
+    """One received file: status, documents, positioned errors, raw download, and what the plant made of it.
+
+    While the file is being processed the page polls itself (htmx) for the part below the
+    title, which answers alone to an htmx request, so the outcome arrives without a reload.
+    """
     interchange = _get(Interchange.objects.all(), request.user, pk)
     documents = scoped(interchange.call_offs.select_related("plant"), request.user)
     others = [d for d in documents_of_interchange(interchange=interchange, user=request.user) if d["type"] != "delivery_schedule"]
     ack = Acknowledgement.objects.filter(interchange=interchange).first()
-    context = {"interchange": interchange, "documents": documents, "other_documents": others, "ack": ack, "may_download": may(request.user, "interchange.file", interchange)}
-    return render(request, "portal/interchange_detail.html", context)
+    outcomes = portal_selectors.plant_outcomes(interchange=interchange, user=request.user)
+    context = {
+        "interchange": interchange, "documents": documents, "other_documents": others, "ack": ack,
+        "may_download": may(request.user, "interchange.file", interchange), "outcomes": outcomes,
+        "live": interchange.status in (Interchange.Status.RECEIVED, Interchange.Status.PROCESSING) or any(d.status in LIVE_DELIVERY for d in outcomes),
+        "errors": [positioned_error(e) for e in interchange.errors or []],
+    }  # fmt: skip
+    template = "portal/_interchange_state.html" if getattr(request, "htmx", False) else "portal/interchange_detail.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers a page or a fragment
+    return response
+
+
+# Delivery states still moving: the page keeps polling until none is left.
+LIVE_DELIVERY = ("staged", "pending", "sending", "held")
 
 
 @login_required
@@ -117,21 +141,61 @@ def interchange_ack(request: HttpRequest, pk: Any) -> FileResponse:
     return FileResponse(ack.file.open("rb"), as_attachment=True, filename=name)
 
 
+class InboxFilter(forms.Form):
+    type = forms.CharField(required=False)
+    state = forms.ChoiceField(required=False, choices=[("", ""), ("unread", "unread"), ("read", "read")])
+    q = forms.CharField(required=False, max_length=80)
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Documents the hub placed in the supplier's portal inbox, newest first, in its own format."""
-    from hub.models import Delivery
+    """Documents the hub placed in the supplier's portal inbox, newest first, with this user's read marks."""
+    form = InboxFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = portal_selectors.inbox(
+        user=request.user, document_type=filters.get("type", ""), state=filters.get("state", ""), search=filters.get("q", ""),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+    )  # fmt: skip
+    return render(request, "portal/inbox.html", {**found, "form": form, "filters": filters, "may_mark": may(request.user, "inbox.mark")})
 
-    qs = scoped(Delivery.objects.filter(recipient=Delivery.Recipient.SUPPLIER, connector="portal", status=Delivery.Status.DELIVERED), request.user)
-    return render(request, "portal/inbox.html", {"deliveries": qs.select_related("supplier").order_by("-delivered_at")[:200]})
+
+def _inbox_item(request: HttpRequest, pk: Any) -> Any:
+    try:
+        return portal_selectors.inbox_item(user=request.user, pk=pk)
+    except (Delivery.DoesNotExist, ValueError):
+        raise Http404(_("Not found")) from None
 
 
 @login_required
 def inbox_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """Download one inbox document as the supplier's preferred format rendered it."""
-    from hub.models import Delivery
-
-    delivery = _get(Delivery.objects.filter(recipient=Delivery.Recipient.SUPPLIER, connector="portal", status=Delivery.Status.DELIVERED), request.user, pk)
+    """Download one inbox document as the supplier's preferred format rendered it (and mark it read)."""
+    delivery = _inbox_item(request, pk)
+    if may(request.user, "inbox.mark", delivery):
+        inbox_mark(user=request.user, delivery=delivery)
     response = HttpResponse(bytes(delivery.rendered or b""), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{delivery.rendered_name or delivery.pk}"'
     return response
+
+
+@login_required
+def inbox_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download one inbox document as the hub's canonical JSON (and mark it read)."""
+    delivery = _inbox_item(request, pk)
+    if may(request.user, "inbox.mark", delivery):
+        inbox_mark(user=request.user, delivery=delivery)
+    response = HttpResponse(delivery.payload.encode(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{delivery.document_type}-{delivery.document_number or delivery.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def inbox_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one inbox document read or unread for this user."""
+    delivery = _inbox_item(request, pk)
+    check(request.user, "inbox.mark", delivery)
+    inbox_mark(user=request.user, delivery=delivery, read=request.POST.get("read", "1") == "1")
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) and nxt.startswith("/") else "portal:inbox")

@@ -17,7 +17,7 @@ from typing import Any
 from celery import bootsteps
 
 log = logging.getLogger(__name__)
-SWEEPS = ("hub.dispatch.tasks.sweep", "hub.ingest.tasks.sweep", "hub.alerts.tasks.sweep")
+SWEEPS = ("hub.dispatch.tasks.sweep", "hub.ingest.tasks.sweep", "hub.alerts.tasks.sweep", "suppliers.tasks.notify_sweep")
 
 
 class OutboxSweeperStep(bootsteps.StartStopStep):
