@@ -185,7 +185,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("w") as out:
         out.write(f"# bench/latency.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores\n")
-        out.write(f"# data: {ScheduleLine.objects.count():,} schedule lines ({'seeded now in %.0f s' % seeded if seeded else 'seeded before'}); "
+        out.write(f"# data: {ScheduleLine.objects.count():,} schedule lines ({f'seeded now in {seeded:.0f} s' if seeded else 'seeded before'}); "
                   f"{args.users} locust users for {args.seconds} s against gunicorn -w 4, DEBUG off\n")
         out.write(f"# load average at the end (1, 5, 15 min): {os.getloadavg()}\n")
         out.write(f"# target: p95 under {TARGET_MS:.0f} ms per page; over it: {len(over)} of {len(rows)}\n\n")
