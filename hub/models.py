@@ -62,6 +62,8 @@ class Interchange(models.Model):
         API = "api", _("REST API")
         DEMO = "demo", _("demo data")
         COMMAND = "command", _("command line")
+        AS2 = "as2", "AS2"
+        SFTP = "sftp", "SFTP"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     received_at = models.DateTimeField(_("received"), db_index=True)
@@ -237,3 +239,7 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of delivery {self.delivery_id}: {self.outcome}"
+
+
+# The channels' models are the engine's too (hub/channels/models.py keeps them beside their code).
+from hub.channels.models import As2Identity, As2Message, ChannelProfile  # noqa: E402, F401

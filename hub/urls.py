@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from hub.channels.as2.views import as2_endpoint
 from hub.health import healthz
 from hub.published import schema
 from suppliers.accounts import PasswordResetView
@@ -12,6 +13,7 @@ from suppliers.accounts import PasswordResetView
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("as2/", as2_endpoint, name="as2"),
     path("schemas/<str:name>", schema, name="schema-file"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),  # rate-limited
     path("accounts/", include("django.contrib.auth.urls")),
