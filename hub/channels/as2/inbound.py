@@ -51,15 +51,15 @@ def as2_receive(*, headers: Mapping[str, str], body: bytes) -> As2Answer:
     organization = hub_organization(identity)
     lookup = _Lookup()
 
-    def find_org(as2_to: str) -> as2.Organization | None:
-        return organization if as2_to == identity.as2_id else None
-
-    def find_partner(as2_from: str) -> as2.Partner | None:
+    def find_org_and_partner(as2_to: str, as2_from: str) -> tuple[as2.Organization | None, as2.Partner | None]:
+        org = organization if as2_to == identity.as2_id else None
         channels = channels_by_as2_id(as2_from)
         if channels is None or channels.inbound != Inbound.AS2 or not channels.as2_certificate.strip():
-            return None
+            # pyas2lib signs an MDN with the partner's signing algorithm and has none for an
+            # unknown partner: it gets an unsigned negative MDN.
+            return (hub_organization(identity, signing=False) if org else None), None
         lookup.channels = channels
-        return partner_of(channels)
+        return org, partner_of(channels)
 
     def find_message(message_id: str, partner_id: str) -> bool:
         lookup.original = (
@@ -70,7 +70,7 @@ def as2_receive(*, headers: Mapping[str, str], body: bytes) -> As2Answer:
         return lookup.original is not None
 
     message = as2.Message()
-    status, (problem, _trace), mdn = message.parse(raw, find_org_cb=find_org, find_partner_cb=find_partner, find_message_cb=find_message)
+    status, (problem, _trace), mdn = message.parse(raw, find_org_partner_cb=find_org_and_partner, find_message_cb=find_message)
     supplier = lookup.channels.profile.supplier if lookup.channels is not None else None
     party = party_of_supplier(supplier) if supplier is not None else Party(role="anonymous")
     as2_from = next((v for k, v in headers.items() if k.lower() == "as2-from"), "")

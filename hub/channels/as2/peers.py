@@ -33,11 +33,11 @@ def hub_identity() -> As2Identity:
     return identity
 
 
-def hub_organization(identity: As2Identity | None = None) -> as2.Organization:
-    """The hub as pyas2lib's Organization: signs MDNs and outbound messages, decrypts inbound ones."""
+def hub_organization(identity: As2Identity | None = None, *, signing: bool = True) -> as2.Organization:
+    """The hub as pyas2lib's Organization: signs MDNs and outbound messages (unless not ``signing``), decrypts inbound ones."""
     identity = identity or hub_identity()
     pair = (identity.private_key.strip() + "\n" + identity.certificate.strip() + "\n").encode()
-    return as2.Organization(as2_name=identity.as2_id, sign_key=pair, decrypt_key=pair, domain=settings.HUB_AS2_DOMAIN)
+    return as2.Organization(as2_name=identity.as2_id, sign_key=pair if signing else None, decrypt_key=pair, domain=settings.HUB_AS2_DOMAIN)
 
 
 def partner_of(channels: ChannelProfile) -> as2.Partner:
