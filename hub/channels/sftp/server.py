@@ -47,7 +47,9 @@ def _password_user(username: str, password: str, peer: str) -> Any:
     request.path = request.path_info = "/sftp/login"
     request.META = {"REMOTE_ADDR": peer, "HTTP_USER_AGENT": "sftp", "SERVER_NAME": "sftp", "SERVER_PORT": "22"}
     user = authenticate(request=request, username=username, password=password)
-    return user if user is not None and getattr(user, "supplier_id", None) else None
+    if user is None or not getattr(user, "supplier_id", None):
+        return None
+    return _user_named(user.get_username())  # with its supplier loaded: the async server must not query lazily
 
 
 def _authorized_keys(user: Any) -> str:
