@@ -423,3 +423,7 @@ def _lockout_admins() -> None:
 
 
 _lockout_admins()
+
+
+# The channels' admin pages (AS2, SFTP) register themselves beside the engine's.
+from hub.channels import admin as _channels_admin  # noqa: E402, F401

@@ -82,6 +82,11 @@ RULES: dict[str, Rule] = {
     # a supplier's claim to an identifier: a buyer of one of its plants (or an admin) decides
     "partneridentifier.verify": _rule(*PLANT_STAFF),
     "partneridentifier.reject": _rule(*PLANT_STAFF),
+    # channels (AS2, SFTP): a partner's settings are its profile's; the hub's identity is the admins'
+    "channelprofile.add": _rule(*ADMIN),
+    "channelprofile.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "as2identity.add": _rule(*ADMIN),
+    "as2identity.change": _rule(*ADMIN),
     # onboarding
     "invitation.resend": _rule(*PLANT_STAFF),
     "invitation.revoke": _rule(*PLANT_STAFF),
@@ -170,7 +175,7 @@ def supplier_of(obj: Any) -> Any:
         return obj
     if label == "suppliers.partnerprofile":
         return obj.supplier
-    if label == "suppliers.partneridentifier":
+    if label in ("suppliers.partneridentifier", "hub.channelprofile"):
         return obj.profile.supplier
     return getattr(obj, "supplier", None)
 

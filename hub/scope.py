@@ -30,6 +30,8 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "suppliers.invitation": ("supplier", "supplier__plants"),
     "suppliers.onboardingtransition": ("supplier", "supplier__plants"),
     "suppliers.registration": (None, "plant"),  # self-registrations: the plant they name
+    "hub.channelprofile": ("profile__supplier", "profile__supplier__plants"),
+    "hub.as2message": ("partner", "partner__plants"),
 }
 
 

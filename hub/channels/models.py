@@ -64,6 +64,27 @@ class ChannelProfile(models.Model):
     def __str__(self) -> str:
         return f"channels of {self.profile.supplier.number}"
 
+    def clean(self) -> None:
+        """Refuse a certificate that does not parse and an AS2 channel without its settings; record the expiry."""
+        from django.core.exceptions import ValidationError
+
+        from hub.channels import certificates
+
+        errors: dict[str, str] = {}
+        if self.as2_certificate.strip():
+            try:
+                self.as2_certificate_expires = certificates.facts(self.as2_certificate).not_after
+            except certificates.BadCertificate as exc:
+                errors["as2_certificate"] = str(exc)
+        else:
+            self.as2_certificate_expires = None
+        if Inbound.AS2 in (self.inbound, self.outbound) and not (self.as2_id and self.as2_certificate.strip()):
+            errors["as2_id"] = _("AS2 needs the partner's AS2 id and certificate")
+        if self.outbound == Outbound.AS2 and not self.as2_url:
+            errors["as2_url"] = _("sending over AS2 needs the partner's AS2 URL")
+        if errors:
+            raise ValidationError(errors)
+
 
 class As2Identity(models.Model):
     """The hub's own AS2 name, certificate and private key (one row). The key is write-only."""
@@ -81,6 +102,18 @@ class As2Identity(models.Model):
 
     def __str__(self) -> str:
         return self.as2_id
+
+    def clean(self) -> None:
+        """Refuse a certificate that does not parse or a key that does not belong to it; record the expiry."""
+        from django.core.exceptions import ValidationError
+
+        from hub.channels import certificates
+
+        try:
+            self.certificate_expires = certificates.facts(self.certificate).not_after
+            certificates.check_private_key(self.private_key, self.certificate)
+        except certificates.BadCertificate as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class As2Message(models.Model):

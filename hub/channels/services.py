@@ -22,12 +22,11 @@ def as2_partner_register(*, supplier: object, as2_id: str, certificate_pem: str,
     """
     from suppliers.models import PartnerProfile
 
-    facts = certificates.facts(certificate_pem)
+    certificates.facts(certificate_pem)  # BadCertificate before anything changes
     profile, _ = PartnerProfile.objects.get_or_create(supplier=supplier)
     channels, _ = ChannelProfile.objects.select_for_update().get_or_create(profile=profile)
     channels.as2_id = as2_id
     channels.as2_certificate = certificate_pem.strip() + "\n"
-    channels.as2_certificate_expires = facts.not_after
     channels.inbound = Inbound.AS2
     channels.as2_mdn_mode = mdn_mode
     channels.as2_sign, channels.as2_encrypt, channels.as2_compress = sign, encrypt, compress

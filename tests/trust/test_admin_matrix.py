@@ -51,6 +51,9 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str]]]] = {
     "suppliers.user": {"admin": ("vacd", {"delete_selected"})},
     "suppliers.apitoken": {"admin": ("vcd", {"delete_selected"})},
     "orders.scheduleline": {"admin": ("c", set())},  # reached through its call-off only
+    "hub.channelprofile": {"admin": ("vac", set()), "hq": ("v", set()), "buyer": ("vc", set())},
+    "hub.as2identity": {"admin": ("vac", set()), "hq": ("v", set())},
+    "hub.as2message": {"admin": ("v", set()), "hq": ("v", set()), "buyer": ("v", set())},
     **{label: {"admin": ("vc", set()), "hq": ("v", set()), "buyer": ("v", set())} for label in DOCUMENTS},
 }
 
