@@ -97,11 +97,9 @@ def _file(path: Path, folder: str, number: str, *, report: str) -> Path:
 def sftp_pickup(*, user: Any, name: str) -> int:
     """Record that the supplier took (deleted) outbox file ``name``: its delivery is acknowledged as picked up."""
     close_old_connections()
-    found = Delivery.objects.filter(supplier_id=user.supplier_id, connector="sftp", rendered_name=name)
-    if not found.exists():
-        key = name.rsplit(".", 1)[0][-36:]  # document-number-<idempotency key>.ext
-        try:
-            found = Delivery.objects.filter(supplier_id=user.supplier_id, connector="sftp", idempotency_key=uuid.UUID(key))
-        except ValueError:
-            return 0
+    key = name.rsplit(".", 1)[0][-36:]  # <type>-<number>-<idempotency key>.<ext>, as dispatch names it
+    try:
+        found = Delivery.objects.filter(supplier_id=user.supplier_id, connector="sftp", idempotency_key=uuid.UUID(key))
+    except ValueError:
+        return 0  # not a file the hub put there
     return found.filter(acknowledged_at__isnull=True).update(acknowledged_at=timezone.now(), acknowledgement_status="picked_up")
