@@ -85,6 +85,7 @@ RULES: dict[str, Rule] = {
     # channels (AS2, SFTP): a partner's settings are its profile's; the hub's identity is the admins'
     "channelprofile.add": _rule(*ADMIN),
     "channelprofile.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "channelprofile.test_connection": _rule(*PLANT_STAFF),  # sends a test message, changes nothing
     "as2identity.add": _rule(*ADMIN),
     "as2identity.change": _rule(*ADMIN),
     # onboarding

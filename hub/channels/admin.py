@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.admin import ScopedAdmin
+from hub.channels.as2.outbound import as2_connection_test
 from hub.channels.models import As2Identity, As2Message, ChannelProfile
 from hub.scope import role_of
 
@@ -47,6 +48,7 @@ class ChannelProfileAdmin(ScopedAdmin):
     list_filter = ["inbound", "outbound"]
     search_fields = ["profile__supplier__number", "profile__supplier__name", "as2_id"]
     readonly_fields = ["certificate_expiry"]
+    actions = ["test_connection"]
     fieldsets = [
         (None, {"fields": ["profile", "inbound", "outbound"]}),
         ("AS2", {"fields": ["as2_id", "as2_url", "as2_certificate", "certificate_expiry", "as2_sign", "as2_encrypt", "as2_compress", "as2_mdn_mode"]}),
@@ -61,6 +63,13 @@ class ChannelProfileAdmin(ScopedAdmin):
         if request.method == "GET" and self.has_view_permission(request):
             warn_expiring(request, self.get_queryset(request), "as2_certificate_expires", lambda row: row.profile.supplier.number)
         return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Test the AS2 connection (send a test message and wait for its MDN)"))
+    def test_connection(self, request: HttpRequest, queryset: Any) -> None:
+        for channels in self.allowed(request, queryset.select_related("profile__supplier")[:10], "test_connection"):
+            result = as2_connection_test(channels=channels)
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{channels.profile.supplier.number}: {result.excerpt}", level)
 
 
 @admin.register(As2Identity)

@@ -61,7 +61,8 @@ def test_async_mdn_is_posted_to_the_partners_receipt_url(as2_world, workers, liv
     head, _, mdn_body = peer.mdns[0].partition(b"\r\n\r\n")
     mdn_headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line)
     assert peer.read_mdn(mdn_headers, mdn_body) == ("processed", None)
-    assert As2Message.objects.get(message_id=sent.message_id).mdn_status.startswith("sent")
+    # The partner has the MDN a moment before the task records that it was taken.
+    wait_until(lambda: As2Message.objects.get(message_id=sent.message_id).mdn_status.startswith("sent"), 60, "the MDN was not recorded as sent")
 
 
 def test_tampered_message_gets_a_negative_mdn_and_is_stored_as_failed_with_the_reason(as2_world, live_server):
@@ -162,3 +163,28 @@ def test_partner_offline_retries_then_dead_letters_and_replay_delivers_once_it_i
     wait_until(lambda: Delivery.objects.get(pk=replay.pk).status == "delivered", 60, f"the replay was not delivered ({workers.logs()[-800:]})")
     assert len(as2_world["peer"].received) == 1
     assert As2Message.objects.get(direction="out", delivery=replay).status == "confirmed"
+
+
+def test_admin_connection_test_sends_a_message_and_reports_the_mdn(as2_world, client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    client.force_login(as2_world["users"]["buyer"])  # PLANT01's buyer; SUP00001 supplies PLANT01
+    response = client.post("/admin/hub/channelprofile/", {"action": "test_connection", ACTION_CHECKBOX_NAME: [as2_world["channels"].pk]}, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("SUP00001: positive MDN") for m in shown), shown
+    assert As2Message.objects.get(direction="out", delivery__isnull=True).status == "confirmed"
+    assert b"connection test" in as2_world["peer"].received[0]
+
+
+def test_another_tenants_channel_settings_answer_404(as2_world, client):
+    from hub.channels.services import channel_settings_of
+
+    foreign = channel_settings_of(as2_world["suppliers"][2])  # SUP00003 supplies PLANT03 only
+    client.force_login(as2_world["users"]["buyer"])
+    assert client.get(f"/admin/hub/channelprofile/{foreign.pk}/change/").status_code == 404
+    assert client.get(f"/admin/hub/channelprofile/{as2_world['channels'].pk}/change/").status_code == 200
+    client.force_login(as2_world["users"]["hq"])
+    assert client.get("/admin/hub/as2identity/").status_code == 200
+    client.force_login(as2_world["users"]["buyer"])
+    assert client.get("/admin/hub/as2identity/").status_code == 404
