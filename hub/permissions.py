@@ -86,6 +86,7 @@ RULES: dict[str, Rule] = {
     "channelprofile.add": _rule(*ADMIN),
     "channelprofile.change": _rule(*PLANT_STAFF, buyer="sole"),
     "channelprofile.test_connection": _rule(*PLANT_STAFF),  # sends a test message, changes nothing
+    "channelprofile.sftp_keys": _rule("admin", "supplier"),  # a supplier registers its own systems' keys (portal)
     "as2identity.add": _rule(*ADMIN),
     "as2identity.change": _rule(*ADMIN),
     # onboarding

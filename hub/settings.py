@@ -324,6 +324,9 @@ HUB_PUBLIC_URL = env.str("HUB_PUBLIC_URL", default="http://127.0.0.1:8000")  # w
 HUB_AS2_ID = env.str("HUB_AS2_ID", default="SUPPLIERHUB")
 HUB_AS2_DOMAIN = env.str("HUB_AS2_DOMAIN", default="supplierhub.local")
 HUB_SFTP_ROOT = Path(env.str("HUB_SFTP_ROOT", default=str(VAR_DIR / "sftp")))
+# What the portal tells suppliers to connect to (the server itself listens where sftp_server --host/--port say).
+HUB_SFTP_PUBLIC_HOST = env.str("HUB_SFTP_PUBLIC_HOST", default="127.0.0.1")
+HUB_SFTP_PUBLIC_PORT = env.int("HUB_SFTP_PUBLIC_PORT", default=8022)
 HUB_SFTP_HOST_KEY = Path(env.str("HUB_SFTP_HOST_KEY", default=str(VAR_DIR / "sftp_host_key")))
 HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
 HUB_ONBOARDING_CLEAN_FILES = env.int("HUB_ONBOARDING_CLEAN_FILES", default=3)  # clean test files per message type before go-live

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hub.channels.as2.views import as2_endpoint
+from hub.channels.portal import channels_page, hub_certificate
 from hub.health import healthz
 from hub.published import schema
 from suppliers.accounts import PasswordResetView
@@ -18,6 +19,8 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),  # rate-limited
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/channels/", channels_page, name="portal-channels"),
+    path("portal/channels/hub-as2.pem", hub_certificate, name="portal-channels-certificate"),
     path("portal/", include("suppliers.urls")),
     path("staff/onboarding/", include("suppliers.staff_urls")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ set -eu
 PORT=${PORT:-8000}
 PLANT_PORT=${PLANT_PORT:-$((PORT + 1))}
 SFTP_PORT=${SFTP_PORT:-$((PORT + 22))}
+export HUB_SFTP_PUBLIC_PORT=$SFTP_PORT  # what the portal's channel page tells suppliers
 PY=.venv/bin/python
 VAR=${HUB_VAR_DIR:-var}
 mkdir -p "$VAR"

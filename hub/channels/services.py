@@ -38,6 +38,22 @@ def as2_partner_register(*, supplier: object, as2_id: str, certificate_pem: str,
     return channels
 
 
+def sftp_keys_set(*, supplier: object, keys: str) -> ChannelProfile:
+    """Replace the OpenSSH public keys that may log in to the supplier's SFTP home; ValueError names a bad line."""
+    import asyncssh
+
+    lines = [line.strip() for line in keys.splitlines() if line.strip() and not line.strip().startswith("#")]
+    for number, line in enumerate(lines, start=1):
+        try:
+            asyncssh.import_public_key(line)
+        except (asyncssh.KeyImportError, ValueError) as exc:
+            raise ValueError(f"line {number}: not an OpenSSH public key ({exc})") from None
+    channels = channel_settings_of(supplier)
+    channels.sftp_keys = "\n".join(lines) + ("\n" if lines else "")
+    channels.save(update_fields=["sftp_keys", "updated_at"])
+    return channels
+
+
 def channel_settings_of(supplier: object) -> ChannelProfile:
     """The supplier's channel settings, made with the defaults (portal both ways) when it has none."""
     from suppliers.models import PartnerProfile
