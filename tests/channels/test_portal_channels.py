@@ -56,3 +56,9 @@ def test_staff_have_no_channel_page(world, client, role):
 
 def test_anonymous_is_sent_to_the_login(client):
     assert client.get("/portal/channels/").status_code == 302
+
+
+def test_the_page_speaks_german(world, client):
+    client.force_login(world["users"]["supplier"])
+    text = client.get("/portal/channels/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Ihre Systeme können Dateien per SFTP ablegen" in text and "Unser AS2-Endpunkt ist" in text

@@ -153,6 +153,10 @@ def test_another_supplier_can_neither_see_nor_touch_the_file(sftp):
 
     with pytest.raises(asyncssh.PermissionDenied):
         run(_wrong_password(sftp["port"]))
+    from axes.models import AccessAttempt
+
+    # The failure went through django-axes, which locks out as on the login page.
+    assert AccessAttempt.objects.filter(username="supplier", ip_address="127.0.0.1").exists()
 
 
 async def _wrong_password(port: int) -> None:
