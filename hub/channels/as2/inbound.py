@@ -18,7 +18,7 @@ from pyas2lib import as2
 from pyas2lib.constants import ASYNCHRONOUS_MDN
 from pyas2lib.exceptions import DuplicateDocument
 
-from hub.channels.as2.peers import channels_by_as2_id, hub_identity, hub_organization, partner_of
+from hub.channels.as2.peers import channels_by_as2_id, http_message, hub_identity, hub_organization, partner_of
 from hub.channels.models import As2Message, Inbound
 from hub.ingest.receive import EmptyUpload, TooLarge, interchange_receive, interchange_refuse
 from hub.models import Interchange
@@ -46,7 +46,7 @@ def as2_receive(*, headers: Mapping[str, str], body: bytes) -> As2Answer:
     The payload becomes an interchange of channel ``as2`` sent by the partner's supplier,
     so the sender binding and send rules of ingest apply as for any upload.
     """
-    raw = b"".join(f"{k}: {v}\r\n".encode("utf-8", "replace") for k, v in headers.items()) + b"\r\n" + body
+    raw = http_message(headers, body)
     identity = hub_identity()
     organization = hub_organization(identity)
     lookup = _Lookup()

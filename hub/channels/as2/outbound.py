@@ -15,7 +15,7 @@ from typing import Any
 
 from pyas2lib import as2
 
-from hub.channels.as2.peers import hub_organization, partner_of
+from hub.channels.as2.peers import http_message, hub_organization, partner_of
 from hub.channels.models import As2Message, ChannelProfile
 from hub.dispatch.connectors import Result
 from hub.dispatch.connectors import http as http_connector
@@ -49,7 +49,7 @@ def _exchange(channels: ChannelProfile | None, body: bytes, *, filename: str, co
     if not result.ok:
         As2Message.objects.filter(pk=record.pk).update(mdn_status=f"no MDN: {result.excerpt or result.status_code}"[:200])
         return result
-    raw = b"".join(f"{k}: {v}\r\n".encode() for k, v in result.answer_headers.items()) + b"\r\n" + result.answer
+    raw = http_message(result.answer_headers, result.answer)
     status, detail = as2.Mdn().parse(raw, find_message_cb=lambda message_id, recipient: message if message_id == message.message_id else None)
     said = f"{status}{': ' + detail if detail else ''}"
     if status == "processed":

@@ -5,6 +5,8 @@ No ingest or dispatch here: the endpoint and the connector both build on it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import transaction
 from pyas2lib import as2
@@ -55,6 +57,11 @@ def partner_of(channels: ChannelProfile) -> as2.Partner:
         mdn_mode=SYNCHRONOUS_MDN,
         mdn_digest_alg=DIGEST if channels.as2_sign else None,
     )
+
+
+def http_message(headers: Mapping[str, str], body: bytes) -> bytes:
+    """HTTP headers and body as the one MIME message pyas2lib parses (messages and MDNs alike)."""
+    return b"".join(f"{k}: {v}\r\n".encode("utf-8", "replace") for k, v in headers.items()) + b"\r\n" + body
 
 
 def channels_by_as2_id(as2_id: str) -> ChannelProfile | None:
