@@ -361,8 +361,11 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ScopedAdmin):
-    list_display = ["id", "created_at", "document_type", "document_number", "plant", "supplier", "status", "attempts", "delivered_at", "last_error"]
-    list_filter = ["status", "document_type", "plant"]
+    list_display = [
+        "id", "created_at", "document_type", "document_number", "plant", "supplier", "connector", "status", "attempts", "delivered_at",
+        "acknowledgement_status", "last_error",
+    ]  # fmt: skip
+    list_filter = ["status", "connector", "document_type", "plant"]
     search_fields = ["document_number", "idempotency_key"]
     readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "rendered"]
     inlines = [AttemptInline]
@@ -423,3 +426,7 @@ def _lockout_admins() -> None:
 
 
 _lockout_admins()
+
+
+# The channels' admin pages (AS2, SFTP) register themselves beside the engine's.
+from hub.channels import admin as _channels_admin  # noqa: E402, F401

@@ -83,6 +83,8 @@ class Interchange(models.Model):
         API = "api", _("REST API")
         DEMO = "demo", _("demo data")
         COMMAND = "command", _("command line")
+        AS2 = "as2", "AS2"
+        SFTP = "sftp", "SFTP"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     received_at = models.DateTimeField(_("received"), db_index=True)
@@ -338,3 +340,7 @@ class AlertSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient}: {self.events}"
+
+
+# The channels' models are the engine's too (hub/channels/models.py keeps them beside their code).
+from hub.channels.models import As2Identity, As2Message, ChannelProfile  # noqa: E402, F401

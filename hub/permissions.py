@@ -96,6 +96,13 @@ RULES: dict[str, Rule] = {
     # a supplier's claim to an identifier: a buyer of one of its plants (or an admin) decides
     "partneridentifier.verify": _rule(*PLANT_STAFF),
     "partneridentifier.reject": _rule(*PLANT_STAFF),
+    # channels (AS2, SFTP): a partner's settings are its profile's; the hub's identity is the admins'
+    "channelprofile.add": _rule(*ADMIN),
+    "channelprofile.change": _rule(*PLANT_STAFF, buyer="sole"),
+    "channelprofile.test_connection": _rule(*PLANT_STAFF),  # sends a test message, changes nothing
+    "channelprofile.sftp_keys": _rule("admin", "supplier"),  # a supplier registers its own systems' keys (portal)
+    "as2identity.add": _rule(*ADMIN),
+    "as2identity.change": _rule(*ADMIN),
     # onboarding
     "invitation.resend": _rule(*PLANT_STAFF),
     "invitation.revoke": _rule(*PLANT_STAFF),
@@ -218,7 +225,7 @@ def supplier_of(obj: Any) -> Any:
         return obj
     if label == "suppliers.partnerprofile":
         return obj.supplier
-    if label == "suppliers.partneridentifier":
+    if label in ("suppliers.partneridentifier", "hub.channelprofile"):
         return obj.profile.supplier
     return getattr(obj, "supplier", None)
 

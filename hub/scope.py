@@ -32,6 +32,8 @@ SCOPE_FIELDS: dict[str, tuple[str | None, str | None]] = {
     "suppliers.onboardingtransition": ("supplier", "supplier__plants"),
     "suppliers.registration": (None, "plant"),  # self-registrations: the plant they name
     "suppliers.user": ("supplier", None),  # a supplier's admin manages its own users; buyers none
+    "hub.channelprofile": ("profile__supplier", "profile__supplier__plants"),
+    "hub.as2message": ("partner", "partner__plants"),
 }
 
 

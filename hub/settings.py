@@ -354,6 +354,7 @@ CELERY_TASK_ROUTES = {
     "hub.dispatch.tasks.deliver_fanout": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
     "hub.alerts.tasks.*": {"queue": "maintenance"},
+    "hub.channels.tasks.*": {"queue": "dispatch"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -406,6 +407,14 @@ HUB_ALERT_WEBHOOK_URL = env.str("HUB_ALERT_WEBHOOK_URL", default="")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="supplier-hub@localhost")
 HUB_PUBLIC_URL = env.str("HUB_PUBLIC_URL", default="http://127.0.0.1:8000")  # where invitation links point
+# Channels (docs/channels.md): the hub's AS2 name and Message-ID domain; where SFTP homes live.
+HUB_AS2_ID = env.str("HUB_AS2_ID", default="SUPPLIERHUB")
+HUB_AS2_DOMAIN = env.str("HUB_AS2_DOMAIN", default="supplierhub.local")
+HUB_SFTP_ROOT = Path(env.str("HUB_SFTP_ROOT", default=str(VAR_DIR / "sftp")))
+# What the portal tells suppliers to connect to (the server itself listens where sftp_server --host/--port say).
+HUB_SFTP_PUBLIC_HOST = env.str("HUB_SFTP_PUBLIC_HOST", default="127.0.0.1")
+HUB_SFTP_PUBLIC_PORT = env.int("HUB_SFTP_PUBLIC_PORT", default=8022)
+HUB_SFTP_HOST_KEY = Path(env.str("HUB_SFTP_HOST_KEY", default=str(VAR_DIR / "sftp_host_key")))
 HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
 HUB_ONBOARDING_CLEAN_FILES = env.int("HUB_ONBOARDING_CLEAN_FILES", default=3)  # clean test files per message type before go-live
 # Trust on the way in (hub/ingest/authority.py): the envelope sender ids the group's plant

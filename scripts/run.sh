@@ -5,6 +5,8 @@
 set -eu
 PORT=${PORT:-8000}
 PLANT_PORT=${PLANT_PORT:-$((PORT + 1))}
+SFTP_PORT=${SFTP_PORT:-$((PORT + 22))}
+export HUB_SFTP_PUBLIC_PORT=$SFTP_PORT  # what the portal's channel page tells suppliers
 PY=.venv/bin/python
 VAR=${HUB_VAR_DIR:-var}
 mkdir -p "$VAR"
@@ -26,7 +28,7 @@ stop() {
   [ -n "$stopping" ] && return
   stopping=1
   trap - INT TERM
-  echo "== stopping (web server, worker, plant simulator)"
+  echo "== stopping (web server, worker, plant simulator, SFTP server)"
   # Background jobs of a script ignore SIGINT, so Ctrl-C alone does not stop the web
   # server and the simulator: each process gets SIGTERM. The worker's SIGTERM is a warm
   # shutdown that waits for running tasks; one still busy after 6 s gets SIGQUIT, the cold
@@ -52,6 +54,8 @@ $PY manage.py seed_demo --plant-url "http://127.0.0.1:$PLANT_PORT/plants/{plant}
 $PY -m celery -A hub worker -c 2 -l warning >"$VAR/worker.log" 2>&1 &
 worker=$!
 pids+=($worker)
+$PY manage.py sftp_server --port "$SFTP_PORT" >"$VAR/sftp.log" 2>&1 &
+pids+=($!)
 cat <<MSG
 
   Supplier hub: http://127.0.0.1:$PORT/   (admin: http://127.0.0.1:$PORT/admin/, API docs: /api/docs/)
@@ -63,6 +67,8 @@ cat <<MSG
     supplier   admin user of SUP00001
     supplier2  admin user of SUP00002
   Plant simulator on http://127.0.0.1:$PLANT_PORT/ records deliveries in $VAR/plant-deliveries.jsonl
+  SFTP: sftp -P $SFTP_PORT supplier@127.0.0.1   (password '${DEMO_PASSWORD:-demo}'; put files in inbox/, fetch from outbox/)
+  AS2:  http://127.0.0.1:$PORT/as2/   (hub AS2 id and certificate: .venv/bin/python manage.py as2_identity)
   Worker log: $VAR/worker.log. Stop with Ctrl-C.
 
 MSG

@@ -1,4 +1,4 @@
-"""`make run` (scripts/run.sh) stops on Ctrl-C: web server, worker and plant simulator all end.
+"""`make run` (scripts/run.sh) stops on Ctrl-C: web server, worker, plant simulator and SFTP server all end.
 
 The script runs on embedded defaults (SQLite, filesystem broker) in a temporary var
 dir on free ports, in a session of its own; Ctrl-C is SIGINT to its process group, as a
@@ -58,9 +58,9 @@ def _healthy(port: int) -> bool:
 
 @pytest.mark.timeout(600)
 def test_make_run_stops_web_server_worker_and_simulator_on_ctrl_c(tmp_path):
-    port, plant_port = _free_port(), _free_port()
+    port, plant_port, sftp_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY")}
-    env.update(PORT=str(port), PLANT_PORT=str(plant_port), HUB_VAR_DIR=str(tmp_path / "var"), DEBUG="true")
+    env.update(PORT=str(port), PLANT_PORT=str(plant_port), SFTP_PORT=str(sftp_port), HUB_VAR_DIR=str(tmp_path / "var"), DEBUG="true")
     log = (tmp_path / "run.log").open("wb")
     run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -71,7 +71,7 @@ def test_make_run_stops_web_server_worker_and_simulator_on_ctrl_c(tmp_path):
             time.sleep(0.5)
         members = _session_members(run.pid)
         commands = " ".join(members.values())
-        assert "runserver" in commands and "celery" in commands and "plant_simulator" in commands, commands
+        assert "runserver" in commands and "celery" in commands and "plant_simulator" in commands and "sftp_server" in commands, commands
 
         os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
 

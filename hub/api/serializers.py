@@ -162,6 +162,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "document_id",
             "document_number",
             "recipient",
+            "connector",
             "plant",
             "supplier",
             "status",

@@ -51,10 +51,15 @@ def _sequence_key(recipient: str, document: Any) -> str:
 
 
 def _supplier_connectors(supplier_ids: set) -> dict:
+    from hub.channels.models import ChannelProfile, Outbound
     from suppliers.models import PartnerProfile
 
     with_endpoint = set(PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True))
-    return {sid: ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
+    # A partner whose profile names AS2 or SFTP as its outbound channel gets its documents there.
+    channel = dict(
+        ChannelProfile.objects.filter(profile__supplier_id__in=supplier_ids, outbound__in=(Outbound.AS2, Outbound.SFTP)).values_list("profile__supplier_id", "outbound")
+    )
+    return {sid: channel.get(sid) or ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
 
 def outbox_add(*, documents: Sequence[Any], recipients: Sequence[str], interchange: Any = None, staged: bool = False) -> list[Delivery]:
@@ -476,6 +481,15 @@ def _hand_over(delivery: Delivery) -> Result:
     if connector == "portal":
         delivery.rendered, delivery.rendered_name = body, name  # written with the outcome, in the same UPDATE
         return Result(status_code=200, excerpt="placed in the supplier's portal inbox", url="portal")
+    if connector == "sftp":
+        from hub.channels.sftp.homes import outbox_of
+
+        # The supplier's SFTP outbox: written under a temporary name and renamed, so it appears whole.
+        return filedrop_connector.send(directory=str(outbox_of(delivery.supplier.number)), filename=name, body=body)
+    if connector == "as2":
+        from hub.channels.as2.outbound import as2_send
+
+        return as2_send(delivery=delivery, body=body, filename=name, content_type=content_type)
     if connector == "filedrop":
         try:  # checked again here: the setting may have been changed behind the form's back
             folder = drop_directory(owner=delivery.plant.code if delivery.plant_id else "suppliers", directory=directory)

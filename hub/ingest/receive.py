@@ -49,44 +49,12 @@ def interchange_receive(
     received (and not failed) is recorded as a ``duplicate`` of the first and not
     processed again.
     """
-    limit = settings.HUB_MAX_INTERCHANGE_BYTES
-    digest = hashlib.sha256()
-    size = 0
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - closed on every path below
-    chunks = iter(lambda: stream.read(CHUNK), b"") if hasattr(stream, "read") else iter(stream)
-    for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            spool.close()
-            raise TooLarge(f"the file is larger than the limit of {limit} bytes")
-        digest.update(chunk)
-        spool.write(chunk)
-    if size == 0:
-        spool.close()
-        raise EmptyUpload("the file is empty")
-    spool.seek(0)
-    sha = digest.hexdigest()
+    spool, size, sha = _spool(stream)
     supplier = party.supplier if party.role == "supplier" else None
     # Onboarding test phase: what a supplier in ``testing`` sends is checked and reported,
     # never stored as documents or dispatched.
     test_run = supplier is not None and supplier.status == Supplier.Status.TESTING
-    interchange = Interchange(
-        test_run=test_run,
-        received_at=timezone.now(),
-        channel=channel,
-        uploaded_by=party.user,
-        sender_supplier=supplier,
-        filename=(filename or "")[:255],
-        content_type=(content_type or "")[:200],
-        size=size,
-        sha256=sha,
-    )
-    name = raw_upload_path(interchange, "")
-    if interchange.raw.storage.exists(name):
-        interchange.raw.name = name  # these bytes are stored already (content-addressed)
-    else:
-        interchange.raw.save("raw.bin", File(spool), save=False)
-    spool.close()
+    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=test_run)
     with transaction.atomic():
         original = (
             # Same bytes from the same party only: another party's copy must not swallow this one.
@@ -105,6 +73,76 @@ def interchange_receive(
         interchange.enqueued_at = timezone.now()
         interchange.save()
         interchange_enqueue(interchange_id=interchange.pk)
+    return interchange
+
+
+def _spool(stream: IO[bytes] | Iterable[bytes]) -> tuple[IO[bytes], int, str]:
+    """Read the stream into a spooled file, counting and hashing; refuses an empty or oversized one."""
+    limit = settings.HUB_MAX_INTERCHANGE_BYTES
+    digest = hashlib.sha256()
+    size = 0
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - closed by the caller, or here on refusal
+    chunks = iter(lambda: stream.read(CHUNK), b"") if hasattr(stream, "read") else iter(stream)
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise TooLarge(f"the file is larger than the limit of {limit} bytes")
+        digest.update(chunk)
+        spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise EmptyUpload("the file is empty")
+    spool.seek(0)
+    return spool, size, digest.hexdigest()
+
+
+def _stored(spool: IO[bytes], *, size: int, sha: str, channel: str, party: Party, filename: str, content_type: str, test_run: bool) -> Interchange:
+    """An unsaved Interchange whose raw file is already written to storage (the spool is closed)."""
+    interchange = Interchange(
+        test_run=test_run,
+        received_at=timezone.now(),
+        channel=channel,
+        uploaded_by=party.user,
+        sender_supplier=party.supplier if party.role == "supplier" else None,
+        filename=(filename or "")[:255],
+        content_type=(content_type or "")[:200],
+        size=size,
+        sha256=sha,
+    )
+    name = raw_upload_path(interchange, "")
+    if interchange.raw.storage.exists(name):
+        interchange.raw.name = name  # these bytes are stored already (content-addressed)
+    else:
+        interchange.raw.save("raw.bin", File(spool), save=False)
+    spool.close()
+    return interchange
+
+
+def interchange_refuse(
+    *,
+    stream: IO[bytes] | Iterable[bytes],
+    channel: str,
+    party: Party,
+    reason: str,
+    code: str = "refused",
+    duplicate_of: Interchange | None = None,
+    filename: str = "",
+    content_type: str = "",
+) -> Interchange:
+    """Store bytes a channel received but cannot take in, never to be processed; returns the Interchange.
+
+    An AS2 message that fails its signature or decryption is kept as ``failed`` with
+    ``reason``; a replayed one as ``duplicate`` of ``duplicate_of``. Either way the bytes
+    that came in are on record, as for every other file.
+    """
+    spool, size, sha = _spool(stream)
+    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=False)
+    interchange.status = Interchange.Status.DUPLICATE if code == "duplicate" else Interchange.Status.FAILED
+    interchange.duplicate_of = duplicate_of
+    interchange.errors = [{"position": "", "code": code, "text": reason}]
+    interchange.processed_at = timezone.now()
+    interchange.save()
     return interchange
 
 

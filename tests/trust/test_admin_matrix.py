@@ -27,6 +27,7 @@ BUYER_ACTIONS = {
     "hub.delivery": {"retry", "replay"},
     "suppliers.supplier": {"invite", "approve_go_live", "suspend"},
     "suppliers.invitation": {"resend", "revoke"},
+    "hub.channelprofile": {"test_connection"},
 }
 DOCUMENTS = ("orders.deliveryschedule", "orders.despatchadvice", "orders.purchaseorder", "orders.orderresponse")
 
@@ -51,6 +52,9 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str]]]] = {
     "suppliers.user": {"admin": ("vacd", {"delete_selected"})},
     "suppliers.apitoken": {"admin": ("vacd", {"delete_selected", "revoke"})},
     "orders.scheduleline": {"admin": ("c", set())},  # reached through its call-off only
+    "hub.channelprofile": {"admin": ("vac", {"test_connection"}), "hq": ("v", set()), "buyer": ("vc", {"test_connection"})},
+    "hub.as2identity": {"admin": ("vac", set()), "hq": ("v", set())},
+    "hub.as2message": {"admin": ("v", set()), "hq": ("v", set()), "buyer": ("v", set())},
     **{label: {"admin": ("vc", set()), "hq": ("v", set()), "buyer": ("v", set())} for label in DOCUMENTS},
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -14,6 +14,8 @@ class Result:
     retry_after: float | None = None
     url: str = ""
     permanent: bool = False  # refused before sending (bad URL, SSRF): never retried
+    answer: bytes = b""  # the answer's body (at most http.MAX_ANSWER_BYTES), for connectors that read it (AS2 MDNs)
+    answer_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

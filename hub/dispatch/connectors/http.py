@@ -110,7 +110,10 @@ def send(*, url: str, body: bytes, content_type: str, idempotency_key: str, secr
             retry_after = float(response.headers["Retry-After"])
         except ValueError:
             retry_after = None
-    return Result(status_code=response.status_code, excerpt=answer.decode(response.encoding or "utf-8", "replace")[:500], retry_after=retry_after, url=url)
+    return Result(
+        status_code=response.status_code, excerpt=answer.decode(response.encoding or "utf-8", "replace")[:500], retry_after=retry_after, url=url,
+        answer=answer, answer_headers=dict(response.headers),
+    )  # fmt: skip
 
 
 def _read_answer(response: requests.Response, deadline: float) -> bytes:
