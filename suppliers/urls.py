@@ -2,14 +2,16 @@
 
 from django.urls import path
 
-from suppliers import portal_onboarding, views
+from suppliers import calloff_views, portal_onboarding, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("call-offs/", views.call_offs, name="call-offs"),
-    path("call-offs/<uuid:pk>/", views.call_off_detail, name="call-off"),
+    path("call-offs/", calloff_views.call_offs, name="call-offs"),
+    path("call-offs/<uuid:pk>/", calloff_views.call_off_detail, name="call-off"),
+    path("call-offs/<uuid:pk>/acknowledge", calloff_views.call_off_acknowledge_view, name="call-off-acknowledge"),
+    path("call-offs/<uuid:pk>/export.<str:extension>", calloff_views.call_off_export, name="call-off-export"),
     path("upload/", views.upload, name="upload"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/download", views.inbox_download, name="inbox-download"),

@@ -1,0 +1,137 @@
+"""Export a call-off grid as the portal shows it: CSV, XLSX (openpyxl) and PDF (reportlab).
+
+Each export holds the same table: one row per part, its unit and cumulative quantities,
+then one column per date or period. XLSX and PDF also colour firm and forecast cells and
+mark changes since the compared call-off; CSV carries the values alone (formula-safe text).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from hub.formats.tabular.neutral import neutralise_row
+from orders.calloffs import CHANGE_LABELS, FIRM, Column, Grid
+
+ARROWS = {"up": "↑", "down": "↓", "new": "+", "dropped": "×"}
+
+
+def _day(value: dt.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _column_label(column: Column) -> str:
+    if column.date_to:
+        return f"{_day(column.date)}–{_day(column.date_to)}"
+    return _day(column.date)
+
+
+def _header(grid: Grid) -> list[str]:
+    fixed = [_("Part"), _("Supplier part"), _("Description"), _("Unit"), _("Cumulative received"), _("Cumulative shipped"), _("Difference")]
+    return fixed + [_column_label(c) for c in grid.columns]
+
+
+def _values(grid: Grid) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for row in grid.rows:
+        line = row.line
+        fixed: list[object] = [line.buyer_part, line.supplier_part, line.description, row.unit, row.cumulative_received, row.cumulative_shipped, row.cumulative_difference]
+        rows.append(fixed + [cell.quantity for cell in row.cells])
+    return rows
+
+
+def filename(grid: Grid, extension: str) -> str:
+    """A download name that says what it is: ``call-off-<number>.<extension>`` (safe characters only)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in grid.schedule.number)
+    return f"call-off-{safe}.{extension}"
+
+
+def grid_csv(grid: Grid) -> bytes:
+    """The grid as CSV (UTF-8 with BOM for spreadsheets; quantities as plain numbers, ISO dates in the header)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    header = _header(grid)[:7] + [c.key for c in grid.columns]
+    writer.writerow(neutralise_row(header))
+    for values in _values(grid):
+        writer.writerow(neutralise_row(["" if v is None else v for v in values]))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def grid_xlsx(grid: Grid) -> bytes:
+    """The grid as an XLSX workbook: numbers as numbers, firm cells shaded, changed cells commented."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Call-off")[:31]
+    sheet.append([_("Call-off"), grid.schedule.number, _("Plant"), grid.schedule.plant.code, _("Issued"), grid.schedule.issued])
+    sheet.append([])
+    sheet.append(_header(grid))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    firm = PatternFill("solid", fgColor="D5E8F7")
+    changed = PatternFill("solid", fgColor="FDF0C8")
+    for row, values in zip(grid.rows, _values(grid), strict=True):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        for index, item in enumerate(row.cells):
+            target = sheet.cell(row=sheet.max_row, column=8 + index)
+            if item.commitment in FIRM:
+                target.fill = firm
+            if item.change:
+                target.fill = changed
+                target.comment = Comment(f"{CHANGE_LABELS[item.change]}: {item.previous if item.previous is not None else '-'}", "hub")
+        for text_cell in sheet[sheet.max_row][:4]:
+            text_cell.data_type = "s"  # part numbers and descriptions stay text, never a formula
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def grid_pdf(grid: Grid) -> bytes:
+    """The grid as a landscape A4 PDF (reportlab): firm cells shaded, changes marked with arrows."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    schedule = grid.schedule
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=24, rightMargin=24, topMargin=24, bottomMargin=24, title=filename(grid, "pdf"))
+    styles = getSampleStyleSheet()
+    title = f"{_('Call-off')} {schedule.number} · {_('Plant')} {schedule.plant.code} · {_('Issued')} {_day(schedule.issued)}"
+    story: list = [Paragraph(title, styles["Heading2"])]
+    if grid.previous is not None:
+        story.append(Paragraph(f"{_('Changes since call-off')} {grid.previous.number}", styles["Normal"]))
+    data: list[list[str]] = [[_("Part"), _("Unit"), _("Cum. received"), _("Cum. shipped"), _("Difference")] + [_column_label(c) for c in grid.columns]]
+    style = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+    ]
+    for y, row in enumerate(grid.rows, 1):
+        cells = []
+        for x, cell in enumerate(row.cells, 5):
+            text = "" if cell.quantity is None else formats.number_format(cell.quantity.normalize(), use_l10n=True)
+            if cell.change:
+                text = f"{ARROWS[cell.change]} {text}".strip()
+                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor("#FDF0C8")))
+            elif cell.commitment in FIRM:
+                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor("#D5E8F7")))
+            cells.append(text)
+        numbers = [row.cumulative_received, row.cumulative_shipped, row.cumulative_difference]
+        data.append([row.line.buyer_part, row.unit] + ["" if n is None else formats.number_format(n.normalize(), use_l10n=True) for n in numbers] + cells)
+        if row.cumulative_difference:
+            style.append(("TEXTCOLOR", (4, y), (4, y), colors.HexColor("#B8433A")))
+    table = Table(data, repeatRows=1)
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    doc.build(story)
+    return out.getvalue()

@@ -1,0 +1,115 @@
+"""Portal pages for call-offs: the filtered list, the grid with changes and versions, acknowledge, exports."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hub.permissions import check
+from hub.scope import scoped
+from orders import calloff_exports
+from orders.calloff_acknowledge import NotCurrent, call_off_acknowledge
+from orders.calloffs import COMMITMENT_LABELS, Grid, call_off_grid, call_off_previous, call_off_versions
+from orders.models import DeliverySchedule
+from suppliers.calloff_filters import CallOffFilter
+
+LIST_LIMIT = 200
+VERSIONS_SHOWN = 50
+
+
+def _schedule(request: HttpRequest, pk: Any) -> DeliverySchedule:
+    try:
+        return scoped(DeliverySchedule.objects.select_related("supplier", "plant", "interchange"), request.user).get(pk=pk)
+    except (DeliverySchedule.DoesNotExist, ValueError):
+        raise Http404(_("Not found")) from None
+
+
+def _compared(request: HttpRequest, schedule: DeliverySchedule) -> DeliverySchedule | None:
+    """The call-off to compare with: ``?from=<id>`` (one of its versions the user may see), else the previous one."""
+    wanted = request.GET.get("from", "")
+    if not wanted:
+        return call_off_previous(schedule=schedule)
+    versions = call_off_versions(schedule=schedule).exclude(pk=schedule.pk)
+    try:
+        return scoped(versions.select_related("plant"), request.user).get(pk=uuid.UUID(wanted))
+    except (DeliverySchedule.DoesNotExist, ValueError):
+        raise Http404(_("Not found")) from None
+
+
+def _grid(request: HttpRequest, pk: Any) -> Grid:
+    schedule = _schedule(request, pk)
+    return call_off_grid(schedule=schedule, previous=_compared(request, schedule), compare=False)
+
+
+@login_required
+def call_offs(request: HttpRequest) -> HttpResponse:
+    """Call-offs newest first, filtered by status, plant, part, issue dates and part-number search."""
+    base = scoped(DeliverySchedule.objects.select_related("supplier", "plant"), request.user)
+    filters = CallOffFilter(request.GET or None, queryset=base, user=request.user)
+    rows = filters.qs.order_by("-created_at")[:LIST_LIMIT] if filters.is_valid() else base.none()
+    return render(request, "portal/call_offs.html", {"filter": filters, "call_offs": rows, "limit": LIST_LIMIT})
+
+
+@login_required
+def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One call-off as a grid of parts across dates, with changes since the previous (or a chosen) version."""
+    grid = _grid(request, pk)
+    schedule = grid.schedule
+    versions = list(call_off_versions(schedule=schedule).only("pk", "number", "issued", "status", "created_at", "acknowledged_at")[: VERSIONS_SHOWN + 1])
+    previous_link = next((v for v in versions if schedule.previous_number and v.number == schedule.previous_number and v.pk != schedule.pk), None)
+    newer = next((v for v in versions if v.status == DeliverySchedule.Status.CURRENT and v.pk != schedule.pk), None)
+    context = {
+        "schedule": schedule,
+        "grid": grid,
+        "versions": versions[:VERSIONS_SHOWN],
+        "more_versions": len(versions) > VERSIONS_SHOWN,
+        "previous_link": previous_link,
+        "newer": newer if schedule.status == DeliverySchedule.Status.SUPERSEDED else None,
+        "commitments": COMMITMENT_LABELS,
+        "query": f"?from={grid.previous.pk}" if request.GET.get("from") and grid.previous else "",
+    }
+    return render(request, "portal/call_off_detail.html", context)
+
+
+@login_required
+@require_POST
+def call_off_acknowledge_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Acknowledge the call-off to its plant (sent through dispatch); a second click sends nothing more."""
+    schedule = _schedule(request, pk)
+    check(request.user, "calloff.acknowledge", schedule)
+    try:
+        result = call_off_acknowledge(schedule=schedule)
+    except NotCurrent as exc:
+        messages.error(request, str(exc))
+    else:
+        if result.created:
+            messages.success(request, _("Call-off %(number)s acknowledged; the acknowledgement is on its way to the plant.") % {"number": schedule.number})
+        else:
+            messages.info(request, _("Call-off %(number)s was already acknowledged.") % {"number": schedule.number})
+    return redirect("portal:call-off", pk=schedule.pk)
+
+
+EXPORTS = {
+    "csv": (calloff_exports.grid_csv, "text/csv; charset=utf-8"),
+    "xlsx": (calloff_exports.grid_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (calloff_exports.grid_pdf, "application/pdf"),
+}
+
+
+@login_required
+def call_off_export(request: HttpRequest, pk: Any, extension: str) -> HttpResponse:
+    """Download the grid as shown (same comparison) as CSV, XLSX or PDF."""
+    if extension not in EXPORTS:
+        raise Http404(_("Not found"))
+    grid = _grid(request, pk)
+    build, content_type = EXPORTS[extension]
+    response = HttpResponse(build(grid), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{calloff_exports.filename(grid, extension)}"'
+    return response
