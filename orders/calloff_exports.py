@@ -108,7 +108,7 @@ def grid_pdf(grid: Grid) -> bytes:
     title = f"{_('Call-off')} {schedule.number} · {_('Plant')} {schedule.plant.code} · {_('Issued')} {_day(schedule.issued)}"
     story: list = [Paragraph(title, styles["Heading2"])]
     if grid.previous is not None:
-        story.append(Paragraph(f"{_('Changes since call-off')} {grid.previous.number}", styles["Normal"]))
+        story.append(Paragraph(_("Changes since call-off %(number)s") % {"number": grid.previous.number}, styles["Normal"]))
     data: list[list[str]] = [[_("Part"), _("Unit"), _("Cum. received"), _("Cum. shipped"), _("Difference")] + [_column_label(c) for c in grid.columns]]
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7),

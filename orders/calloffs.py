@@ -9,7 +9,7 @@ supplier with thousands of parts gets its pages in constant round trips.
 - Changes: per part and date (or period), what went up, down, what is new and what was
   dropped between two call-offs.
 - Cumulative quantities: received by the plant (as the call-off reports it) against shipped
-  by the supplier (its despatch advices in the same year up to that date); a difference is flagged.
+  by the supplier (its despatch advices arrived in the same year up to that date); a difference is flagged.
 """
 
 from __future__ import annotations
@@ -209,16 +209,19 @@ def call_off_changes(*, current: DeliverySchedule, previous: DeliverySchedule) -
 
 
 def cumulative_shipped(*, supplier_id: int, plant_id: int, until: dict[str, dt.date | None]) -> dict[str, Decimal]:
-    """Per part, what the supplier's despatch advices shipped to the plant in the year of ``until[part]``, up to that day.
+    """Per part, what the supplier's despatch advices brought to the plant in the year of ``until[part]``, up to that day.
 
-    Without a date for a part, the current year up to today counts. One query for every part.
+    ``until`` is the date of the plant's cumulative received quantity (as of that receipt);
+    an ASN counts by its arrival date (else ship date, else issue date), so goods still on
+    the road on that day do not show as a difference. Cumulative quantities restart each
+    year. Without a date for a part, the current year up to today counts. One query for every part.
     """
     today = dt.date.today()
     ends = {part: (day or today) for part, day in until.items()}
     if not ends:
         return {}
     start = min(day.replace(month=1, day=1) for day in ends.values())
-    shipped = Coalesce("despatch_advice__ship_date", "despatch_advice__issued")
+    shipped = Coalesce("despatch_advice__arrival_date", "despatch_advice__ship_date", "despatch_advice__issued")
     rows = (
         DespatchLine.objects.filter(
             despatch_advice__supplier_id=supplier_id, despatch_advice__plant_id=plant_id, buyer_part__in=list(ends)

@@ -1,0 +1,162 @@
+"""The portal's call-off pages: filters, the grid with changes and versions, acknowledge, exports, isolation, query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from hub.models import Delivery
+from orders.models import DeliverySchedule
+from tests.calloff_versions import two_versions
+from tests.delfor_builder import delfor, message
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def versions(world, receive_and_process):
+    old, new = two_versions(receive_and_process, world["users"]["admin"])
+    receive_and_process(delfor([message("1", "THEIRS", supplier="SUP00002", plant="PLANT02", parts=(("X1", (("5", "1", "20261130"),)),))], ref="R9"), world["users"]["admin"])
+    return old, new, DeliverySchedule.objects.get(number="THEIRS")
+
+
+def test_the_grid_highlights_changes_per_date_and_links_the_previous_call_off(client, world, versions):
+    old, new, _ = versions
+    client.force_login(world["users"]["supplier"])
+    page = client.get(f"/portal/call-offs/{new.pk}/").content.decode()
+    assert 'data-change="up"' in page and 'data-change="new"' in page and 'data-change="dropped"' in page
+    assert f'href="/portal/call-offs/{old.pk}/" id="previous-call-off"' in page
+    assert "c-firm" in page and "c-forecast" in page and ">pcs<" in page
+    assert f"?from={old.pk}" in page  # every earlier version can be compared
+    assert 'id="acknowledge"' in page
+
+
+def test_a_superseded_call_off_says_so_and_links_the_current_one(client, world, versions):
+    old, new, _ = versions
+    client.force_login(world["users"]["supplier"])
+    page = client.get(f"/portal/call-offs/{old.pk}/").content.decode()
+    assert 'class="status status-superseded" id="call-off-status"' in page
+    assert "status-current\" id=\"call-off-status" not in page
+    assert f'id="superseded-notice"' in page and f"/portal/call-offs/{new.pk}/" in page
+    assert 'id="acknowledge"' not in page
+
+
+def test_list_filters_by_status_plant_part_search_and_dates(client, world, versions):
+    client.force_login(world["users"]["admin"])
+
+    def numbers(query: str) -> set[str]:
+        page = client.get(f"/portal/call-offs/?{query}").content.decode()
+        return {n for n in ("OLD", "NEW", "THEIRS") if f">{n}</a>" in page}
+
+    assert numbers("") == {"NEW", "THEIRS"}
+    assert numbers("status=all") == {"OLD", "NEW", "THEIRS"}
+    assert numbers("status=superseded") == {"OLD"}
+    plant02 = world["plants"][1].pk
+    assert numbers(f"status=all&plant={plant02}") == {"THEIRS"}
+    assert numbers("status=all&part=P2") == {"OLD", "NEW"}
+    assert numbers("status=all&q=x") == {"THEIRS"}
+    assert numbers("status=all&issued_from=2026-11-21&issued_to=2026-11-30") == {"NEW", "THEIRS"}
+    assert numbers("status=all&issued_from=notadate") == set()  # an invalid filter shows its error, not everything
+
+
+def test_a_supplier_is_offered_and_shown_only_its_own(client, world, versions):
+    client.force_login(world["users"]["supplier"])
+    page = client.get("/portal/call-offs/?status=all").content.decode()
+    assert ">NEW</a>" in page and "THEIRS" not in page and "PLANT03" not in page
+
+
+def test_another_suppliers_ids_answer_404_everywhere(client, world, versions):
+    old, new, theirs = versions
+    client.force_login(world["users"]["supplier2"])
+    for url in (f"/portal/call-offs/{new.pk}/", f"/portal/call-offs/{new.pk}/export.csv", f"/portal/call-offs/{new.pk}/export.pdf", f"/portal/call-offs/{new.pk}/export.xlsx"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/portal/call-offs/{new.pk}/acknowledge").status_code == 404
+    client.force_login(world["users"]["supplier"])
+    assert client.get(f"/portal/call-offs/{new.pk}/?from={theirs.pk}").status_code == 404
+    assert client.get(f"/portal/call-offs/{new.pk}/export.csv?from={theirs.pk}").status_code == 404
+    assert client.get(f"/portal/call-offs/{new.pk}/?from=not-a-uuid").status_code == 404
+    assert client.get(f"/portal/call-offs/{new.pk}/export.exe").status_code == 404
+    assert not Delivery.objects.filter(document_type="acknowledgement").exists()
+
+
+def test_supplier_acknowledges_once_plant_staff_and_hq_may_not(client, world, versions):
+    new = versions[1]
+    for role in ("buyer", "hq"):
+        client.force_login(world["users"][role])
+        assert client.post(f"/portal/call-offs/{new.pk}/acknowledge").status_code == 403, role
+        assert 'id="acknowledge"' not in client.get(f"/portal/call-offs/{new.pk}/").content.decode()
+    client.force_login(world["users"]["supplier"])
+    assert client.post(f"/portal/call-offs/{new.pk}/acknowledge").status_code == 302
+    assert client.post(f"/portal/call-offs/{new.pk}/acknowledge").status_code == 302
+    assert Delivery.objects.filter(document_type="acknowledgement", document_id=new.pk, recipient="plant").count() == 1
+    page = client.get(f"/portal/call-offs/{new.pk}/").content.decode()
+    assert 'id="acknowledge"' not in page and "already acknowledged" in page
+    assert client.get(f"/portal/call-offs/{new.pk}/acknowledge").status_code == 405
+
+
+def test_superseded_call_off_acknowledge_is_refused_with_a_message(client, world, versions):
+    old = versions[0]
+    client.force_login(world["users"]["supplier"])
+    page = client.post(f"/portal/call-offs/{old.pk}/acknowledge", follow=True).content.decode()
+    assert "was superseded by a newer one" in page
+    assert not Delivery.objects.filter(document_type="acknowledgement").exists()
+
+
+def test_exports_hold_the_grid_as_shown(client, world, versions):
+    old, new, _ = versions
+    client.force_login(world["users"]["supplier"])
+    response = client.get(f"/portal/call-offs/{new.pk}/export.csv")
+    assert response["Content-Type"].startswith("text/csv") and 'filename="call-off-NEW.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Part", "Supplier part", "Description", "Unit"] and rows[0][7:] == ["2026-11-30", "2026-12-01", "2026-12-07", "2026-12-14"]
+    assert rows[1][0] == "P1" and rows[1][7:] == ["150.000", "", "250.000", "80.000"]
+    book = load_workbook(io.BytesIO(client.get(f"/portal/call-offs/{new.pk}/export.xlsx").content))
+    sheet = book.active
+    assert sheet.cell(row=4, column=1).value == "P1" and sheet.cell(row=4, column=8).value == 150
+    assert sheet.cell(row=4, column=8).comment is not None  # changed since OLD: up from 100
+    pdf = client.get(f"/portal/call-offs/{new.pk}/export.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    compared = client.get(f"/portal/call-offs/{old.pk}/export.csv")
+    assert compared.status_code == 200
+
+
+def test_pages_speak_german_with_local_dates_and_units(client, world, versions):
+    new = versions[1]
+    client.force_login(world["users"]["supplier"])
+    page = client.get(f"/portal/call-offs/{new.pk}/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    for german in ("Abruf", "Vorheriger Abruf", "Abruf bestätigen", "Fest bis", "Stk", "30.11.2026", "Versionen", "Prognose"):
+        assert german in page, german
+    for english in ("Acknowledge call-off", "Firm until", "Versions", ">pcs<", "forecast<"):
+        assert english not in page, english
+    listing = client.get("/portal/call-offs/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    for german in ("Teilenummer suchen", "Werk", "Ausgestellt ab", "Bestätigt", "Filtern"):
+        assert german in listing, german
+
+
+def _bulk(receive_and_process, admin, prefix: str, parts: int, call_offs: int) -> DeliverySchedule:
+    for n in range(call_offs):
+        lines = tuple((f"{prefix}{i}", ((str(10 + n), "1", "20261130"), ("20", "4", "20261207"))) for i in range(parts))
+        receive_and_process(delfor([message("1", f"{prefix}{n}", parts=lines, issued=f"202611{10 + n}")], ref=f"{prefix}R{n}"), admin)
+    return DeliverySchedule.objects.get(number=f"{prefix}{call_offs - 1}")
+
+
+def test_query_counts_do_not_grow_with_parts_or_call_offs(client, world, receive_and_process):
+    admin = world["users"]["admin"]
+    small = _bulk(receive_and_process, admin, "S", parts=2, call_offs=2)
+    large = _bulk(receive_and_process, admin, "L", parts=80, call_offs=6)
+    client.force_login(world["users"]["supplier"])
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(f"/portal/call-offs/{small.pk}/") == count(f"/portal/call-offs/{large.pk}/")
+    assert count(f"/portal/call-offs/{small.pk}/export.xlsx") == count(f"/portal/call-offs/{large.pk}/export.xlsx")
+    listing = count("/portal/call-offs/?status=all&q=S")
+    assert count("/portal/call-offs/?status=all") == listing
