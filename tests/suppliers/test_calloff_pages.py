@@ -42,7 +42,7 @@ def test_a_superseded_call_off_says_so_and_links_the_current_one(client, world, 
     page = client.get(f"/portal/call-offs/{old.pk}/").content.decode()
     assert 'class="status status-superseded" id="call-off-status"' in page
     assert "status-current\" id=\"call-off-status" not in page
-    assert f'id="superseded-notice"' in page and f"/portal/call-offs/{new.pk}/" in page
+    assert 'id="superseded-notice"' in page and f"/portal/call-offs/{new.pk}/" in page
     assert 'id="acknowledge"' not in page
 
 
