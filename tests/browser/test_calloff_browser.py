@@ -37,7 +37,7 @@ def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world
     up = grid.locator("td[data-change=up]")
     assert "150" in up.inner_text() and "100" in up.inner_text()
     # highlighted: the stylesheet gives changed cells their own background
-    assert up.evaluate("el => getComputedStyle(el).backgroundColor") != grid.locator("td.c-firm:not([data-change])").first.evaluate(
+    assert up.evaluate("el => getComputedStyle(el).backgroundColor") != grid.locator("td.c-forecast:not([data-change])").first.evaluate(
         "el => getComputedStyle(el).backgroundColor"
     )
     page.screenshot(path=str(artifacts / "call-off-changes.png"), full_page=True)
