@@ -46,9 +46,15 @@ def _values(grid: Grid) -> list[list[object]]:
 
 
 def filename(grid: Grid, extension: str) -> str:
-    """A download name that says what it is: ``call-off-<number>.<extension>`` (safe characters only)."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in grid.schedule.number)
-    return f"call-off-{safe}.{extension}"
+    """A download name that says what it is: ``call-off-<number>.<extension>``, ``call-offs-<plant>-<supplier>.<extension>``."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in grid.name)
+    return f"call-off-{safe}.{extension}" if grid.schedule is not None else f"call-offs-{safe}.{extension}"
+
+
+def _title(grid: Grid) -> list[str]:
+    if grid.schedule is not None:
+        return [_("Call-off"), grid.schedule.number, _("Plant"), grid.plant.code, _("Issued"), _day(grid.schedule.issued)]
+    return [_("Current call-offs"), "", _("Plant"), grid.plant.code, _("Supplier"), grid.supplier.number]
 
 
 def grid_csv(grid: Grid) -> bytes:
@@ -71,7 +77,7 @@ def grid_xlsx(grid: Grid) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Call-off")[:31]
-    sheet.append([_("Call-off"), grid.schedule.number, _("Plant"), grid.schedule.plant.code, _("Issued"), grid.schedule.issued])
+    sheet.append(_title(grid))
     sheet.append([])
     sheet.append(_header(grid))
     for cell in sheet[3]:
@@ -101,11 +107,11 @@ def grid_pdf(grid: Grid) -> bytes:
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    schedule = grid.schedule
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=24, rightMargin=24, topMargin=24, bottomMargin=24, title=filename(grid, "pdf"))
     styles = getSampleStyleSheet()
-    title = f"{_('Call-off')} {schedule.number} · {_('Plant')} {schedule.plant.code} · {_('Issued')} {_day(schedule.issued)}"
+    parts = _title(grid)
+    title = " · ".join(f"{label} {value}".strip() for label, value in zip(parts[::2], parts[1::2], strict=True))
     story: list = [Paragraph(title, styles["Heading2"])]
     if grid.previous is not None:
         story.append(Paragraph(_("Changes since call-off %(number)s") % {"number": grid.previous.number}, styles["Normal"]))

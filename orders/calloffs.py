@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -119,13 +120,20 @@ class Change:
 
 @dataclass
 class Grid:
-    """A call-off as a grid: parts across dates, with the previous call-off it is compared with."""
+    """Parts across dates: one call-off (``schedule``, compared with ``previous``), or every current part of a supplier at a plant."""
 
-    schedule: DeliverySchedule
+    schedule: DeliverySchedule | None
     previous: DeliverySchedule | None
     columns: list[Column]
     rows: list[Row]
     dropped: list[Change] = field(default_factory=list)  # parts the previous call-off had and this one has not
+    plant: Any = None
+    supplier: Any = None
+
+    @property
+    def name(self) -> str:
+        """What the grid shows, for titles and file names: the call-off number, else the plant code."""
+        return self.schedule.number if self.schedule is not None else f"{self.plant.code}-{self.supplier.number}"
 
 
 def call_off_versions(*, schedule: DeliverySchedule) -> QuerySet:
@@ -151,15 +159,20 @@ def call_off_previous(*, schedule: DeliverySchedule) -> DeliverySchedule | None:
     return versions.filter(older).first()
 
 
-Quantities = dict[str, dict[str, tuple[Decimal, str, dt.date, dt.date | None]]]
+Quantities = dict[Any, dict[str, tuple[Decimal, str, dt.date, dt.date | None]]]
 
 
-def _quantities(schedule_id: object) -> Quantities:
-    """Per part, per column key: (quantity, commitment, date, date_to); one query. Same key twice adds up."""
+def _quantities(schedule_id: object = None, *, line_ids: list[int] | None = None) -> Quantities:
+    """Per column key: (quantity, commitment, date, date_to); one query. Same key twice adds up.
+
+    Keyed by part for one call-off's lines (``schedule_id``), by line id for ``line_ids``.
+    """
     out: Quantities = defaultdict(dict)
-    rows = ScheduleQuantity.objects.filter(line__schedule_id=schedule_id).values_list(
-        "line__buyer_part", "quantity", "commitment", "date", "date_from", "date_to"
-    )
+    if line_ids is None:
+        qs, key_field = ScheduleQuantity.objects.filter(line__schedule_id=schedule_id), "line__buyer_part"
+    else:
+        qs, key_field = ScheduleQuantity.objects.filter(line_id__in=line_ids), "line_id"
+    rows = qs.values_list(key_field, "quantity", "commitment", "date", "date_from", "date_to")
     for part, quantity, commitment, date, date_from, date_to in rows:
         start = date or date_from
         if start is None:
@@ -242,11 +255,36 @@ def cumulative_shipped(*, supplier_id: int, plant_id: int, until: dict[str, dt.d
 FIRM = ("firm", "production", "material")
 
 
+def _grid(lines: list[ScheduleLine], now: Quantities, before: Quantities | None, *, supplier_id: int, plant_id: int) -> tuple[list[Column], list[Row]]:
+    """Columns and rows for ``lines``; ``now``/``before`` are keyed by ``line.pk`` (None: nothing to compare with)."""
+    keys: dict[str, Column] = {}
+    for source in (now, before or {}):
+        for line in lines:
+            for key, (_q, _c, start, end) in source.get(line.pk, {}).items():
+                keys.setdefault(key, Column(key, start, end))
+    columns = [keys[k] for k in sorted(keys)]
+    shipped = cumulative_shipped(supplier_id=supplier_id, plant_id=plant_id, until={line.buyer_part: line.cumulative_received_date for line in lines})
+    rows: list[Row] = []
+    for line in lines:
+        mine, earlier = now.get(line.pk, {}), (before or {}).get(line.pk, {})
+        cells = []
+        for column in columns:
+            new_q, old_q = mine.get(column.key), earlier.get(column.key)
+            if new_q is None and old_q is None:
+                cells.append(Cell(None))
+                continue
+            change = _kind(old_q[0] if old_q else None, new_q[0] if new_q else None) if before is not None else SAME
+            cells.append(Cell(new_q[0] if new_q else None, (new_q or old_q)[1], change, old_q[0] if old_q else None))  # type: ignore[index]
+        firm = [value[3] or value[2] for value in mine.values() if value[1] in FIRM]
+        rows.append(Row(line, unit_label(line.unit), cells, line.cumulative_received, shipped.get(line.buyer_part, Decimal(0)), max(firm) if firm else None))
+    return columns, rows
+
+
 def call_off_grid(*, schedule: DeliverySchedule, previous: DeliverySchedule | None = None, compare: bool = True) -> Grid:
     """The call-off as parts across dates, each cell marked with its commitment and its change.
 
-    ``previous`` defaults to ``call_off_previous``; ``compare=False`` shows no changes. Runs
-    the same handful of queries for one part or five thousand.
+    ``previous`` defaults to ``call_off_previous``; ``compare=False`` with no ``previous``
+    shows no changes. Runs the same handful of queries for one part or five thousand.
     """
     if previous is None and compare:
         previous = call_off_previous(schedule=schedule)
@@ -254,35 +292,39 @@ def call_off_grid(*, schedule: DeliverySchedule, previous: DeliverySchedule | No
     current_q = _quantities(schedule.pk)
     previous_q = _quantities(previous.pk) if previous is not None else {}
     parts = [line.buyer_part for line in lines]
-    keys: dict[str, Column] = {}
-    for part in parts:
-        for key, (_q, _c, start, end) in current_q.get(part, {}).items():
-            keys.setdefault(key, Column(key, start, end))
-    if previous is not None:
-        for part in parts:
-            for key, (_q, _c, start, end) in previous_q.get(part, {}).items():
-                keys.setdefault(key, Column(key, start, end))
-    columns = [keys[k] for k in sorted(keys)]
-    shipped = cumulative_shipped(
-        supplier_id=schedule.supplier_id, plant_id=schedule.plant_id, until={line.buyer_part: line.cumulative_received_date for line in lines}
-    )
-    rows: list[Row] = []
-    for line in lines:
-        now, before = current_q.get(line.buyer_part, {}), previous_q.get(line.buyer_part, {})
-        cells = []
-        for column in columns:
-            new_q, old_q = now.get(column.key), before.get(column.key)
-            if new_q is None and old_q is None:
-                cells.append(Cell(None))
-                continue
-            change = _kind(old_q[0] if old_q else None, new_q[0] if new_q else None) if previous is not None else SAME
-            cells.append(Cell(new_q[0] if new_q else None, (new_q or old_q)[1], change, old_q[0] if old_q else None))
-        firm = [value[3] or value[2] for value in now.values() if value[1] in FIRM]
-        rows.append(
-            Row(line, unit_label(line.unit), cells, line.cumulative_received, shipped.get(line.buyer_part, Decimal(0)), max(firm) if firm else None)
-        )
+    now = {line.pk: current_q.get(line.buyer_part, {}) for line in lines}
+    before = {line.pk: previous_q.get(line.buyer_part, {}) for line in lines} if previous is not None else None
+    columns, rows = _grid(lines, now, before, supplier_id=schedule.supplier_id, plant_id=schedule.plant_id)
     dropped: list[Change] = []
     if previous is not None:
-        gone = sorted(set(previous_q) - set(parts))
-        dropped = _diff({}, previous_q, gone)
-    return Grid(schedule, previous, columns, rows, dropped)
+        dropped = _diff({}, previous_q, sorted(set(previous_q) - set(parts)))
+    return Grid(schedule, previous, columns, rows, dropped, plant=schedule.plant, supplier=schedule.supplier)
+
+
+def current_lines(*, supplier: Any, plant: Any) -> QuerySet:
+    """The parts a supplier has called off at a plant now: lines no newer call-off replaced, of accepted call-offs."""
+    return (
+        ScheduleLine.objects.filter(
+            schedule__supplier=supplier, schedule__plant=plant, superseded_by__isnull=True, schedule__interchange__status="processed"
+        )
+        .select_related("schedule")
+        .order_by("buyer_part", "schedule__created_at")
+    )
+
+
+def plant_grid(*, supplier: Any, plant: Any, lines: QuerySet | None = None) -> Grid:
+    """Every part the supplier has currently called off at the plant, across dates, each against the line its call-off replaced.
+
+    ``lines`` narrows ``current_lines`` (a part search). A fixed number of queries for any number of parts.
+    """
+    rows = list(lines if lines is not None else current_lines(supplier=supplier, plant=plant))
+    now = _quantities(line_ids=[line.pk for line in rows])
+    # The line each current line replaced: same part, superseded by the current line's call-off; the newest wins.
+    replaced: dict[tuple[Any, str], int] = {}
+    older = ScheduleLine.objects.filter(superseded_by_id__in={line.schedule_id for line in rows}, buyer_part__in={line.buyer_part for line in rows})
+    for pk, by, part in older.order_by("schedule__issued", "schedule__created_at", "pk").values_list("pk", "superseded_by_id", "buyer_part"):
+        replaced[(by, part)] = pk
+    before_q = _quantities(line_ids=list(replaced.values()))
+    before = {line.pk: before_q.get(replaced.get((line.schedule_id, line.buyer_part)), {}) for line in rows}
+    columns, grid_rows = _grid(rows, now, before, supplier_id=supplier.pk, plant_id=plant.pk)
+    return Grid(None, None, columns, grid_rows, plant=plant, supplier=supplier)

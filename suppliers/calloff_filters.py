@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Plant
-from hub.scope import scoped
+from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule, ScheduleLine
+from suppliers.models import Supplier
 
 STATUS_CHOICES = (("current", _("current")), ("superseded", _("superseded")), ("all", _("all")))
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,6 +21,12 @@ DATE = forms.DateInput(attrs={"type": "date"})
 def _lines(**lookup: Any) -> Exists:
     # Exists rather than a join: a call-off with 5,000 parts stays one row.
     return Exists(ScheduleLine.objects.filter(schedule=OuterRef("pk"), **lookup))
+
+
+def plants_of_call_offs(user: Any) -> QuerySet:
+    """The plants of the call-offs ``user`` may see (a supplier sees no plant master data otherwise)."""
+    mine = scoped(DeliverySchedule.objects.filter(plant=OuterRef("pk")), user)
+    return Plant.objects.filter(Exists(mine)).order_by("code")
 
 
 class CallOffFilter(django_filters.FilterSet):
@@ -40,9 +47,7 @@ class CallOffFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("status", "current")
         super().__init__(data, *args, **kwargs)
-        # The plants of the call-offs the user may see (a supplier sees no plant master data otherwise).
-        mine = scoped(DeliverySchedule.objects.filter(plant=OuterRef("pk")), user)
-        self.filters["plant"].queryset = Plant.objects.filter(Exists(mine)).order_by("code")
+        self.filters["plant"].queryset = plants_of_call_offs(user)
         self.filters["plant"].field.label_from_instance = lambda plant: f"{plant.code} {plant.name}"
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -57,3 +62,42 @@ class CallOffFilter(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(Exists(ScheduleLine.objects.filter(Q(buyer_part__icontains=value) | Q(supplier_part__icontains=value), schedule=OuterRef("pk"))))
+
+
+class PlantGridForm(forms.Form):
+    """Which plant grid: a plant, the supplier (a supplier's users: their own), a part-number search."""
+
+    plant = forms.ModelChoiceField(label=_("Plant"), queryset=Plant.objects.none())
+    supplier = forms.CharField(label=_("Supplier number"), required=False)
+    q = forms.CharField(label=_("Search part number"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.out_of_scope = False
+        self.fields["plant"].queryset = plants_of_call_offs(user)
+        self.fields["plant"].label_from_instance = lambda plant: f"{plant.code} {plant.name}"
+        if role_of(user) == "supplier":
+            del self.fields["supplier"]
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # An id the user may not see is not a typing error: the page answers 404 for it.
+        if field == "plant" and self.data.get("plant"):
+            self.out_of_scope = True
+        super().add_error(field, error)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if role_of(self.user) == "supplier":
+            data["supplier"] = self.user.supplier
+            return data
+        number = (data.get("supplier") or "").strip()
+        if not number:
+            self.add_error("supplier", _("Enter the supplier number."))
+            return data
+        supplier = scoped(Supplier.objects.filter(number=number), self.user).first()
+        if supplier is None:
+            self.out_of_scope = True
+            self.add_error("supplier", _("Not found"))
+        data["supplier"] = supplier
+        return data

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +17,9 @@ from hub.permissions import check
 from hub.scope import scoped
 from orders import calloff_exports
 from orders.calloff_acknowledge import NotCurrent, call_off_acknowledge
-from orders.calloffs import COMMITMENT_LABELS, Grid, call_off_grid, call_off_previous, call_off_versions
+from orders.calloffs import COMMITMENT_LABELS, Grid, call_off_grid, call_off_previous, call_off_versions, current_lines, plant_grid
 from orders.models import DeliverySchedule
-from suppliers.calloff_filters import CallOffFilter
+from suppliers.calloff_filters import CallOffFilter, PlantGridForm
 
 LIST_LIMIT = 200
 VERSIONS_SHOWN = 50
@@ -96,6 +97,51 @@ def call_off_acknowledge_view(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("portal:call-off", pk=schedule.pk)
 
 
+def _plant_grid(request: HttpRequest) -> tuple[PlantGridForm, Grid | None]:
+    """The plant grid the query asks for; a plant or supplier outside the user's scope answers 404."""
+    form = PlantGridForm(request.GET or None, user=request.user)
+    if not request.GET:
+        return form, None
+    if not form.is_valid():
+        if form.out_of_scope:
+            raise Http404(_("Not found"))
+        return form, None
+    plant, supplier, search = form.cleaned_data["plant"], form.cleaned_data["supplier"], form.cleaned_data["q"]
+    lines = scoped(current_lines(supplier=supplier, plant=plant), request.user)
+    if search:
+        lines = lines.filter(Q(buyer_part__icontains=search) | Q(supplier_part__icontains=search))
+    return form, plant_grid(supplier=supplier, plant=plant, lines=lines[:PLANT_GRID_PARTS])
+
+
+PLANT_GRID_PARTS = 2000
+
+
+@login_required
+def plant_grid_view(request: HttpRequest) -> HttpResponse:
+    """Every part a supplier has currently called off at one plant, across dates, with the changes of each part's latest call-off."""
+    form, grid = _plant_grid(request)
+    context = {"form": form, "grid": grid, "commitments": COMMITMENT_LABELS, "link_call_offs": True, "query": request.GET.urlencode(), "limit": PLANT_GRID_PARTS}
+    return render(request, "portal/call_off_plant_grid.html", context)
+
+
+@login_required
+def plant_grid_export(request: HttpRequest, extension: str) -> HttpResponse:
+    """Download the plant grid as shown as CSV, XLSX or PDF."""
+    if extension not in EXPORTS:
+        raise Http404(_("Not found"))
+    _form, grid = _plant_grid(request)
+    if grid is None:
+        raise Http404(_("Not found"))
+    return _download(grid, extension)
+
+
+def _download(grid: Grid, extension: str) -> HttpResponse:
+    build, content_type = EXPORTS[extension]
+    response = HttpResponse(build(grid), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{calloff_exports.filename(grid, extension)}"'
+    return response
+
+
 EXPORTS = {
     "csv": (calloff_exports.grid_csv, "text/csv; charset=utf-8"),
     "xlsx": (calloff_exports.grid_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -108,8 +154,4 @@ def call_off_export(request: HttpRequest, pk: Any, extension: str) -> HttpRespon
     """Download the grid as shown (same comparison) as CSV, XLSX or PDF."""
     if extension not in EXPORTS:
         raise Http404(_("Not found"))
-    grid = _grid(request, pk)
-    build, content_type = EXPORTS[extension]
-    response = HttpResponse(build(grid), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{calloff_exports.filename(grid, extension)}"'
-    return response
+    return _download(_grid(request, pk), extension)

@@ -122,3 +122,20 @@ def test_a_superseded_call_off_cannot_be_acknowledged(versions):
     with pytest.raises(NotCurrent, match="superseded"):
         call_off_acknowledge(schedule=old)
     assert not Delivery.objects.filter(document_type="acknowledgement").exists()
+
+
+def test_plant_grid_gathers_the_current_line_of_each_part_from_its_own_call_off(world, receive_and_process):
+    """VDA 4905 style: one call-off per part; the plant grid puts them side by side, each against the line it replaced."""
+    from orders.calloffs import plant_grid
+
+    admin = world["users"]["admin"]
+    receive_and_process(delfor([message("1", "A1", parts=(("PA", (("10", "1", "20261130"),)),), issued="20261120")], ref="V1"), admin)
+    receive_and_process(delfor([message("1", "B1", parts=(("PB", (("5", "4", "20261207"),)),), issued="20261120")], ref="V2"), admin)
+    receive_and_process(delfor([message("1", "A2", parts=(("PA", (("12", "1", "20261130"),)),), issued="20261122")], ref="V3"), admin)
+    a2 = DeliverySchedule.objects.get(number="A2")
+    grid = plant_grid(supplier=a2.supplier, plant=a2.plant)
+    assert [(row.line.buyer_part, row.line.schedule.number) for row in grid.rows] == [("PA", "A2"), ("PB", "B1")]
+    assert [c.key for c in grid.columns] == ["2026-11-30", "2026-12-07"]
+    pa, pb = grid.rows
+    assert (pa.cells[0].quantity, pa.cells[0].change, pa.cells[0].previous) == (Decimal(12), "up", Decimal(10))
+    assert (pb.cells[1].quantity, pb.cells[1].change) == (Decimal(5), "new")  # B1 replaced nothing

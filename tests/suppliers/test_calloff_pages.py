@@ -134,7 +134,7 @@ def test_pages_speak_german_with_local_dates_and_units(client, world, versions):
     for english in ("Acknowledge call-off", "Firm until", "Versions", ">pcs<", "forecast<"):
         assert english not in page, english
     listing = client.get("/portal/call-offs/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
-    for german in ("Teilenummer suchen", "Werk", "Ausgestellt ab", "Bestätigt", "Filtern"):
+    for german in ("Teilenummer suchen", "Werk", "Ausgestellt ab", "Bestätigt", "Filtern", "Aktuelle Abrufe je Werk"):
         assert german in listing, german
 
 
@@ -160,3 +160,47 @@ def test_query_counts_do_not_grow_with_parts_or_call_offs(client, world, receive
     assert count(f"/portal/call-offs/{small.pk}/export.xlsx") == count(f"/portal/call-offs/{large.pk}/export.xlsx")
     listing = count("/portal/call-offs/?status=all&q=S")
     assert count("/portal/call-offs/?status=all") == listing
+
+
+def test_plant_grid_shows_every_current_part_with_its_call_off_and_changes(client, world, versions):
+    old, new, _ = versions
+    plant01 = world["plants"][0]
+    client.force_login(world["users"]["supplier"])
+    page = client.get(f"/portal/call-offs/plant/?plant={plant01.pk}").content.decode()
+    assert f'href="/portal/call-offs/{new.pk}/">P1</a>' in page and f'href="/portal/call-offs/{new.pk}/">P2</a>' in page
+    assert 'data-change="up"' in page and 'data-change="dropped"' in page
+    assert "X1" not in page
+    assert "P2" not in client.get(f"/portal/call-offs/plant/?plant={plant01.pk}&q=p1").content.decode().split('id="call-off-grid"')[1]
+    csv_rows = list(csv.reader(io.StringIO(client.get(f"/portal/call-offs/plant/export.csv?plant={plant01.pk}").content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in csv_rows[1:]] == ["P1", "P2"]
+    assert client.get(f"/portal/call-offs/plant/export.pdf?plant={plant01.pk}").content.startswith(b"%PDF")
+    assert client.get("/portal/call-offs/plant/").status_code == 200  # the form alone
+
+
+def test_plant_grid_answers_404_outside_the_scope(client, world, versions):
+    plant01, plant02 = world["plants"][0], world["plants"][1]
+    client.force_login(world["users"]["supplier2"])
+    assert client.get(f"/portal/call-offs/plant/?plant={plant01.pk}").status_code == 404  # SUP00002 has no call-off there
+    assert client.get(f"/portal/call-offs/plant/export.csv?plant={plant01.pk}").status_code == 404
+    assert client.get("/portal/call-offs/plant/?plant=999999").status_code == 404
+    client.force_login(world["users"]["buyer"])
+    assert client.get(f"/portal/call-offs/plant/?plant={plant01.pk}&supplier=SUP00001").status_code == 200
+    assert client.get(f"/portal/call-offs/plant/?plant={plant01.pk}&supplier=SUP00003").status_code == 404
+    assert client.get(f"/portal/call-offs/plant/?plant={plant02.pk}&supplier=SUP00001").status_code == 404
+    assert "Enter the supplier number" in client.get(f"/portal/call-offs/plant/?plant={plant01.pk}").content.decode()
+
+
+def test_plant_grid_queries_do_not_grow_with_parts(client, world, receive_and_process):
+    admin = world["users"]["admin"]
+    _bulk(receive_and_process, admin, "S", parts=2, call_offs=2)
+    client.force_login(world["users"]["supplier"])
+    plant = world["plants"][0].pk
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/portal/call-offs/plant/?plant={plant}").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    _bulk(receive_and_process, admin, "L", parts=80, call_offs=3)
+    assert count() == few
