@@ -139,3 +139,48 @@ def test_plant_grid_gathers_the_current_line_of_each_part_from_its_own_call_off(
     pa, pb = grid.rows
     assert (pa.cells[0].quantity, pa.cells[0].change, pa.cells[0].previous) == (Decimal(12), "up", Decimal(10))
     assert (pb.cells[1].quantity, pb.cells[1].change) == (Decimal(5), "new")  # B1 replaced nothing
+
+
+def test_the_acknowledgement_reaches_the_plant_after_the_call_off(world, receive_and_process, plant_server, settings):
+    """Through the real dispatch path to a real HTTP receiver: never before the call-off it answers."""
+    from hub.dispatch import services
+    from hub.models import Plant
+
+    settings.HUB_OUTBOUND_ALLOWLIST = ["127.0.0.1"]
+    Plant.objects.update(endpoint_url=plant_server.url + "/plants/x")
+    new = two_versions(receive_and_process, world["users"]["admin"])[1]
+    call_off = Delivery.objects.get(document_id=new.pk, recipient="plant", document_type="delivery_schedule")
+    ack = call_off_acknowledge(schedule=new).delivery
+    services.delivery_send(delivery_id=ack.pk, follow=0)
+    assert Delivery.objects.get(pk=ack.pk).status != Delivery.Status.DELIVERED  # waits for the call-off
+    assert services.delivery_send(delivery_id=call_off.pk) == Delivery.Status.DELIVERED
+    if Delivery.objects.get(pk=ack.pk).status != Delivery.Status.DELIVERED:  # not followed in this process: send it now
+        assert services.delivery_send(delivery_id=ack.pk) == Delivery.Status.DELIVERED
+    assert [line["number"] for line in plant_server.lines()] == ["NEW", "ACK-NEW"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_acknowledgements_racing_send_one(world, receive_and_process):
+    """Two requests at once (a double click, a retried API call) on real PostgreSQL: the row lock lets one send."""
+    import threading
+
+    from django.db import connections
+
+    new = two_versions(receive_and_process, world["users"]["admin"])[1]
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+
+    def acknowledge() -> None:
+        try:
+            barrier.wait(timeout=60)
+            results.append(call_off_acknowledge(schedule=new).created)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=acknowledge) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results) == [False, False, False, True]
+    assert Delivery.objects.filter(document_type="acknowledgement", document_id=new.pk).count() == 1
