@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from hub.formats.tabular.neutral import neutralise_row
 from orders.calloffs import CHANGE_LABELS, FIRM, Column, Grid
 
-ARROWS = {"up": "↑", "down": "↓", "new": "+", "dropped": "×"}
+# The PDF's standard fonts carry Latin-1 only (no arrows): a change shows as its colour and
+# the quantity before in brackets, with a legend of the colours above the table.
+CHANGE_COLOURS = {"up": "#D5F2DD", "down": "#FBD9D6", "new": "#FDF0C8", "dropped": "#FBD9D6"}
+FIRM_COLOUR = "#D5E8F7"
 
 
 def _day(value: dt.date | None) -> str:
@@ -100,8 +103,50 @@ def grid_xlsx(grid: Grid) -> bytes:
     return out.getvalue()
 
 
+DATES_PER_TABLE = 12  # what fits beside the part columns on landscape A4 at 7 pt
+
+
+def _number(value: Decimal | None) -> str:
+    """A quantity in the user's locale without trailing zeros (12.500 -> 12,5; 5000.000 -> 5000)."""
+    if value is None:
+        return ""
+    plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return formats.number_format(plain, use_l10n=True)
+
+
+def _pdf_table(grid: Grid, fixed_header: list[str], block: range) -> object:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    data: list[list[str]] = [fixed_header + [_column_label(grid.columns[i]) for i in block]]
+    style: list = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+    ]
+    for y, row in enumerate(grid.rows, 1):
+        cells = []
+        for x, index in enumerate(block, len(fixed_header)):
+            cell = row.cells[index]
+            text = _number(cell.quantity)
+            if cell.change:
+                text = text if cell.change == "new" else f"{text} ({_number(cell.previous)})".strip()
+                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor(CHANGE_COLOURS[cell.change])))
+            elif cell.commitment in FIRM:
+                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor(FIRM_COLOUR)))
+            cells.append(text)
+        numbers = [row.cumulative_received, row.cumulative_shipped, row.cumulative_difference]
+        data.append([row.line.buyer_part, row.unit] + [_number(n) for n in numbers] + cells)
+        if row.cumulative_difference:
+            style.append(("TEXTCOLOR", (4, y), (4, y), colors.HexColor("#B8433A")))
+    table = Table(data, repeatRows=1, hAlign="LEFT", spaceBefore=8)
+    table.setStyle(TableStyle(style))
+    return table
+
+
 def grid_pdf(grid: Grid) -> bytes:
-    """The grid as a landscape A4 PDF (reportlab): firm cells shaded, changes marked with arrows."""
+    """The grid as a landscape A4 PDF (reportlab): firm cells shaded, changes coloured with the quantity before in brackets."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -115,29 +160,17 @@ def grid_pdf(grid: Grid) -> bytes:
     story: list = [Paragraph(title, styles["Heading2"])]
     if grid.previous is not None:
         story.append(Paragraph(_("Changes since call-off %(number)s") % {"number": grid.previous.number}, styles["Normal"]))
-    data: list[list[str]] = [[_("Part"), _("Unit"), _("Cum. received"), _("Cum. shipped"), _("Difference")] + [_column_label(c) for c in grid.columns]]
-    style = [
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
-    ]
-    for y, row in enumerate(grid.rows, 1):
-        cells = []
-        for x, cell in enumerate(row.cells, 5):
-            text = "" if cell.quantity is None else formats.number_format(cell.quantity.normalize(), use_l10n=True)
-            if cell.change:
-                text = f"{ARROWS[cell.change]} {text}".strip()
-                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor("#FDF0C8")))
-            elif cell.commitment in FIRM:
-                style.append(("BACKGROUND", (x, y), (x, y), colors.HexColor("#D5E8F7")))
-            cells.append(text)
-        numbers = [row.cumulative_received, row.cumulative_shipped, row.cumulative_difference]
-        data.append([row.line.buyer_part, row.unit] + ["" if n is None else formats.number_format(n.normalize(), use_l10n=True) for n in numbers] + cells)
-        if row.cumulative_difference:
-            style.append(("TEXTCOLOR", (4, y), (4, y), colors.HexColor("#B8433A")))
-    table = Table(data, repeatRows=1)
-    table.setStyle(TableStyle(style))
-    story.append(table)
+    legend = [str(CHANGE_LABELS[kind]) for kind in CHANGE_COLOURS] + [_("firm")]
+    legend_table = Table([legend], hAlign="LEFT")
+    legend_table.setStyle(TableStyle(
+        [("FONT", (0, 0), (-1, -1), "Helvetica", 7)]
+        + [("BACKGROUND", (i, 0), (i, 0), colors.HexColor(colour)) for i, colour in enumerate([*CHANGE_COLOURS.values(), FIRM_COLOUR])]
+    ))
+    story.append(legend_table)
+    fixed_header = [_("Part"), _("Unit"), _("Cum. received"), _("Cum. shipped"), _("Difference")]
+    # Many dates would run off the page: the dates go in blocks, each a table of its own with the part columns again.
+    for start in range(0, max(len(grid.columns), 1), DATES_PER_TABLE):
+        block = range(start, min(start + DATES_PER_TABLE, len(grid.columns)))
+        story.append(_pdf_table(grid, fixed_header, block))
     doc.build(story)
     return out.getvalue()
