@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +142,7 @@ def call_off_versions(*, schedule: DeliverySchedule) -> QuerySet:
     covering = ScheduleLine.objects.filter(
         schedule__supplier_id=schedule.supplier_id, schedule__plant_id=schedule.plant_id, buyer_part__in=parts
     ).values("schedule_id")
-    return DeliverySchedule.objects.filter(pk__in=covering).order_by("-issued", "-created_at")
+    return DeliverySchedule.objects.filter(pk__in=covering).order_by(F("issued").desc(nulls_last=True), "-created_at")
 
 
 def call_off_previous(*, schedule: DeliverySchedule) -> DeliverySchedule | None:

@@ -184,3 +184,14 @@ def test_two_acknowledgements_racing_send_one(world, receive_and_process):
         thread.join(timeout=120)
     assert sorted(results) == [False, False, False, True]
     assert Delivery.objects.filter(document_type="acknowledgement", document_id=new.pk).count() == 1
+
+
+def test_pdf_of_a_wide_grid_with_unusual_text_is_built(world, receive_and_process):
+    from orders.calloff_exports import grid_csv, grid_pdf
+
+    parts = (("=HYPERLINK(1)", tuple((str(d), "1", f"202612{d + 1:02d}") for d in range(30))), ("Teil-Üß", (("1", "4", "20261201"),)))
+    receive_and_process(delfor([message("1", "WIDE", parts=parts)], ref="W1"), world["users"]["admin"])
+    grid = call_off_grid(schedule=DeliverySchedule.objects.get(number="WIDE"))
+    assert len(grid.columns) == 30
+    assert grid_pdf(grid).startswith(b"%PDF")
+    assert b"'=HYPERLINK(1)" in grid_csv(grid)  # never a formula in a spreadsheet
