@@ -195,3 +195,20 @@ def test_pdf_of_a_wide_grid_with_unusual_text_is_built(world, receive_and_proces
     assert len(grid.columns) == 30
     assert grid_pdf(grid).startswith(b"%PDF")
     assert b"'=HYPERLINK(1)" in grid_csv(grid)  # never a formula in a spreadsheet
+
+
+def test_a_plant_whose_format_has_no_acknowledgement_gets_canonical_json(world, receive_and_process, plant_server, settings):
+    from hub.dispatch import services
+    from hub.models import Plant
+
+    settings.HUB_OUTBOUND_ALLOWLIST = ["127.0.0.1"]
+    Plant.objects.update(endpoint_url=plant_server.url + "/plants/x", outbound_format="vda")
+    new = two_versions(receive_and_process, world["users"]["admin"])[1]
+    Delivery.objects.filter(document_id=new.pk, document_type="delivery_schedule").update(status=Delivery.Status.DELIVERED)
+    ack = call_off_acknowledge(schedule=new).delivery
+    assert ack.content_type == "application/json" and json.loads(bytes(ack.rendered))["acknowledges"]["number"] == "NEW"
+    assert services.delivery_send(delivery_id=ack.pk) == Delivery.Status.DELIVERED
+    assert [line["number"] for line in plant_server.lines()] == ["ACK-NEW"]
+    Plant.objects.update(outbound_format="edifact")
+    other = call_off_acknowledge(schedule=new)  # already acknowledged: nothing new
+    assert not other.created
