@@ -64,7 +64,10 @@ def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     grid = _grid(request, pk)
     schedule = grid.schedule
     versions = list(call_off_versions(schedule=schedule).only("pk", "number", "issued", "status", "created_at", "acknowledged_at")[: VERSIONS_SHOWN + 1])
-    previous_link = next((v for v in versions if schedule.previous_number and v.number == schedule.previous_number and v.pk != schedule.pk), None)
+    previous_link = None
+    if schedule.previous_number:  # linked wherever it is in the chain, also beyond the versions shown
+        named = call_off_versions(schedule=schedule).exclude(pk=schedule.pk).filter(number=schedule.previous_number)
+        previous_link = named.only("pk", "number").first()
     newer = next((v for v in versions if v.status == DeliverySchedule.Status.CURRENT and v.pk != schedule.pk), None)
     context = {
         "schedule": schedule,
