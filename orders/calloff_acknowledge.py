@@ -69,7 +69,7 @@ def call_off_acknowledge(*, schedule: DeliverySchedule) -> AcknowledgeResult:
     The row is locked first, so two clicks (or a retried API call) racing each other send
     one acknowledgement. Raises ``NotCurrent`` for a superseded call-off: its plant has moved on.
     """
-    locked = DeliverySchedule.objects.select_for_update().select_related("supplier", "plant", "interchange").get(pk=schedule.pk)
+    locked = DeliverySchedule.objects.select_for_update(of=("self",)).select_related("supplier", "plant", "interchange").defer("document").get(pk=schedule.pk)
     if locked.acknowledged_at is not None:
         return AcknowledgeResult(locked, _sent(locked), False)
     if locked.status != DeliverySchedule.Status.CURRENT:

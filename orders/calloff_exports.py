@@ -72,9 +72,8 @@ def grid_csv(grid: Grid) -> bytes:
 
 
 def grid_xlsx(grid: Grid) -> bytes:
-    """The grid as an XLSX workbook: numbers as numbers, firm cells shaded, changed cells commented."""
+    """The grid as an XLSX workbook: numbers as numbers, firm cells shaded, changed cells coloured by kind; a second sheet lists the changes."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
@@ -85,22 +84,32 @@ def grid_xlsx(grid: Grid) -> bytes:
     sheet.append(_header(grid))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    firm = PatternFill("solid", fgColor="D5E8F7")
-    changed = PatternFill("solid", fgColor="FDF0C8")
+    firm = PatternFill("solid", fgColor=FIRM_COLOUR[1:])
+    fills = {kind: PatternFill("solid", fgColor=colour[1:]) for kind, colour in CHANGE_COLOURS.items()}
+    changes: list[list[object]] = []
     for row, values in zip(grid.rows, _values(grid), strict=True):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
         for index, item in enumerate(row.cells):
-            target = sheet.cell(row=sheet.max_row, column=8 + index)
-            if item.commitment in FIRM:
-                target.fill = firm
             if item.change:
-                target.fill = changed
-                target.comment = Comment(f"{CHANGE_LABELS[item.change]}: {item.previous if item.previous is not None else '-'}", "hub")
+                sheet.cell(row=sheet.max_row, column=8 + index).fill = fills[item.change]
+                column = grid.columns[index]
+                changes.append([row.line.buyer_part, column.date, column.date_to, str(CHANGE_LABELS[item.change]), _float(item.previous), _float(item.quantity)])
+            elif item.commitment in FIRM:
+                sheet.cell(row=sheet.max_row, column=8 + index).fill = firm
         for text_cell in sheet[sheet.max_row][:4]:
             text_cell.data_type = "s"  # part numbers and descriptions stay text, never a formula
+    listing = book.create_sheet(_("Changes")[:31])
+    listing.append([_("Part"), _("Date"), _("until"), _("Change"), _("before"), _("now")])
+    for values in changes:
+        listing.append(values)
+        listing.cell(row=listing.max_row, column=1).data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 DATES_PER_TABLE = 12  # what fits beside the part columns on landscape A4 at 7 pt

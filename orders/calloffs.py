@@ -147,7 +147,7 @@ def call_off_versions(*, schedule: DeliverySchedule) -> QuerySet:
 
 def call_off_previous(*, schedule: DeliverySchedule) -> DeliverySchedule | None:
     """The version this call-off follows: the one its ``previous_number`` names, else the newest older version."""
-    versions = call_off_versions(schedule=schedule).exclude(pk=schedule.pk).select_related("plant", "supplier")
+    versions = call_off_versions(schedule=schedule).exclude(pk=schedule.pk).select_related("plant", "supplier").defer("document")
     if schedule.previous_number:
         named = versions.filter(number=schedule.previous_number).first()
         if named is not None:
@@ -280,24 +280,24 @@ def _grid(lines: list[ScheduleLine], now: Quantities, before: Quantities | None,
     return columns, rows
 
 
-def call_off_grid(*, schedule: DeliverySchedule, previous: DeliverySchedule | None = None, compare: bool = True) -> Grid:
+def call_off_grid(*, schedule: DeliverySchedule, previous: DeliverySchedule | None = None, compare: bool = True, lines: Any = None) -> Grid:
     """The call-off as parts across dates, each cell marked with its commitment and its change.
 
     ``previous`` defaults to ``call_off_previous``; ``compare=False`` with no ``previous``
-    shows no changes. Runs the same handful of queries for one part or five thousand.
+    shows no changes; ``lines`` (a page, a search) narrows the rows to some of the call-off's
+    lines. Runs the same handful of queries for one part or five thousand.
     """
     if previous is None and compare:
         previous = call_off_previous(schedule=schedule)
-    lines = list(schedule.lines.all())
+    lines = list(schedule.lines.all() if lines is None else lines)
     current_q = _quantities(schedule.pk)
     previous_q = _quantities(previous.pk) if previous is not None else {}
-    parts = [line.buyer_part for line in lines]
     now = {line.pk: current_q.get(line.buyer_part, {}) for line in lines}
     before = {line.pk: previous_q.get(line.buyer_part, {}) for line in lines} if previous is not None else None
     columns, rows = _grid(lines, now, before, supplier_id=schedule.supplier_id, plant_id=schedule.plant_id)
     dropped: list[Change] = []
     if previous is not None:
-        dropped = _diff({}, previous_q, sorted(set(previous_q) - set(parts)))
+        dropped = _diff({}, previous_q, sorted(set(previous_q) - set(current_q)))
     return Grid(schedule, previous, columns, rows, dropped, plant=schedule.plant, supplier=schedule.supplier)
 
 
@@ -308,6 +308,7 @@ def current_lines(*, supplier: Any, plant: Any) -> QuerySet:
             schedule__supplier=supplier, schedule__plant=plant, superseded_by__isnull=True, schedule__interchange__status="processed"
         )
         .select_related("schedule")
+        .defer("schedule__document")  # a call-off's canonical JSON holds all its parts: never read per line
         .order_by("buyer_part", "schedule__created_at")
     )
 

@@ -27,7 +27,8 @@ VERSIONS_SHOWN = 50
 
 def _schedule(request: HttpRequest, pk: Any) -> DeliverySchedule:
     try:
-        return scoped(DeliverySchedule.objects.select_related("supplier", "plant", "interchange"), request.user).get(pk=pk)
+        # The canonical JSON is not shown here, and for 5,000 parts it is megabytes to parse.
+        return scoped(DeliverySchedule.objects.select_related("supplier", "plant", "interchange").defer("document"), request.user).get(pk=pk)
     except (DeliverySchedule.DoesNotExist, ValueError):
         raise Http404(_("Not found")) from None
 
@@ -39,20 +40,39 @@ def _compared(request: HttpRequest, schedule: DeliverySchedule) -> DeliverySched
         return call_off_previous(schedule=schedule)
     versions = call_off_versions(schedule=schedule).exclude(pk=schedule.pk)
     try:
-        return scoped(versions.select_related("plant"), request.user).get(pk=uuid.UUID(wanted))
+        return scoped(versions.select_related("plant").defer("document"), request.user).get(pk=uuid.UUID(wanted))
     except (DeliverySchedule.DoesNotExist, ValueError):
         raise Http404(_("Not found")) from None
 
 
-def _grid(request: HttpRequest, pk: Any) -> Grid:
+def _part_search(lines: Any, request: HttpRequest) -> Any:
+    search = request.GET.get("q", "").strip()
+    return lines.filter(Q(buyer_part__icontains=search) | Q(supplier_part__icontains=search)) if search else lines
+
+
+def _grid(request: HttpRequest, pk: Any, *, page: slice | None = None) -> tuple[Grid, int]:
+    """The call-off's grid as the query asks (``from``, ``q``), the rows of ``page`` only; and how many parts match."""
     schedule = _schedule(request, pk)
-    return call_off_grid(schedule=schedule, previous=_compared(request, schedule), compare=False)
+    lines = _part_search(schedule.lines.order_by("position"), request)
+    count = lines.count() if page is not None else 0
+    grid = call_off_grid(schedule=schedule, previous=_compared(request, schedule), compare=False, lines=lines[page] if page is not None else lines)
+    return grid, count
+
+
+PARTS_PER_PAGE = 100  # a call-off of 5,000 parts is shown a hundred parts at a time (exports hold them all)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 @login_required
 def call_offs(request: HttpRequest) -> HttpResponse:
     """Call-offs newest first, filtered by status, plant, part, issue dates and part-number search."""
-    base = scoped(DeliverySchedule.objects.select_related("supplier", "plant"), request.user)
+    base = scoped(DeliverySchedule.objects.select_related("supplier", "plant").defer("document"), request.user)
     filters = CallOffFilter(request.GET or None, queryset=base, user=request.user)
     rows = filters.qs.order_by("-created_at")[:LIST_LIMIT] if filters.is_valid() else base.none()
     return render(request, "portal/call_offs.html", {"filter": filters, "call_offs": rows, "limit": LIST_LIMIT})
@@ -61,8 +81,12 @@ def call_offs(request: HttpRequest) -> HttpResponse:
 @login_required
 def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One call-off as a grid of parts across dates, with changes since the previous (or a chosen) version."""
-    grid = _grid(request, pk)
+    number = _page_number(request)
+    grid, count = _grid(request, pk, page=slice((number - 1) * PARTS_PER_PAGE, number * PARTS_PER_PAGE))
     schedule = grid.schedule
+    assert schedule is not None
+    keep = request.GET.copy()
+    keep.pop("page", None)
     versions = list(call_off_versions(schedule=schedule).only("pk", "number", "issued", "status", "created_at", "acknowledged_at")[: VERSIONS_SHOWN + 1])
     previous_link = None
     if schedule.previous_number:  # linked wherever it is in the chain, also beyond the versions shown
@@ -77,7 +101,17 @@ def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "previous_link": previous_link,
         "newer": newer if schedule.status == DeliverySchedule.Status.SUPERSEDED else None,
         "commitments": COMMITMENT_LABELS,
-        "query": f"?from={grid.previous.pk}" if request.GET.get("from") and grid.previous else "",
+        "query": f"?{keep.urlencode()}" if keep else "",
+        "keep": keep.urlencode(),
+        "search": request.GET.get("q", ""),
+        "page": {
+            "number": number,
+            "first": (number - 1) * PARTS_PER_PAGE + 1,
+            "last": min(number * PARTS_PER_PAGE, count),
+            "count": count,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number * PARTS_PER_PAGE < count else None,
+        },
     }
     return render(request, "portal/call_off_detail.html", context)
 
@@ -157,4 +191,4 @@ def call_off_export(request: HttpRequest, pk: Any, extension: str) -> HttpRespon
     """Download the grid as shown (same comparison) as CSV, XLSX or PDF."""
     if extension not in EXPORTS:
         raise Http404(_("Not found"))
-    return _download(_grid(request, pk), extension)
+    return _download(_grid(request, pk)[0], extension)

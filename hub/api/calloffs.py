@@ -58,7 +58,7 @@ class AcknowledgedSerializer(serializers.Serializer):
 class CallOffVersions(ScopedMixin, generics.ListAPIView):
     """Every call-off of the same supplier and plant covering any of this call-off's parts (itself included), newest first."""
 
-    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
+    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant").defer("document")
     serializer_class = CallOffListSerializer
     filterset_fields: list[str] = []
 
@@ -78,7 +78,7 @@ class CallOffVersions(ScopedMixin, generics.ListAPIView):
 class CallOffChanges(ScopedMixin, generics.GenericAPIView):
     """The differences per part and date between this call-off and an earlier one (default: the previous version)."""
 
-    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant")
+    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant").defer("document")
     serializer_class = ChangesSerializer
     filterset_fields: list[str] = []
     pagination_class = None
@@ -113,7 +113,7 @@ class CallOffChanges(ScopedMixin, generics.GenericAPIView):
 class CallOffAcknowledge(ScopedMixin, generics.GenericAPIView):
     """Acknowledge the call-off to its plant (an outbox delivery); idempotent: a second call sends nothing."""
 
-    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant", "interchange")
+    base_queryset = DeliverySchedule.objects.select_related("supplier", "plant", "interchange").defer("document")
     serializer_class = AcknowledgedSerializer
     filterset_fields: list[str] = []
 

@@ -118,7 +118,9 @@ def test_exports_hold_the_grid_as_shown(client, world, versions):
     book = load_workbook(io.BytesIO(client.get(f"/portal/call-offs/{new.pk}/export.xlsx").content))
     sheet = book.active
     assert sheet.cell(row=4, column=1).value == "P1" and sheet.cell(row=4, column=8).value == 150
-    assert sheet.cell(row=4, column=8).comment is not None  # changed since OLD: up from 100
+    assert sheet.cell(row=4, column=8).fill.fgColor.rgb.endswith("D5F2DD")  # up since OLD
+    changes = [[c.value for c in r] for r in book["Changes"].iter_rows(min_row=2)]
+    assert ["P1", "up", 100, 150] in [[r[0], r[3], r[4], r[5]] for r in changes]
     pdf = client.get(f"/portal/call-offs/{new.pk}/export.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     compared = client.get(f"/portal/call-offs/{old.pk}/export.csv")
@@ -204,3 +206,26 @@ def test_plant_grid_queries_do_not_grow_with_parts(client, world, receive_and_pr
     few = count()
     _bulk(receive_and_process, admin, "L", parts=80, call_offs=3)
     assert count() == few
+
+
+def test_a_long_call_off_is_shown_a_page_of_parts_at_a_time_and_searchable(client, world, receive_and_process, settings):
+    from suppliers import calloff_views
+
+    admin = world["users"]["admin"]
+    schedule = _bulk(receive_and_process, admin, "G", parts=7, call_offs=1)
+    client.force_login(world["users"]["supplier"])
+    original, calloff_views.PARTS_PER_PAGE = calloff_views.PARTS_PER_PAGE, 3
+    try:
+        first = client.get(f"/portal/call-offs/{schedule.pk}/").content.decode()
+        third = client.get(f"/portal/call-offs/{schedule.pk}/?page=3").content.decode()
+        found = client.get(f"/portal/call-offs/{schedule.pk}/?q=g6").content.decode()
+        german = client.get(f"/portal/call-offs/{schedule.pk}/?page=2", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    finally:
+        calloff_views.PARTS_PER_PAGE = original
+    rows = lambda page: page.split('id="call-off-grid"')[1].count('<th scope="row">')  # noqa: E731
+    assert rows(first) == 3 and "Parts 1–3 of 7" in first and "page=2" in first
+    assert rows(third) == 1 and "page=2" in third
+    assert "Teile 4–6 von 7" in german and "weiter" in german and "zurück" in german
+    assert rows(found) == 1 and 'id="pager"' not in found
+    csv_rows = client.get(f"/portal/call-offs/{schedule.pk}/export.csv").content.decode("utf-8-sig").splitlines()
+    assert len(csv_rows) == 8  # exports hold every part, not the page
