@@ -82,11 +82,10 @@ def call_offs(request: HttpRequest) -> HttpResponse:
 def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One call-off as a grid of parts across dates, with changes since the previous (or a chosen) version."""
     number = _page_number(request)
-    grid, count = _grid(request, pk, page=slice((number - 1) * PARTS_PER_PAGE, number * PARTS_PER_PAGE))
+    grid, count = _grid(request, pk, page=_page_slice(number))
     schedule = grid.schedule
     assert schedule is not None
-    keep = request.GET.copy()
-    keep.pop("page", None)
+    pager = _pager(request, number, count)
     versions = list(call_off_versions(schedule=schedule).only("pk", "number", "issued", "status", "created_at", "acknowledged_at")[: VERSIONS_SHOWN + 1])
     previous_link = None
     if schedule.previous_number:  # linked wherever it is in the chain, also beyond the versions shown
@@ -101,17 +100,9 @@ def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "previous_link": previous_link,
         "newer": newer if schedule.status == DeliverySchedule.Status.SUPERSEDED else None,
         "commitments": COMMITMENT_LABELS,
-        "query": f"?{keep.urlencode()}" if keep else "",
-        "keep": keep.urlencode(),
+        "query": f"?{pager['keep']}" if pager["keep"] else "",
         "search": request.GET.get("q", ""),
-        "page": {
-            "number": number,
-            "first": (number - 1) * PARTS_PER_PAGE + 1,
-            "last": min(number * PARTS_PER_PAGE, count),
-            "count": count,
-            "previous": number - 1 if number > 1 else None,
-            "next": number + 1 if number * PARTS_PER_PAGE < count else None,
-        },
+        **pager,
     }
     return render(request, "portal/call_off_detail.html", context)
 
@@ -134,30 +125,52 @@ def call_off_acknowledge_view(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("portal:call-off", pk=schedule.pk)
 
 
-def _plant_grid(request: HttpRequest) -> tuple[PlantGridForm, Grid | None]:
-    """The plant grid the query asks for; a plant or supplier outside the user's scope answers 404."""
+def _plant_grid(request: HttpRequest, *, page: slice | None = None) -> tuple[PlantGridForm, Grid | None, int]:
+    """The plant grid the query asks for (the rows of ``page`` only) and how many parts match; outside the user's scope: 404."""
     form = PlantGridForm(request.GET or None, user=request.user)
     if not request.GET:
-        return form, None
+        return form, None, 0
     if not form.is_valid():
         if form.out_of_scope:
             raise Http404(_("Not found"))
-        return form, None
-    plant, supplier, search = form.cleaned_data["plant"], form.cleaned_data["supplier"], form.cleaned_data["q"]
-    lines = scoped(current_lines(supplier=supplier, plant=plant), request.user)
-    if search:
-        lines = lines.filter(Q(buyer_part__icontains=search) | Q(supplier_part__icontains=search))
-    return form, plant_grid(supplier=supplier, plant=plant, lines=lines[:PLANT_GRID_PARTS])
+        return form, None, 0
+    plant, supplier = form.cleaned_data["plant"], form.cleaned_data["supplier"]
+    lines = _part_search(scoped(current_lines(supplier=supplier, plant=plant), request.user), request)
+    count = lines.count() if page is not None else 0
+    return form, plant_grid(supplier=supplier, plant=plant, lines=lines[page or slice(0, PLANT_GRID_EXPORT_PARTS)]), count
 
 
-PLANT_GRID_PARTS = 2000
+PLANT_GRID_EXPORT_PARTS = 10000
+
+
+def _pager(request: HttpRequest, number: int, count: int) -> dict[str, Any]:
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return {
+        "keep": keep.urlencode(),
+        "page": {
+            "number": number,
+            "first": (number - 1) * PARTS_PER_PAGE + 1,
+            "last": min(number * PARTS_PER_PAGE, count),
+            "count": count,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number * PARTS_PER_PAGE < count else None,
+        },
+    }
+
+
+def _page_slice(number: int) -> slice:
+    return slice((number - 1) * PARTS_PER_PAGE, number * PARTS_PER_PAGE)
 
 
 @login_required
 def plant_grid_view(request: HttpRequest) -> HttpResponse:
     """Every part a supplier has currently called off at one plant, across dates, with the changes of each part's latest call-off."""
-    form, grid = _plant_grid(request)
-    context = {"form": form, "grid": grid, "commitments": COMMITMENT_LABELS, "link_call_offs": True, "query": request.GET.urlencode(), "limit": PLANT_GRID_PARTS}
+    number = _page_number(request)
+    form, grid, count = _plant_grid(request, page=_page_slice(number))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    context = {"form": form, "grid": grid, "commitments": COMMITMENT_LABELS, "link_call_offs": True, "query": keep.urlencode(), **_pager(request, number, count)}
     return render(request, "portal/call_off_plant_grid.html", context)
 
 
@@ -166,7 +179,7 @@ def plant_grid_export(request: HttpRequest, extension: str) -> HttpResponse:
     """Download the plant grid as shown as CSV, XLSX or PDF."""
     if extension not in EXPORTS:
         raise Http404(_("Not found"))
-    _form, grid = _plant_grid(request)
+    _form, grid, _count = _plant_grid(request)
     if grid is None:
         raise Http404(_("Not found"))
     return _download(grid, extension)
