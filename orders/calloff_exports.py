@@ -87,22 +87,23 @@ def grid_xlsx(grid: Grid) -> bytes:
     firm = PatternFill("solid", fgColor=FIRM_COLOUR[1:])
     fills = {kind: PatternFill("solid", fgColor=colour[1:]) for kind, colour in CHANGE_COLOURS.items()}
     changes: list[list[object]] = []
-    for row, values in zip(grid.rows, _values(grid), strict=True):
+    # Row numbers are counted here: openpyxl's max_row scans every cell, once per cell would be quadratic.
+    for number, (row, values) in enumerate(zip(grid.rows, _values(grid), strict=True), 4):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
         for index, item in enumerate(row.cells):
             if item.change:
-                sheet.cell(row=sheet.max_row, column=8 + index).fill = fills[item.change]
+                sheet.cell(row=number, column=8 + index).fill = fills[item.change]
                 column = grid.columns[index]
                 changes.append([row.line.buyer_part, column.date, column.date_to, str(CHANGE_LABELS[item.change]), _float(item.previous), _float(item.quantity)])
             elif item.commitment in FIRM:
-                sheet.cell(row=sheet.max_row, column=8 + index).fill = firm
-        for text_cell in sheet[sheet.max_row][:4]:
-            text_cell.data_type = "s"  # part numbers and descriptions stay text, never a formula
+                sheet.cell(row=number, column=8 + index).fill = firm
+        for column in range(1, 5):
+            sheet.cell(row=number, column=column).data_type = "s"  # part numbers and descriptions stay text, never a formula
     listing = book.create_sheet(_("Changes")[:31])
     listing.append([_("Part"), _("Date"), _("until"), _("Change"), _("before"), _("now")])
-    for values in changes:
+    for number, values in enumerate(changes, 2):
         listing.append(values)
-        listing.cell(row=listing.max_row, column=1).data_type = "s"
+        listing.cell(row=number, column=1).data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -162,14 +162,16 @@ def call_off_previous(*, schedule: DeliverySchedule) -> DeliverySchedule | None:
 Quantities = dict[Any, dict[str, tuple[Decimal, str, dt.date, dt.date | None]]]
 
 
-def _quantities(schedule_id: object = None, *, line_ids: list[int] | None = None) -> Quantities:
+def _quantities(schedule_id: object = None, *, line_ids: list[int] | None = None, parts: Any = None) -> Quantities:
     """Per column key: (quantity, commitment, date, date_to); one query. Same key twice adds up.
 
-    Keyed by part for one call-off's lines (``schedule_id``), by line id for ``line_ids``.
+    Keyed by part for one call-off's lines (``schedule_id``, only ``parts`` when given), by line id for ``line_ids``.
     """
     out: Quantities = defaultdict(dict)
     if line_ids is None:
         qs, key_field = ScheduleQuantity.objects.filter(line__schedule_id=schedule_id), "line__buyer_part"
+        if parts is not None:
+            qs = qs.filter(line__buyer_part__in=list(parts))
     else:
         qs, key_field = ScheduleQuantity.objects.filter(line_id__in=line_ids), "line_id"
     rows = qs.values_list(key_field, "quantity", "commitment", "date", "date_from", "date_to")
@@ -289,15 +291,19 @@ def call_off_grid(*, schedule: DeliverySchedule, previous: DeliverySchedule | No
     """
     if previous is None and compare:
         previous = call_off_previous(schedule=schedule)
+    some = lines is not None
     lines = list(schedule.lines.all() if lines is None else lines)
-    current_q = _quantities(schedule.pk)
-    previous_q = _quantities(previous.pk) if previous is not None else {}
+    shown = {line.buyer_part for line in lines} if some else None  # a page reads its own parts' quantities only
+    current_q = _quantities(schedule.pk, parts=shown)
+    previous_q = _quantities(previous.pk, parts=shown) if previous is not None else {}
     now = {line.pk: current_q.get(line.buyer_part, {}) for line in lines}
     before = {line.pk: previous_q.get(line.buyer_part, {}) for line in lines} if previous is not None else None
     columns, rows = _grid(lines, now, before, supplier_id=schedule.supplier_id, plant_id=schedule.plant_id)
     dropped: list[Change] = []
     if previous is not None:
-        dropped = _diff({}, previous_q, sorted(set(previous_q) - set(current_q)))
+        gone = set(ScheduleLine.objects.filter(schedule=previous).values_list("buyer_part", flat=True))
+        gone -= set(ScheduleLine.objects.filter(schedule=schedule).values_list("buyer_part", flat=True))
+        dropped = _diff({}, _quantities(previous.pk, parts=gone), sorted(gone)) if gone else []
     return Grid(schedule, previous, columns, rows, dropped, plant=schedule.plant, supplier=schedule.supplier)
 
 
