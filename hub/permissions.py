@@ -137,6 +137,8 @@ RULES: dict[str, Rule] = {
     "despatchadvice.change": _rule(*ADMIN),
     "purchaseorder.change": _rule(*ADMIN),
     "orderresponse.change": _rule(*ADMIN),
+    # a supplier confirms its own call-off to the plant; plant staff never answer for it
+    "calloff.acknowledge": _rule("supplier"),
 }
 
 

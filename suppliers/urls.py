@@ -2,14 +2,18 @@
 
 from django.urls import path
 
-from suppliers import portal_account, portal_asn, portal_onboarding, portal_tokens, views
+from suppliers import calloff_views, portal_account, portal_asn, portal_onboarding, portal_tokens, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("call-offs/", views.call_offs, name="call-offs"),
-    path("call-offs/<uuid:pk>/", views.call_off_detail, name="call-off"),
+    path("call-offs/", calloff_views.call_offs, name="call-offs"),
+    path("call-offs/<uuid:pk>/", calloff_views.call_off_detail, name="call-off"),
+    path("call-offs/plant/", calloff_views.plant_grid_view, name="call-off-plant-grid"),
+    path("call-offs/plant/export.<str:extension>", calloff_views.plant_grid_export, name="call-off-plant-grid-export"),
+    path("call-offs/<uuid:pk>/acknowledge", calloff_views.call_off_acknowledge_view, name="call-off-acknowledge"),
+    path("call-offs/<uuid:pk>/export.<str:extension>", calloff_views.call_off_export, name="call-off-export"),
     path("upload/", views.upload, name="upload"),
     path("despatch-advices/", portal_asn.despatch_advices, name="despatch-advices"),
     path("despatch-advices/new/", portal_asn.despatch_advice_new, name="despatch-advice-new"),

@@ -20,7 +20,6 @@ from hub.models import Acknowledgement, Delivery, Interchange
 from hub.parties import party_of_user
 from hub.permissions import check, may
 from hub.scope import role_of, scoped
-from orders.models import DeliverySchedule
 from orders.selectors import documents_of_interchange
 from suppliers import portal_selectors
 from suppliers.error_text import error_text, positioned_error
@@ -48,24 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if supplier is not None and supplier.status in (Supplier.Status.PROFILE_COMPLETE, Supplier.Status.TESTING):
         return redirect("portal:profile-done")
     return render(request, "portal/dashboard.html", portal_selectors.dashboard(user=request.user))
-
-
-@login_required
-def call_offs(request: HttpRequest) -> HttpResponse:
-    """Open call-offs first, newest first."""
-    qs = scoped(DeliverySchedule.objects.select_related("supplier", "plant"), request.user)
-    status = request.GET.get("status", "current")
-    if status in ("current", "superseded"):
-        qs = qs.filter(status=status)
-    return render(request, "portal/call_offs.html", {"call_offs": qs.order_by("-created_at")[:200], "status": status})
-
-
-@login_required
-def call_off_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    """One call-off with its lines and quantities."""
-    schedule = _get(DeliverySchedule.objects.select_related("supplier", "plant", "interchange"), request.user, pk)
-    lines = schedule.lines.prefetch_related("quantities").all()
-    return render(request, "portal/call_off_detail.html", {"schedule": schedule, "lines": lines})
 
 
 @login_required

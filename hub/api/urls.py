@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hub.api import submissions, views
+from hub.api import calloffs, submissions, views
 
 app_name = "api"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("interchanges/<uuid:pk>/ack", views.InterchangeAck.as_view(), name="interchange-ack"),
     path("call-offs/", views.CallOffList.as_view(), name="call-off-list"),
     path("call-offs/<uuid:pk>/", views.CallOffDetail.as_view(), name="call-off-detail"),
+    path("call-offs/<uuid:pk>/versions", calloffs.CallOffVersions.as_view(), name="call-off-versions"),
+    path("call-offs/<uuid:pk>/changes", calloffs.CallOffChanges.as_view(), name="call-off-changes"),
+    path("call-offs/<uuid:pk>/acknowledge", calloffs.CallOffAcknowledge.as_view(), name="call-off-acknowledge"),
     path("despatch-advices/", submissions.DespatchAdviceListCreate.as_view(), name="despatch-advice-list"),
     path("despatch-advices/<uuid:pk>/", views.DespatchAdviceDetail.as_view(), name="despatch-advice-detail"),
     path("despatch-advices/<uuid:pk>/labels.pdf", submissions.DespatchAdviceLabelsPdf.as_view(), name="despatch-advice-labels-pdf"),

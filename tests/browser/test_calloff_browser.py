@@ -1,0 +1,64 @@
+"""A supplier's dispatcher in Debian's chromium: a changed call-off with its changes highlighted, acknowledged once.
+
+Screenshots go to ``$HUB_ARTIFACTS_DIR`` (default ``var/artifacts``, never committed).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hub.models import Delivery
+from orders.models import DeliverySchedule
+from tests.calloff_versions import two_versions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    folder = Path(os.environ.get("HUB_ARTIFACTS_DIR", Path(os.environ.get("HUB_VAR_DIR", "var")) / "artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world, receive_and_process, artifacts):
+    old, new = two_versions(receive_and_process, world["users"]["admin"])
+    page = page_for("supplier")
+    base = page.url.split("/portal/")[0]
+    page.goto(f"{base}/portal/call-offs/")
+    page.click("text=NEW")
+    grid = page.locator("#call-off-grid")
+    assert grid.locator("td[data-change=up]").count() == 1
+    assert grid.locator("td[data-change=new]").count() == 2
+    assert grid.locator("td[data-change=dropped]").count() == 1
+    up = grid.locator("td[data-change=up]")
+    assert "150" in up.inner_text() and "100" in up.inner_text()
+    # highlighted: the stylesheet gives changed cells their own background
+    assert up.evaluate("el => getComputedStyle(el).backgroundColor") != grid.locator("td.c-forecast:not([data-change])").first.evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    page.screenshot(path=str(artifacts / "call-off-changes.png"), full_page=True)
+
+    page.click("#acknowledge")
+    page.wait_for_selector(".messages")
+    assert "acknowledged" in page.inner_text(".messages")
+    assert page.locator("#acknowledge").count() == 0 and page.inner_text("#acknowledged") != "not yet"
+    page.screenshot(path=str(artifacts / "call-off-acknowledged.png"), full_page=True)
+    assert Delivery.objects.filter(document_type="acknowledgement", document_id=new.pk, recipient="plant").count() == 1
+    assert DeliverySchedule.objects.get(pk=new.pk).acknowledged_at is not None
+
+    page.click("#previous-call-off")
+    assert page.inner_text("#call-off-status") == "superseded"
+    assert page.locator("#superseded-notice a").get_attribute("href") == f"/portal/call-offs/{new.pk}/"
+
+
+def test_german_dispatcher_reads_german_dates_and_units(page_for, world, receive_and_process):
+    two_versions(receive_and_process, world["users"]["admin"])
+    page = page_for("supplier", locale="de-DE")
+    page.goto(page.url.split("/portal/")[0] + "/portal/call-offs/")
+    page.click("text=NEW")
+    text = page.inner_text("main")
+    assert "Abruf bestätigen" in text and "30.11.2026" in text and "Stk" in text and "Prognose" in text
