@@ -179,6 +179,10 @@ EXAMPLES: dict[tuple[str, str], list[OpenApiExample]] = {
     ("GET", "/api/v1/despatch-advices/{id}/labels.pdf"): [_answer("one A5 page per package", "%PDF-1.4 ...", media_type="application/pdf")],
     ("GET", "/api/v1/despatch-advices/{id}/labels.zpl"): [_answer("one ZPL label per package", "^XA^FO40,40^A0N,30,30^FDDN-4711^FS ... ^XZ", media_type="text/plain")],
     ("POST", "/api/v1/order-responses/"): [_answer("checked, stored and queued", SUBMITTED, "202")],
+    ("GET", "/api/v1/call-offs/{id}/versions"): [_answer("the previous version", {**CALL_OFF, "number": "CO0000000", "status": "superseded"})],
+    ("POST", "/api/v1/call-offs/{id}/acknowledge"): [
+        _answer("acknowledged, sent to the plant", {"id": CALL_OFF_ID, "number": "CO0000001", "acknowledged_at": "2026-11-25T14:02:00Z", "delivery": 4711, "sent_now": True})
+    ],
     ("GET", "/api/v1/overview/"): [
         _answer(
             "one plant",
