@@ -98,3 +98,15 @@ def plant_server(tmp_path):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in this process as they are sent (the app's conf, not only Django's settings:
+    the app reads its settings once, so overriding CELERY_* later changes nothing)."""
+    from hub.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before

@@ -31,16 +31,9 @@ def test_raw_body_upload_answers_201_with_id_and_status(world):
     assert body["status"] == "received" and Interchange.objects.filter(pk=body["id"]).exists()
 
 
-def test_any_content_type_is_accepted_and_format_detected_from_bytes(world, django_capture_on_commit_callbacks, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from hub.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = upload(client_for(world["users"]["admin"]), delfor([message("1", "CO1")]), "application/x-www-form-urlencoded")
-    finally:
-        app.conf.task_always_eager = False
+def test_any_content_type_is_accepted_and_format_detected_from_bytes(world, django_capture_on_commit_callbacks, eager_celery):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_for(world["users"]["admin"]), delfor([message("1", "CO1")]), "application/x-www-form-urlencoded")
     assert response.status_code == 201
     detail = client_for(world["users"]["admin"]).get(f"/api/v1/interchanges/{response.json()['id']}/").json()
     assert detail["status"] == "processed" and detail["format"] == "EDIFACT"

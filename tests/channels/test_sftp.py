@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import subprocess
@@ -59,7 +60,10 @@ def session(port: int, username: str, password: str | None = PASSWORD, key: asyn
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run an SFTP client coroutine on a loop of its own thread: a browser test's Playwright
+    (sync API) may have left an event loop running in this thread, and asyncio.run refuses that."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def upload(port: int, username: str, name: str, data: bytes, *, chunk: int = 0, temporary: str = "", key=None) -> None:

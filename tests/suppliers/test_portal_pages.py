@@ -184,8 +184,7 @@ def test_errors_are_shown_in_german(client, world, receive_and_process):
 # Account: the supplier's users, roles, e-mail settings
 
 
-def test_supplier_admin_invites_a_user_who_gets_a_link(client, world, mailoutbox, django_capture_on_commit_callbacks, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_supplier_admin_invites_a_user_who_gets_a_link(client, world, mailoutbox, django_capture_on_commit_callbacks, eager_celery):
     login(client, world["users"]["supplier"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/portal/account/", {"form": "invite", "username": "anna", "email": "anna@example.com", "supplier_role": "read_only"})
