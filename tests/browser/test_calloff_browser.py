@@ -29,7 +29,7 @@ def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world
     page = page_for("supplier")
     base = page.url.split("/portal/")[0]
     page.goto(f"{base}/portal/call-offs/")
-    page.click("text=NEW")
+    page.get_by_role("link", name="NEW", exact=True).click()
     grid = page.locator("#call-off-grid")
     assert grid.locator("td[data-change=up]").count() == 1
     assert grid.locator("td[data-change=new]").count() == 2
@@ -59,6 +59,6 @@ def test_german_dispatcher_reads_german_dates_and_units(page_for, world, receive
     two_versions(receive_and_process, world["users"]["admin"])
     page = page_for("supplier", locale="de-DE")
     page.goto(page.url.split("/portal/")[0] + "/portal/call-offs/")
-    page.click("text=NEW")
+    page.get_by_role("link", name="NEW", exact=True).click()
     text = page.inner_text("main")
     assert "Abruf bestätigen" in text and "30.11.2026" in text and "Stk" in text and "Prognose" in text

@@ -35,7 +35,7 @@ WAIT_MS = 180_000  # a generous bound for a busy 2-core machine; the page polls 
 SAME_IN_GERMAN = {
     "supplier", "english", "deutsch", "status", "format", "segment", "element", "json", "edifact", "contrl", "delfor", "desadv",
     "downloads", "hub", "plant01", "plant02", "sup00001", "good", "edi", "bad", "sref1", "icr0001", "qty", "unoc", "unb", "pce",
-    "mail", "administrator", "name", "gmbh", "lieferant", "d96a", "abc", "x12", "vda", "xml", "csv", "idoc",
+    "mail", "administrator", "name", "gmbh", "lieferant", "d96a", "abc", "x12", "vda", "xml", "csv", "idoc", "pdf", "xlsx",
 }
 
 
