@@ -1,4 +1,4 @@
-"""Staff pages under /staff/: the home that lands each role on what needs action, and the live overview.
+"""Staff pages under /staff/: the home that lands each role on what needs action, the live overview, search.
 
 Views only translate the request and call ``hub.overview`` (figures, drill-downs, charts);
 what a user sees is decided there through ``hub.scope``. Suppliers and anonymous users
@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hub import overview as figures
+from hub import search as business_keys
 from hub.scope import role_of, scoped
 from suppliers.models import PartnerIdentifier, Registration
 from suppliers.staff_views import staff_only
@@ -94,3 +95,13 @@ def figure_list(request: HttpRequest, key: str) -> HttpResponse:
     figure, rows = found
     context = {"figure": figure, "rows": list(rows), "plant": plant, "limit": 200}
     return render(request, "staff/overview/list.html", context)
+
+
+@staff_only
+def search(request: HttpRequest) -> HttpResponse:
+    """Search by business key (``?q=``): part, call-off, ASN, order, unloading point, control reference, file name."""
+    q = request.GET.get("q", "")[: business_keys.MAX_LENGTH]
+    term = business_keys.normalised(q)
+    hits = business_keys.search(user=request.user, q=term) if term else []
+    context = {"q": q, "term": term, "hits": hits, "min_length": business_keys.MIN_LENGTH, "limit": business_keys.LIMIT}
+    return render(request, "staff/search.html", context)
