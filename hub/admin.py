@@ -16,13 +16,15 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
+from hub.ingest.preview import reprocess_preview
 from hub.ingest.receive import interchange_reprocess
 from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
 from hub.permissions import check, may, refusal
@@ -334,13 +336,53 @@ class InterchangeAdmin(ScopedAdmin):
         items = "".join(format_html("<li>{}: {}</li>", e.get("position", ""), e.get("text", "")) for e in obj.errors)
         return format_html("<ul>{}</ul>", format_html(items))
 
-    @admin.action(description=_("Process the selected failed files again"))
-    def reprocess(self, request: HttpRequest, queryset: Any) -> None:
-        done = 0
-        for interchange in self.allowed(request, queryset.filter(status=Interchange.Status.FAILED), "reprocess"):
+    change_form_template = "admin/hub/interchange/change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        reprocess = path("<path:object_id>/reprocess/", self.admin_site.admin_view(self.reprocess_view), name="hub_interchange_reprocess")
+        return [reprocess, *super().get_urls()]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        may_reprocess = obj is not None and may(request.user, "interchange.reprocess", obj)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "may_reprocess": may_reprocess})
+
+    def reprocess_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Before and after, side by side; a POST confirms and queues the file again."""
+        self._visible(request)
+        interchange = self.get_object(request, unquote(object_id))
+        if interchange is None:
+            raise Http404(gettext("Not found"))
+        check(request.user, "interchange.reprocess", interchange)
+        change_url = reverse("admin:hub_interchange_change", args=[interchange.pk])
+        failed = interchange.status == Interchange.Status.FAILED
+        if request.method == "POST":
+            if not failed:
+                self.message_user(request, gettext("Only a failed file can be processed again; this one is %s.") % interchange.get_status_display(), messages.ERROR)
+                return HttpResponseRedirect(change_url)
             interchange_reprocess(interchange=interchange)
-            done += 1
-        self.message_user(request, gettext("%d file(s) queued for processing.") % done, messages.SUCCESS)
+            self.message_user(request, gettext("The file is being processed again; its status below follows the outcome."), messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        try:
+            preview = reprocess_preview(interchange=interchange)
+        except OSError:
+            self.message_user(request, gettext("The stored bytes of this file cannot be read."), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": interchange, "preview": preview,
+            "title": gettext("Reprocess %s") % interchange, "may_confirm": failed, "change_url": change_url,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/hub/interchange/reprocess.html", context)
+
+    @admin.action(description=_("Reprocess the selected failed files (one: see before and after first)"))
+    def reprocess(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        chosen = self.allowed(request, queryset.filter(status=Interchange.Status.FAILED), "reprocess")
+        if len(chosen) == 1:
+            return HttpResponseRedirect(reverse("admin:hub_interchange_reprocess", args=[chosen[0].pk]))
+        for interchange in chosen:
+            interchange_reprocess(interchange=interchange)
+        self.message_user(request, gettext("%d file(s) queued for processing.") % len(chosen), messages.SUCCESS)
+        return None
 
 
 class AttemptInline(admin.TabularInline):

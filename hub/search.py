@@ -86,7 +86,9 @@ DOCUMENTS = (
     Searched("call_off", _("call-off"), _call_offs, "portal:call-off", lambda d: d.get_status_display()),
     Searched("despatch_advice", _("despatch advice"), _despatch_advices, "portal:despatch-advice", lambda d: ""),
     Searched("purchase_order", _("purchase order"), _purchase_orders, "admin:orders_purchaseorder_change", lambda d: ""),
-    Searched("order_response", _("order response"), _order_responses, "admin:orders_orderresponse_change", lambda d: d.get_status_display()),
+    Searched(
+        "order_response", _("order response"), _order_responses, "admin:orders_orderresponse_change", lambda d: d.get_status_display()
+    ),
 )
 
 
