@@ -11,7 +11,6 @@ interchange is reprocessed by ``hub.ingest.receive.interchange_reprocess``.
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from hub.ingest.parse import open_stream
 from hub.ingest.pipeline import _sender_profile as sender_profile
 from hub.ingest.route import Router
 from hub.models import Interchange
+from hub.readable import pretty_json
 from hub.scope import PLANT_DOCUMENTS
 from suppliers.models import PartnerProfile
 
@@ -56,11 +56,6 @@ class ReprocessPreview:
         return any(d.change != "same" for d in self.documents) or self.errors_before != self.errors_after
 
 
-def pretty(document: dict[str, Any]) -> str:
-    """A canonical document as readable JSON: indented, keys in order, non-ASCII kept."""
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True, default=str)
-
-
 def _key(document: dict[str, Any]) -> str:
     return f"{document.get('type', '')} {document.get('number', '')}".strip()
 
@@ -69,7 +64,9 @@ def stored_documents(*, interchange: Interchange) -> list[dict[str, Any]]:
     """The canonical JSON of every document stored from ``interchange``, in the order they were stored."""
     found: list[tuple[Any, dict[str, Any]]] = []
     for relation in PLANT_DOCUMENTS:
-        found += [(created, doc) for created, doc in getattr(interchange, relation).order_by("created_at").values_list("created_at", "document")]
+        found += [
+            (created, doc) for created, doc in getattr(interchange, relation).order_by("created_at").values_list("created_at", "document")
+        ]
     return [doc for _created, doc in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -131,7 +128,7 @@ def reprocess_preview(*, interchange: Interchange) -> ReprocessPreview:
     old = {_key(d): d for d in before}
     new = {_key(d): d for d in after}
     for key in list(old) + [k for k in new if k not in old]:
-        was, will = pretty(old[key]) if key in old else "", pretty(new[key]) if key in new else ""
+        was, will = pretty_json(old[key], sort_keys=True) if key in old else "", pretty_json(new[key], sort_keys=True) if key in new else ""
         change = "added" if key not in old else "removed" if key not in new else "same" if was == will else "changed"
         preview.documents.append(DocumentChange(key=key, change=change, before=was, after=will, diff=_diff(was, will)))
     return preview
