@@ -33,6 +33,7 @@ class Hit:
     """One document or file found, with where to open it, its raw file and its deliveries."""
 
     kind: str
+    pk: Any
     kind_label: str
     number: str
     plant: str
@@ -120,7 +121,7 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
         found = scoped(searched.find(term), user).select_related("plant", "supplier", "interchange").order_by("-created_at")[:limit]
         hits += [
             Hit(
-                kind=searched.kind, kind_label=str(searched.label), number=doc.number, plant=doc.plant.code,
+                kind=searched.kind, pk=doc.pk, kind_label=str(searched.label), number=doc.number, plant=doc.plant.code,
                 supplier=f"{doc.supplier.number} {doc.supplier.name}", when=doc.created_at, status=searched.status(doc),
                 url=reverse(searched.url_name, args=[doc.pk]), raw_url=_raw_url(user, doc.interchange),
                 deliveries_url=_deliveries_url(document_id=doc.pk),
@@ -132,7 +133,7 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
         sender = interchange.sender_supplier
         hits.append(
             Hit(
-                kind="interchange", kind_label=str(_("file")), number=interchange.control_ref or interchange.filename or str(interchange.pk),
+                kind="interchange", pk=interchange.pk, kind_label=str(_("file")), number=interchange.control_ref or interchange.filename or str(interchange.pk),
                 plant="", supplier=f"{sender.number} {sender.name}" if sender else interchange.sender_id, when=interchange.received_at,
                 status=interchange.get_status_display(), url=reverse("portal:interchange", args=[interchange.pk]),
                 raw_url=_raw_url(user, interchange), deliveries_url=_deliveries_url(interchange__id__exact=interchange.pk),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("overview/", staff_views.overview, name="overview"),
     path("overview/<slug:key>/", staff_views.figure_list, name="figure"),
     path("search/", staff_views.search, name="search"),
+    path("call-offs/new/", staff_views.call_off_new, name="call-off-new"),
 ]
