@@ -60,3 +60,30 @@ def test_buyer_reprocesses_a_failed_file_after_seeing_its_diff(page_for, world):
     assert Interchange.objects.get(pk=refused.pk).status == "processed"
     assert DespatchAdvice.objects.filter(number="ASN-BAD", plant__code="PLANT01").exists()
     assert problems == []
+
+
+def test_buyer_corrects_a_call_off_found_by_search(page_for, world):
+    seed(world)
+    page = page_for("buyer")
+    problems = _watch_csp(page)
+    page.fill("#staff-search-q", "CO-P1")
+    page.press("#staff-search-q", "Enter")
+    page.wait_for_url("**/staff/search/?q=CO-P1")
+    page.click("#search-results tr[data-kind=call_off] a.correct-link")
+    page.wait_for_url("**/staff/call-offs/new/?from=*")
+    assert page.input_value("#id_previous_number") == "CO-P1" and page.input_value("#id_plant") == "PLANT01"
+    rows = page.input_value("#id_rows")
+    assert "P1;" in rows and "P2;" in rows
+    page.fill("#id_number", "CO-P1-B")
+    page.fill("#id_rows", rows.replace(";100;firm", ";120;firm"))
+    page.click("#call-off-form button[type=submit]")
+    page.wait_for_url("**/portal/interchanges/*/")
+    interchange = Interchange.objects.get(filename="call-off-CO-P1-B.xml")
+    interchange_process(interchange_id=interchange.pk)  # what the worker does
+    page.reload()
+    assert Interchange.objects.get(pk=interchange.pk).status == "processed"
+    from orders.models import DeliverySchedule
+
+    corrected = DeliverySchedule.objects.get(number="CO-P1-B")
+    assert corrected.previous_number == "CO-P1" and corrected.lines.count() == 2
+    assert problems == []
