@@ -27,7 +27,8 @@ class DocumentAdmin(ScopedAdmin):
     show_full_result_count = False  # counting a whole table of documents is a full scan
 
     def get_readonly_fields(self, request: Any, obj: Any = None) -> list[Any]:
-        return [("document_view" if f == "document" else f) for f in super().get_readonly_fields(request, obj)]
+        # Every field: a stored document changes only by a newer document superseding it.
+        return [("document_view" if f.name == "document" else f.name) for f in self.model._meta.fields if f.name != "id"]
 
     def get_exclude(self, request: Any, obj: Any = None) -> Any:
         return [*(super().get_exclude(request, obj) or []), "document"]
@@ -51,20 +52,6 @@ class DeliveryScheduleAdmin(DocumentAdmin):
     list_filter = ["status", "kind", "plant"]
     search_fields = ["number", "supplier__number", "supplier__name", "lines__buyer_part"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "interchange",
-        "supplier",
-        "plant",
-        "number",
-        "kind",
-        "issued",
-        "previous_number",
-        "message_ref",
-        "status",
-        "acknowledged_at",
-        "document",
-        "created_at",
-    ]
     inlines = [LineInline]
 
 
@@ -78,19 +65,7 @@ class ScheduleLineAdmin(ScopedAdmin):
     list_display = ["schedule", "position", "buyer_part", "supplier_part", "unit"]
     search_fields = ["buyer_part", "supplier_part", "schedule__number"]
     inlines = [QuantityInline]
-    readonly_fields = [
-        "schedule",
-        "position",
-        "buyer_part",
-        "supplier_part",
-        "description",
-        "unit",
-        "order_number",
-        "unloading_point",
-        "cumulative_received",
-        "cumulative_received_date",
-        "superseded_by",
-    ]
+    readonly_fields = ["schedule", "position", "buyer_part", "supplier_part", "description", "unit", "order_number", "unloading_point", "cumulative_received", "cumulative_received_date", "superseded_by"]  # fmt: skip
 
     def has_module_permission(self, request) -> bool:  # reached through its call-off
         return False
@@ -108,18 +83,6 @@ class DespatchAdviceAdmin(DocumentAdmin):
     list_filter = ["plant"]
     search_fields = ["number", "supplier__number", "supplier__name", "lines__buyer_part"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "interchange",
-        "supplier",
-        "plant",
-        "number",
-        "issued",
-        "ship_date",
-        "arrival_date",
-        "message_ref",
-        "document",
-        "created_at",
-    ]
     inlines = [DespatchLineInline]
 
 
@@ -135,7 +98,6 @@ class PurchaseOrderAdmin(DocumentAdmin):
     list_filter = ["plant"]
     search_fields = ["number", "supplier__number", "supplier__name", "lines__buyer_part"]
     date_hierarchy = "created_at"
-    readonly_fields = ["interchange", "supplier", "plant", "number", "issued", "currency", "message_ref", "document", "created_at"]
     inlines = [OrderLineInline]
 
 
@@ -145,16 +107,3 @@ class OrderResponseAdmin(DocumentAdmin):
     list_filter = ["status", "plant"]
     search_fields = ["number", "order_number", "supplier__number", "supplier__name"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "interchange",
-        "supplier",
-        "plant",
-        "number",
-        "issued",
-        "order_number",
-        "order",
-        "status",
-        "message_ref",
-        "document",
-        "created_at",
-    ]
