@@ -99,11 +99,21 @@ def normalised(q: str) -> str:
     return term if len(term) >= MIN_LENGTH else ""
 
 
-def _raw_url(user: Any, interchange: Interchange | None) -> str:
-    # A buyer gets a multi-plant file's bytes only when the whole file concerns its plants.
-    if interchange is None or not may(user, "interchange.file", interchange):
-        return ""
-    return reverse("portal:interchange-raw", args=[interchange.pk])
+class RawLinks:
+    """Raw-file links per interchange, decided once per search (many documents share one file)."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.known: dict[Any, str] = {}
+
+    def __call__(self, interchange: Interchange | None) -> str:
+        if interchange is None:
+            return ""
+        if interchange.pk not in self.known:
+            # A buyer gets a multi-plant file's bytes only when the whole file concerns its plants.
+            allowed = may(self.user, "interchange.file", interchange)
+            self.known[interchange.pk] = reverse("portal:interchange-raw", args=[interchange.pk]) if allowed else ""
+        return self.known[interchange.pk]
 
 
 def _deliveries_url(**lookup: Any) -> str:
@@ -117,13 +127,14 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
     if not term:
         return []
     hits: list[Hit] = []
+    raw_url = RawLinks(user)
     for searched in DOCUMENTS:
         found = scoped(searched.find(term), user).select_related("plant", "supplier", "interchange").order_by("-created_at")[:limit]
         hits += [
             Hit(
                 kind=searched.kind, pk=doc.pk, kind_label=str(searched.label), number=doc.number, plant=doc.plant.code,
                 supplier=f"{doc.supplier.number} {doc.supplier.name}", when=doc.created_at, status=searched.status(doc),
-                url=reverse(searched.url_name, args=[doc.pk]), raw_url=_raw_url(user, doc.interchange),
+                url=reverse(searched.url_name, args=[doc.pk]), raw_url=raw_url(doc.interchange),
                 deliveries_url=_deliveries_url(document_id=doc.pk),
             )
             for doc in found
@@ -136,7 +147,7 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
                 kind="interchange", pk=interchange.pk, kind_label=str(_("file")), number=interchange.control_ref or interchange.filename or str(interchange.pk),
                 plant="", supplier=f"{sender.number} {sender.name}" if sender else interchange.sender_id, when=interchange.received_at,
                 status=interchange.get_status_display(), url=reverse("portal:interchange", args=[interchange.pk]),
-                raw_url=_raw_url(user, interchange), deliveries_url=_deliveries_url(interchange__id__exact=interchange.pk),
+                raw_url=raw_url(interchange), deliveries_url=_deliveries_url(interchange__id__exact=interchange.pk),
             )
         )  # fmt: skip
     return hits
