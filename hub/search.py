@@ -26,6 +26,9 @@ from orders.models import DeliverySchedule, DespatchAdvice, DespatchLine, OrderL
 MIN_LENGTH = 2
 MAX_LENGTH = 80
 LIMIT = 50  # per document type: a search names a document, it does not list a table
+# Lines looked at per document type: a key names few lines; a broad term (a prefix shared by
+# a million lines) is answered from the first of them instead of sorting them all.
+LINES_LOOKED_AT = 2000
 
 
 @dataclass
@@ -50,7 +53,7 @@ def _lines_matching(line_model: type[Model], fields: tuple[str, ...], parent: st
     match = Q()
     for name in fields:
         match |= Q(**{f"{name}__icontains": term})
-    return line_model._default_manager.filter(match).values(parent)
+    return line_model._default_manager.filter(match).values(parent)[:LINES_LOOKED_AT]
 
 
 def _call_offs(term: str) -> QuerySet:
