@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +52,8 @@ def measure() -> list[dict]:
             with connection.cursor() as cur:
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
                 plan = "\n".join(r[0] for r in cur.fetchall())
-            name = f"{term!r} ({who}): {hits} hits"
-            found.append({"name": name, "ms": best, "sql": slowest["sql"], "plan": plan, "slowest_ms": float(slowest["time"]) * 1000})
+            name = f"{term!r} ({who}): {hits} hits; slowest query {float(slowest['time']) * 1000:.1f} ms"
+            found.append({"name": name, "ms": best, "sql": slowest["sql"], "plan": plan})
             print(f"{best:8.1f} ms  {name}", flush=True)
     return found
 
@@ -65,7 +63,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--interchanges", type=int, default=100_000)
     args = parser.parse_args()
-    from bench.overview import ensure_database
+    from bench.overview import ensure_database, write_results
 
     ensure_database(os.environ["DATABASE_URL"])
     import django
@@ -87,18 +85,10 @@ def main() -> None:
             cur.execute("ANALYZE")
     seeded = time.monotonic() - started
     results = measure()
-    slow = [r for r in results if r["ms"] > TARGET_MS]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("w") as out:
-        out.write(f"# bench/search.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores (shared)\n")
-        out.write(f"# data: {ScheduleLine.objects.count():,} schedule lines; seeded now: {counts or 'already there'} in {seeded:.0f} s\n")
-        out.write(f"# load average while measuring (1, 5, 15 min): {os.getloadavg()} -- the machine is shared by eight engineers\n")
-        out.write(f"# target: every search under {TARGET_MS:.0f} ms; over it: {len(slow)}\n\n")
-        for r in results:
-            out.write(f"{r['ms']:8.1f} ms  {r['name']} (slowest query {r['slowest_ms']:.1f} ms)\n")
-        for r in results:
-            out.write(f"\n== {r['name']}: {r['ms']:.1f} ms; slowest query {r['slowest_ms']:.1f} ms\n{r['sql']}\n{r['plan']}\n")
-    print(f"{len(results)} searches, {len(slow)} over {TARGET_MS:.0f} ms; see {RESULTS.relative_to(ROOT)}")
+    slow = write_results(
+        RESULTS, script="bench/search.py", unit="search", target_ms=TARGET_MS, results=results, counts=counts, seeded=seeded
+    )
+    print(f"{len(results)} searches, {slow} over {TARGET_MS:.0f} ms; see {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
