@@ -16,17 +16,24 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
-from django.utils.html import format_html
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.services import delivery_replay, delivery_retry, plant_pause, plant_resume
+from hub.ingest.preview import reprocess_preview
 from hub.ingest.receive import interchange_reprocess
 from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, Plant
 from hub.permissions import check, may, refusal
+from hub.readable import readable_payload
 from hub.scope import role_of, scoped
+
+admin.site.site_header = _("Supplier hub administration")
+admin.site.site_title = _("Supplier hub")
+admin.site.index_title = _("Plants, suppliers, files and deliveries")
 
 # Model fields whose stored value is never shown again (write-only once saved): by name,
 # so a secret added to any model later is covered without touching the admin.
@@ -99,6 +106,32 @@ class HiddenIsNotFound:
         return super().history_view(request, object_id, extra_context)
 
 
+def editable(context: dict[str, Any]) -> bool:
+    """Whether a change form has anything to save: a form field, or an inline that may add, change or delete."""
+    if context["adminform"].form.fields:
+        return True
+    return any(i.has_add_permission or i.has_change_permission or i.has_delete_permission for i in context.get("inline_admin_formsets", []))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The parts of a stored record (lines, quantities, attempts): shown, never edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return role_of(request.user) in ("admin", "hq", "buyer") and request.user.is_staff
+
+
 class ScopedAdmin(HiddenIsNotFound, ScopedChoicesMixin, admin.ModelAdmin):
     """A ModelAdmin whose querysets follow ``hub.scope`` and whose writes follow ``hub.permissions``.
 
@@ -138,6 +171,14 @@ class ScopedAdmin(HiddenIsNotFound, ScopedChoicesMixin, admin.ModelAdmin):
             if obj is not None and not self.has_change_permission(request, obj):
                 check(request.user, self._perm("change"), obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, form_url: str = "", obj: Any = None
+    ) -> Any:
+        if change and not editable(context):
+            # A record nothing can be changed on (a stored document, a file, a delivery): no Save buttons.
+            context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
         raise Http404(gettext("Not found"))  # out of scope is not found, as everywhere
@@ -295,12 +336,15 @@ class PlantAdmin(ScopedAdmin):
 
 @admin.register(Interchange)
 class InterchangeAdmin(ScopedAdmin):
-    list_display = ["received_at", "filename", "channel", "format", "message_types", "status", "document_count", "sender_id", "control_ref"]
+    list_display = ["received_at", "status", "filename", "channel", "format", "message_types", "document_count", "sender_id", "control_ref"]
     list_filter = ["status", "channel", "format"]
+    show_full_result_count = False  # a count over every file received is a full scan
     search_fields = ["filename", "sha256", "control_ref", "sender_id"]
     date_hierarchy = "received_at"
-    readonly_fields = [f.name for f in Interchange._meta.fields if f.name != "raw"] + ["raw_download", "ack_download", "error_list"]
-    exclude = ["raw"]
+    readonly_fields = [f.name for f in Interchange._meta.fields if f.name not in ("raw", "errors", "warnings", "envelope", "test_report")] + [
+        "raw_download", "ack_download", "error_list", "warnings_view", "envelope_view", "test_report_view",
+    ]  # fmt: skip
+    exclude = ["raw", "errors", "warnings", "envelope", "test_report"]
     actions = ["reprocess"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
@@ -331,46 +375,99 @@ class InterchangeAdmin(ScopedAdmin):
     def error_list(self, obj: Interchange) -> str:
         if not obj.errors:
             return "–"
-        items = "".join(format_html("<li>{}: {}</li>", e.get("position", ""), e.get("text", "")) for e in obj.errors)
-        return format_html("<ul>{}</ul>", format_html(items))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", ((e.get("position", ""), e.get("text", "")) for e in obj.errors))
+        )
 
-    @admin.action(description=_("Process the selected failed files again"))
-    def reprocess(self, request: HttpRequest, queryset: Any) -> None:
-        done = 0
-        for interchange in self.allowed(request, queryset.filter(status=Interchange.Status.FAILED), "reprocess"):
+    @admin.display(description=_("warnings"))
+    def warnings_view(self, obj: Interchange) -> str:
+        return readable_payload(obj.warnings)
+
+    @admin.display(description=_("envelope"))
+    def envelope_view(self, obj: Interchange) -> str:
+        return readable_payload(obj.envelope)
+
+    @admin.display(description=_("test report"))
+    def test_report_view(self, obj: Interchange) -> str:
+        return readable_payload(obj.test_report)
+
+    change_form_template = "admin/hub/interchange/change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        reprocess = path("<path:object_id>/reprocess/", self.admin_site.admin_view(self.reprocess_view), name="hub_interchange_reprocess")
+        return [reprocess, *super().get_urls()]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        may_reprocess = obj is not None and may(request.user, "interchange.reprocess", obj)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "may_reprocess": may_reprocess})
+
+    def reprocess_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Before and after, side by side; a POST confirms and queues the file again."""
+        self._visible(request)
+        interchange = self.get_object(request, unquote(object_id))
+        if interchange is None:
+            raise Http404(gettext("Not found"))
+        check(request.user, "interchange.reprocess", interchange)
+        change_url = reverse("admin:hub_interchange_change", args=[interchange.pk])
+        failed = interchange.status == Interchange.Status.FAILED
+        if request.method == "POST":
+            if not failed:
+                self.message_user(
+                    request,
+                    gettext("Only a failed file can be processed again; this one is %s.") % interchange.get_status_display(),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(change_url)
             interchange_reprocess(interchange=interchange)
-            done += 1
-        self.message_user(request, gettext("%d file(s) queued for processing.") % done, messages.SUCCESS)
+            self.message_user(
+                request, gettext("The file is being processed again; its status below follows the outcome."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(change_url)
+        try:
+            preview = reprocess_preview(interchange=interchange)
+        except OSError:
+            self.message_user(request, gettext("The stored bytes of this file cannot be read."), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": interchange, "preview": preview,
+            "title": gettext("Reprocess %s") % interchange, "may_confirm": failed, "change_url": change_url,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/hub/interchange/reprocess.html", context)
+
+    @admin.action(description=_("Reprocess the selected failed files (one: see before and after first)"))
+    def reprocess(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        chosen = self.allowed(request, queryset.filter(status=Interchange.Status.FAILED), "reprocess")
+        if len(chosen) == 1:
+            return HttpResponseRedirect(reverse("admin:hub_interchange_reprocess", args=[chosen[0].pk]))
+        for interchange in chosen:
+            interchange_reprocess(interchange=interchange)
+        self.message_user(request, gettext("%d file(s) queued for processing.") % len(chosen), messages.SUCCESS)
+        return None
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    extra = 0
-    can_delete = False
     readonly_fields = ["number", "started_at", "duration_ms", "url", "status_code", "outcome", "response_excerpt"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return role_of(request.user) in ("admin", "hq", "buyer") and request.user.is_staff
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(ScopedAdmin):
     list_display = [
-        "id", "created_at", "document_type", "document_number", "plant", "supplier", "connector", "status", "attempts", "delivered_at",
+        "id", "status", "created_at", "document_type", "document_number", "plant", "supplier", "connector", "attempts", "delivered_at",
         "acknowledgement_status", "last_error",
     ]  # fmt: skip
+    show_full_result_count = False
     list_filter = ["status", "connector", "document_type", "plant"]
     search_fields = ["document_number", "idempotency_key"]
-    readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "rendered"]
+    readonly_fields = [f.name for f in Delivery._meta.fields if f.name not in ("rendered", "payload")] + ["payload_view"]
     inlines = [AttemptInline]
     actions = ["retry", "replay"]
-    exclude = ["rendered"]
+    exclude = ["rendered", "payload"]
+
+    @admin.display(description=_("payload"))
+    def payload_view(self, obj: Delivery) -> str:
+        return readable_payload(obj.payload)
 
     @admin.action(description=_("Retry the selected dead-lettered or held deliveries"))
     def retry(self, request: HttpRequest, queryset: Any) -> None:
@@ -419,7 +516,11 @@ def _lockout_admins() -> None:
     from axes import admin as axes_admin
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    for model, base in ((AccessAttempt, axes_admin.AccessAttemptAdmin), (AccessLog, axes_admin.AccessLogAdmin), (AccessFailureLog, axes_admin.AccessFailureLogAdmin)):
+    for model, base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
         admin.site.register(model, type(f"Hub{base.__name__}", (LockoutRecordAdmin, base), {}))

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.dispatch.connectors.outbound import validate_endpoint_url
+from hub.trigram import trigram_index
 
 
 def validate_email_list(value: str) -> None:
@@ -132,7 +133,11 @@ class Interchange(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("interchange")
         verbose_name_plural = _("interchanges")
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            trigram_index("control_ref", "interchange_control_ref_trgm"),
+            trigram_index("filename", "interchange_filename_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename or self.id} ({self.status})"

@@ -74,6 +74,7 @@ RULES: dict[str, Rule] = {
     # documents a supplier submits by form or API (orders.submit checks supplier and plant;
     # a buyer for its plants or an admin sends on the supplier's behalf, as with files)
     "despatch_advice.create": _rule("admin", "buyer", "supplier", buyer=""),
+    "delivery_schedule.create": _rule(*PLANT_STAFF, buyer=""),  # call-offs issued by plants; the service checks the buyer's plants
     "order_response.create": _rule("admin", "buyer", "supplier", buyer=""),
     # deliveries
     "delivery.retry": _rule(*PLANT_STAFF),

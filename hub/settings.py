@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram indexes for the search (hub.trigram); harmless on SQLite
     "rest_framework",
     "django_filters",
     "drf_spectacular",

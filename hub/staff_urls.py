@@ -1,4 +1,4 @@
-"""Staff URLs mounted at /staff/: home and the live overview with its drill-downs."""
+"""Staff URLs mounted at /staff/: home, the live overview with its drill-downs, search."""
 
 from django.urls import path
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("overview/", staff_views.overview, name="overview"),
     path("overview/<slug:key>/", staff_views.figure_list, name="figure"),
+    path("search/", staff_views.search, name="search"),
+    path("call-offs/new/", staff_views.call_off_new, name="call-off-new"),
 ]

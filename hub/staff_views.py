@@ -1,4 +1,4 @@
-"""Staff pages under /staff/: the home that lands each role on what needs action, and the live overview.
+"""Staff pages under /staff/: the home that lands each role on what needs action, the live overview, search.
 
 Views only translate the request and call ``hub.overview`` (figures, drill-downs, charts);
 what a user sees is decided there through ``hub.scope``. Suppliers and anonymous users
@@ -10,12 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hub import overview as figures
+from hub import search as business_keys
+from hub.call_off_form import CallOffForm, initial_from
+from hub.models import Interchange, Plant
+from hub.permissions import check
 from hub.scope import role_of, scoped
+from orders.models import DeliverySchedule
+from orders.submit import Invalid, delivery_schedule_submit
 from suppliers.models import PartnerIdentifier, Registration
 from suppliers.staff_views import staff_only
 
@@ -94,3 +101,44 @@ def figure_list(request: HttpRequest, key: str) -> HttpResponse:
     figure, rows = found
     context = {"figure": figure, "rows": list(rows), "plant": plant, "limit": 200}
     return render(request, "staff/overview/list.html", context)
+
+
+@staff_only
+def search(request: HttpRequest) -> HttpResponse:
+    """Search by business key (``?q=``): part, call-off, ASN, order, unloading point, control reference, file name."""
+    q = request.GET.get("q", "")[: business_keys.MAX_LENGTH]
+    term = business_keys.normalised(q)
+    hits = business_keys.search(user=request.user, q=term) if term else []
+    context = {"q": q, "term": term, "hits": hits, "min_length": business_keys.MIN_LENGTH, "limit": business_keys.LIMIT}
+    return render(request, "staff/search.html", context)
+
+
+@staff_only
+def call_off_new(request: HttpRequest) -> HttpResponse:
+    """Issue a call-off, or correct one (``?from=<id>``): checked, rendered as hub XML and received as the user's file."""
+    check(request.user, "delivery_schedule.create")
+    if request.method == "POST":
+        form = CallOffForm(request.POST)
+        if form.is_valid():
+            try:
+                interchange = delivery_schedule_submit(user=request.user, document=form.document(), channel=Interchange.Channel.PORTAL)
+            except Invalid as exc:
+                for path, texts in exc.errors.items():
+                    name = path.split(".")[0].replace("ship_to", "plant").replace("lines", "rows")
+                    for text in texts:
+                        form.add_error(name if name in form.fields else None, f"{path}: {text}" if name == "rows" else text)
+            else:
+                return redirect("portal:interchange", interchange.pk)
+    else:
+        initial = {}
+        source = request.GET.get("from", "")
+        if source:
+            try:
+                initial = initial_from(scoped(DeliverySchedule.objects.select_related("supplier", "plant"), request.user).get(pk=source))
+            except (DeliverySchedule.DoesNotExist, ValueError, ValidationError):
+                raise Http404(_("Not found")) from None
+        form = CallOffForm(initial=initial)
+    plants = scoped(Plant.objects.all(), request.user)
+    return render(
+        request, "staff/call_off_form.html", {"form": form, "plants": plants, "correcting": bool(form["previous_number"].value())}
+    )

@@ -7,6 +7,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hub.trigram import trigram_index
+
 
 class DeliverySchedule(models.Model):
     """A call-off (Lieferabruf) as the hub stores it; ``document`` keeps its canonical JSON."""
@@ -34,7 +36,10 @@ class DeliverySchedule(models.Model):
         verbose_name = _("call-off")
         verbose_name_plural = _("call-offs")
         # The live overview joins firm quantities to current call-offs only (bench/overview.py).
-        indexes = [models.Index(fields=["id", "plant"], condition=models.Q(status="current"), name="call_off_current_plant")]
+        indexes = [
+            models.Index(fields=["id", "plant"], condition=models.Q(status="current"), name="call_off_current_plant"),
+            trigram_index("number", "call_off_number_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -58,7 +63,11 @@ class ScheduleLine(models.Model):
     class Meta:
         ordering = ["schedule", "position"]
         indexes = [
-            models.Index(fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open")
+            models.Index(fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open"),
+            trigram_index("buyer_part", "schedule_line_buyer_part_trgm"),
+            trigram_index("supplier_part", "schedule_line_supp_part_trgm"),
+            trigram_index("order_number", "schedule_line_order_trgm"),
+            trigram_index("unloading_point", "schedule_line_unloading_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +115,10 @@ class DespatchAdvice(models.Model):
         verbose_name_plural = _("despatch advices")
         # Whether an ASN covers a firm quantity is probed per part (hub.overview.asn_covers):
         # its parties and dates come from this index alone.
-        indexes = [models.Index(fields=["id"], include=["supplier", "plant", "arrival_date", "ship_date"], name="despatch_advice_match")]
+        indexes = [
+            models.Index(fields=["id"], include=["supplier", "plant", "arrival_date", "ship_date"], name="despatch_advice_match"),
+            trigram_index("number", "despatch_advice_number_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.supplier_id} -> {self.plant_id})"
@@ -126,7 +138,12 @@ class DespatchLine(models.Model):
 
     class Meta:
         ordering = ["despatch_advice", "position"]
-        indexes = [models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part")]
+        indexes = [
+            models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part"),
+            trigram_index("buyer_part", "despatch_line_buyer_part_trgm"),
+            trigram_index("supplier_part", "despatch_line_supp_part_trgm"),
+            trigram_index("order_number", "despatch_line_order_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} {self.quantity} {self.unit}"
@@ -150,6 +167,7 @@ class PurchaseOrder(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
+        indexes = [trigram_index("number", "purchase_order_number_trgm")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.plant_id} -> {self.supplier_id})"
@@ -170,6 +188,7 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["order", "position"]
+        indexes = [trigram_index("buyer_part", "order_line_buyer_part_trgm")]
 
     def __str__(self) -> str:
         return f"{self.buyer_part} {self.quantity} {self.unit}"
@@ -200,6 +219,7 @@ class OrderResponse(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("order response")
         verbose_name_plural = _("order responses")
+        indexes = [trigram_index("number", "order_response_number_trgm"), trigram_index("order_number", "order_response_order_trgm")]
 
     def __str__(self) -> str:
         return f"{self.number} for {self.order_number} ({self.status})"

@@ -1,4 +1,4 @@
-"""Documents a supplier submits by web form or API: despatch advices (ASNs) and order responses.
+"""Documents submitted by web form or API: despatch advices (ASNs), order responses, call-offs issued by plants.
 
 The portal form and ``POST /api/v1/despatch-advices/`` / ``order-responses/`` all call the
 services here. Each checks the document on the spot, with one message per field (an
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from hub.formats import registry
 from hub.formats.base import RenderOptions
+from hub.formats.canonical import DeliverySchedule as CallOff
 from hub.formats.canonical import DespatchAdvice, Document, OrderResponse, Party, from_json
 from hub.ingest.receive import interchange_receive
 from hub.models import Interchange, Plant
@@ -44,6 +45,7 @@ from suppliers.models import Supplier
 OVER_CALL_OFF_FACTOR = Decimal("1.5")
 LABEL_ID_DIGITS = 9  # VDA 4902 package number (Packstück-Nr.): up to 9 digits
 RESPONSE_STATUSES = ("accepted", "changed", "rejected")
+COMMITMENTS = ("firm", "production", "material", "forecast")
 
 
 @dataclass
@@ -272,6 +274,48 @@ def order_response_submit(*, user: Any, document: OrderResponse, channel: str) -
     return _receive(user=user, document=document, channel=channel, name=f"order-response-{number}.xml")
 
 
+# -- call-offs issued by plants ------------------------------------------------------------
+
+
+def delivery_schedule_submit(*, user: Any, document: CallOff, channel: str) -> Interchange:
+    """Check a call-off a plant's staff issue or correct and receive it as an interchange; raises ``Invalid``.
+
+    The buyer (or an admin) sends it for a supplier assigned to the plant; a buyer only for
+    its own plants. Received as the user's file, it is routed, stored (superseding the
+    previous call-off for the same parts) and sent to the supplier in its format by the
+    normal pipeline.
+    """
+    check(user, "delivery_schedule.create")
+    supplier = _sending_supplier(user, document.supplier.id)
+    delivery_schedule_check(user=user, supplier=supplier, document=document)
+    document.supplier = Party(id=supplier.number, name=document.supplier.name or supplier.name)
+    document.issued = document.issued or timezone.localdate().isoformat()
+    return _receive(user=user, document=document, channel=channel, name=f"call-off-{document.number}.xml")
+
+
+def delivery_schedule_check(*, user: Any, supplier: Supplier, document: CallOff) -> None:
+    """Raise ``Invalid`` naming every field of ``document`` that cannot be sent as it is."""
+    errors = _Errors()
+    _plant(user, supplier, document, errors)
+    _document_number(document, errors, missing=_("Enter the call-off number."), too_long=_("A call-off number has at most 35 characters."))
+    if not document.lines:
+        errors.add("lines", _("Enter at least one part with a quantity."))
+    for i, line in enumerate(document.lines):
+        line.buyer_part = (line.buyer_part or "").strip()
+        if not line.buyer_part:
+            errors.add(f"lines.{i}.buyer_part", _("Enter the part number."))
+        if not line.schedule:
+            errors.add(f"lines.{i}.schedule", _("Enter at least one date with a quantity."))
+        for j, quantity in enumerate(line.schedule):
+            where = f"lines.{i}.schedule.{j}"
+            _parse_date(quantity.date, f"{where}.date", errors, required=True)
+            if quantity.quantity is None or quantity.quantity < 0:
+                errors.add(f"{where}.quantity", _("A quantity is a number of at least 0."))
+            if quantity.commitment not in COMMITMENTS:
+                errors.add(f"{where}.commitment", _("Commitment is one of: %(choices)s.") % {"choices": ", ".join(COMMITMENTS)})
+    errors.raise_any()
+
+
 def _order(user: Any, number: str, errors: _Errors) -> PurchaseOrder | None:
     number = (number or "").strip()
     if not number:
@@ -301,7 +345,7 @@ def _sending_supplier(user: Any, named: str) -> Supplier:
     return supplier
 
 
-def _plant(user: Any, supplier: Supplier, document: DespatchAdvice, errors: _Errors) -> Plant | None:
+def _plant(user: Any, supplier: Supplier, document: Document, errors: _Errors) -> Plant | None:
     code = (document.ship_to.plant or document.ship_to.id or "").strip()
     if not code:
         errors.add("ship_to.plant", _("Choose the plant the goods are shipped to."))

@@ -134,6 +134,7 @@ class StaffIdentifierForm(forms.ModelForm):
 class IdentifierInline(ScopedInline):
     model = PartnerIdentifier
     form = StaffIdentifierForm
+    autocomplete_fields = ["plant"]
 
 
 @admin.register(PartnerProfile)
@@ -141,6 +142,7 @@ class PartnerProfileAdmin(ScopedHistoryAdmin):
     list_display = ["supplier", "format", "version", "channel", "outbound_format", "failure_policy", "send_acknowledgements", "updated_at"]
     list_filter = ["channel", "format", "failure_policy"]
     search_fields = ["supplier__number", "supplier__name", "identifiers__value"]
+    autocomplete_fields = ["supplier"]
     inlines = [IdentifierInline]
 
 
@@ -150,6 +152,7 @@ class PartnerIdentifierAdmin(ScopedHistoryAdmin):
     list_display = ["value", "scheme", "qualifier", "plant", "profile", "status", "decided_by"]
     list_filter = ["scheme", "status"]
     search_fields = ["value", "profile__supplier__number"]
+    autocomplete_fields = ["profile", "plant"]
     actions = ["verify", "reject"]
 
     def _decide(self, request: HttpRequest, queryset: Any, verify: bool) -> None:
@@ -216,6 +219,7 @@ class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = [*DjangoUserAdmin.fieldsets, ("Hub", {"fields": ["role", "supplier", "supplier_role", "plants", "language", "notify_call_offs", "notify_rejected_files", "notify_dead_despatch_advices"]})]
     filter_horizontal = ["plants", "groups", "user_permissions"]
+    autocomplete_fields = ["supplier"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may(request.user, "user.view")

@@ -48,6 +48,7 @@ class ChannelProfileAdmin(ScopedAdmin):
     list_filter = ["inbound", "outbound"]
     search_fields = ["profile__supplier__number", "profile__supplier__name", "as2_id"]
     readonly_fields = ["certificate_expiry"]
+    autocomplete_fields = ["profile"]
     actions = ["test_connection"]
     fieldsets = [
         (None, {"fields": ["profile", "inbound", "outbound"]}),

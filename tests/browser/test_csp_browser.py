@@ -35,9 +35,9 @@ START = {
     "": ["/accounts/login/", "/accounts/password_reset/", "/portal/register/", "/admin/login/", "/api/docs/"],
     "supplier": ["/portal/", "/portal/call-offs/", "/portal/interchanges/", "/portal/inbox/", "/portal/upload/", "/portal/channels/", "/api/docs/", "/api/v1/"],
     "newcomer": ["/portal/", "/portal/profile/", "/portal/profile/identifiers/", "/portal/profile/channel/", "/portal/profile/done/"],
-    "buyer": ["/portal/", "/staff/onboarding/", "/staff/onboarding/registrations/", "/staff/onboarding/import/", "/admin/", "/api/docs/", "/api/v1/"],
+    "buyer": ["/portal/", "/staff/search/?q=P1", "/staff/call-offs/new/", "/staff/onboarding/", "/staff/onboarding/registrations/", "/staff/onboarding/import/", "/admin/", "/api/docs/", "/api/v1/"],
     "hq": ["/portal/", "/staff/onboarding/", "/staff/overview/", "/admin/", "/api/v1/"],
-    "admin": ["/portal/", "/staff/onboarding/", "/staff/overview/", "/admin/", "/api/docs/", "/api/v1/"],
+    "admin": ["/portal/", "/staff/search/?q=P1", "/staff/onboarding/", "/staff/overview/", "/admin/", "/api/docs/", "/api/v1/"],
 }
 
 
