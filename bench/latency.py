@@ -61,7 +61,6 @@ def prepare(args: argparse.Namespace) -> tuple[dict, float]:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
     from orders.models import DeliverySchedule, ScheduleLine
@@ -70,11 +69,9 @@ def prepare(args: argparse.Namespace) -> tuple[dict, float]:
 
     call_command("migrate", verbosity=0)
     if args.reseed:
-        with connection.cursor() as cur:
-            cur.execute(
-                "TRUNCATE hub_deliveryattempt, hub_delivery, orders_despatchline, orders_despatchadvice, orders_schedulequantity, "
-                "orders_scheduleline, orders_deliveryschedule, hub_interchangeplant, hub_controlreference, hub_acknowledgement, hub_interchange CASCADE"
-            )
+        from hub.groupdata import documents_clear
+
+        documents_clear()
     seeded = 0.0
     if ScheduleLine.objects.count() < args.schedule_lines:
         started = time.monotonic()

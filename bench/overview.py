@@ -96,13 +96,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if args.reseed:
-        from django.db import connection
+        from hub.groupdata import documents_clear
 
-        with connection.cursor() as cur:
-            cur.execute(
-                "TRUNCATE hub_deliveryattempt, hub_delivery, orders_despatchline, orders_despatchadvice, orders_schedulequantity, "
-                "orders_scheduleline, orders_deliveryschedule, hub_interchangeplant, hub_controlreference, hub_acknowledgement, hub_interchange CASCADE"
-            )
+        documents_clear()
     started = time.monotonic()
     counts = {}
     if ScheduleLine.objects.count() < args.lines:

@@ -297,3 +297,14 @@ def master_data_extend(*, suppliers: int, plants: int) -> dict[str, int]:
         batch_size=2000,
     )
     return {"plants": Plant.objects.count(), "suppliers": Supplier.objects.count()}
+
+
+def documents_clear() -> None:
+    """Empty every document, file and delivery table (benchmarks' ``--reseed``); master data stays."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "TRUNCATE hub_deliveryattempt, hub_delivery, orders_despatchline, orders_despatchadvice, orders_schedulequantity, "
+            "orders_scheduleline, orders_deliveryschedule, hub_interchangeplant, hub_controlreference, hub_acknowledgement, hub_interchange CASCADE"
+        )
