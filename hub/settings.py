@@ -115,6 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A host cut off the network in the middle of a transaction holds its row locks until
+    # the server notices: PostgreSQL ends a session idle inside a transaction after this
+    # long, so the other workers' claims and writes go on (docs/deployment.md).
+    _idle = env.int("HUB_DB_IDLE_IN_TRANSACTION_SECONDS", default=300)
+    if _idle > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c idle_in_transaction_session_timeout={_idle * 1000}".strip()
 # A streaming replica for read-heavy pages (hub/replica.py): the overview, the lists and
 # the API's reads. Writes, logins and everything the engine reads stay on the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
