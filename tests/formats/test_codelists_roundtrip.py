@@ -196,3 +196,20 @@ def test_idoc_orders_keep_identifiers_and_units(docs, codec):
 
 def test_identifier_is_the_canonical_pair():
     assert dataclasses.asdict(Identifier(scheme="gtin", id="4012345000009")) == {"scheme": "gtin", "id": "4012345000009"}
+
+
+def test_a_batch_number_equal_to_the_supplier_part_does_not_let_a_lesser_number_replace_it() -> None:
+    """Found by hypothesis: LIN 1:SA, PIA 1:NB, PIA 0:VN read the supplier part as '0'.
+
+    The part's source was guessed from identifiers by value, and the batch '1' made the
+    LIN's SA look like a stand-in that the PIA VN could replace.
+    """
+    data = (
+        b"UNA:+.? 'UNB+UNOC:3+SUPPLIERHUB:ZZ+SUP00001:ZZ+261202:1345+42'UNH+1+ORDRSP:D:96A:UN'"
+        b"BGM+231+0+29'LIN+1+5+1:SA'PIA+1+1:NB'PIA+1+0:VN'UNS+S'UNT+7+1'UNZ+1+42'"
+    )
+    result = edifact.CODEC.parse(data)
+    assert not result.all_errors
+    (line,) = result.documents[0].lines
+    assert line.supplier_part == "1"
+    assert {(i.scheme, i.id) for i in line.identifiers} >= {("batch", "1"), ("supplier_item", "0")}

@@ -122,23 +122,49 @@ def assign_part(line: Any, part: str, kind: str, warnings: list[str] | None = No
     for name, ranked in _PART_FIELDS:
         if scheme in ranked:
             current = getattr(line, name)
-            if not current or _rank(line, current, ranked) > ranked.index(scheme):
+            if not current or _rank(line, name, current, ranked) > ranked.index(scheme):
                 setattr(line, name, part)
+                _sources(line)[name] = ranked.index(scheme)
             break
     else:
-        if scheme not in ("batch", "serial") and not (line.buyer_part or line.supplier_part):
+        if scheme not in _NEVER_PARTS and not (line.buyer_part or line.supplier_part):
             line.buyer_part = part  # a number of another type stands in, so the line is not lost
+            _sources(line)["buyer_part"] = len(_BUYER_RANKS)
     if scheme == "batch" and hasattr(line, "batch") and not line.batch:
         line.batch = part
     add_identifier(line, scheme, part)
 
 
-def _rank(line: Any, current: str, ranked: tuple[str, ...]) -> int:
+_NEVER_PARTS = ("batch", "serial")
+
+
+def _sources(line: Any) -> dict[str, int]:
+    """The rank of the scheme each part field of ``line`` was taken from, kept on the line while it is read.
+
+    Kept beside the line rather than guessed from ``identifiers``: a batch or drawing number
+    that happens to equal the part (batch '1', supplier part '1') must not make the part
+    look like a stand-in and be replaced. Not a dataclass field, so never serialised.
+    """
+    found = line.__dict__.get("_part_sources")
+    if found is None:
+        found = line.__dict__["_part_sources"] = {}
+    return found
+
+
+def _rank(line: Any, name: str, current: str, ranked: tuple[str, ...]) -> int:
     """How good the scheme the current part came from is (0 best, len(ranked) for any other scheme).
 
-    A part that came from the field's own scheme is not in identifiers (0); a stand-in is.
+    Parts set by :func:`assign_part` know their source; a part set elsewhere came from the
+    field's own scheme (0) unless an identifier that could have stood in carries it.
     """
-    found = [ranked.index(i.scheme) if i.scheme in ranked else len(ranked) for i in line.identifiers if i.id == current]
+    known = _sources(line).get(name)
+    if known is not None:
+        return known
+    found = [
+        ranked.index(i.scheme) if i.scheme in ranked else len(ranked)
+        for i in line.identifiers
+        if i.id == current and i.scheme not in _NEVER_PARTS
+    ]
     return min(found) if found else 0
 
 
