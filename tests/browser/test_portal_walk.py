@@ -10,25 +10,22 @@ nothing overflows sideways. Screenshots of each page go to ``var/screenshots/`` 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import F
 from django.utils import timezone
 
 from hub.dispatch.services import delivery_send
 from hub.models import Delivery, Plant
 from orders.models import DeliverySchedule
+from tests.browser.artifacts import shot
 from tests.delfor_builder import delfor, message
 from tests.documents import asn, edifact
 from tests.integration.conftest import real_services, workers  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("HUB_SCREENSHOT_DIR", django_settings.BASE_DIR / "var" / "screenshots"))
 WAIT_MS = 180_000  # a generous bound for a busy 2-core machine; the page polls every second
 
 # Words that read the same in German (or are data: user, plant, supplier, file and part names).
@@ -43,11 +40,6 @@ def words(text: str) -> set[str]:
     """The words of a page as written (an untranslated word is written the same); data with digits left out."""
     tokens = (t.strip(".,:;()[]'\"…·→–") for t in text.split())
     return {t for t in tokens if len(t) > 2 and re.fullmatch(r"[A-Za-zÄÖÜäöüß-]+", t) and t.lower() not in SAME_IN_GERMAN}
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
