@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop as _
 
 # Every error text the codecs (and ingest) write, as translatable templates: a template's
 # named values stand where the English text has data. ``tests/suppliers/test_error_text.py``
-# reads the codecs' source and fails for a text no template here says in German.
+# reads hub/formats' and hub/ingest's source and fails for a text no template here says in German.
 TEMPLATES: list[str] = [
     # ingest's own, and the most frequent
     _("'%(value)s' is not a number"),
@@ -36,6 +36,24 @@ TEMPLATES: list[str] = [
     _("control reference %(ref)s from %(sender)s was received before"),
     _("the CSV is malformed: %(detail)s"),
     _("the header row (%(shown)s) matches no column mapping; known columns: %(known)s"),
+    # ingest's refusals (hub/ingest: who may send what, the envelope sender, the failure policy)
+    _("headquarters accounts are read-only and cannot submit documents"),
+    _("your account belongs to no supplier, so it cannot send documents"),
+    _("supplier %(number)s is in its test phase: its files are test runs and are never sent into production"),
+    _("supplier %(number)s is %(status)s and cannot send documents into production"),
+    _("a %(role)s party cannot submit documents"),
+    _("the envelope sender %(sender)s is not the plant systems' identity (%(ids)s), which %(party)s sends with"),
+    _("%(kind)s documents are not routed by the hub"),
+    _("%(label)s %(number)s: %(kinds)s come from plants, and your account is a %(role)s account"),
+    _("%(label)s %(number)s: %(kinds)s come from suppliers, and your account is a %(role)s account"),
+    _("%(what)s names supplier %(supplier)s, but your account belongs to supplier %(own)s"),
+    _("%(what)s is for plant %(plant)s, which supplier %(supplier)s is not assigned to"),
+    _("this delivery went to a supplier: only that supplier may acknowledge it"),
+    _("this delivery went to plant %(plant)s: only that plant's side may acknowledge it"),
+    _("a delivery to a %(recipient)s cannot be acknowledged"),
+    _("%(why)s; the whole interchange is refused"),
+    _("the whole interchange is rejected: the sender's failure policy is reject_all and some messages have errors"),
+    _("processing failed: %(error)s: %(detail)s"),
     # the codecs', one per text they write (hub/formats/**)
     _("'%(value)s' (%(kind)s) needs the call-off date, which is not given"),
     _("'%(value)s' between two interchanges (after UNZ, before UNB)"),
@@ -230,12 +248,19 @@ def _literal_length(template: str) -> int:
 TEXTS: list[tuple[re.Pattern[str], str]] = sorted(((_pattern(t), t) for t in TEMPLATES), key=lambda entry: -_literal_length(entry[1]))
 
 
-def error_text(text: str) -> str:
-    """``text`` in the active language when a known template says it; else as written."""
+def error_text(text: str, depth: int = 0) -> str:
+    """``text`` in the active language when a known template says it; else as written.
+
+    A value inside a text may be a text of its own ("<why>; the whole interchange is
+    refused"): values are translated the same way, one level down.
+    """
     for pattern, template in TEXTS:
         found = pattern.match(text)
         if found:
-            return gettext(template) % found.groupdict()
+            values = found.groupdict()
+            if depth < 2:
+                values = {name: error_text(value, depth + 1) for name, value in values.items()}
+            return gettext(template) % values
     return text
 
 

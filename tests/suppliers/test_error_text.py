@@ -1,4 +1,4 @@
-"""Every error text a codec can write for a supplier reads in German on the portal.
+"""Every error text a codec (or ingest) can write for a supplier reads in German on the portal.
 
 The codecs (``hub/formats``, no Django) write English texts; ``suppliers/error_text.py``
 recognises each by pattern and says it with a translatable template. This test reads the
@@ -10,7 +10,8 @@ instead of a literal is followed to the strings assigned to it in the same funct
 other expression passes on a text built elsewhere, and that one is collected where it is
 built. Texts written only while *rendering* (functions and classes named ``render``,
 ``write``, ``Builder``) go to staff in a delivery's last error, not to a supplier, and are
-left out.
+left out. Ingest (``hub/ingest``) adds its own: the errors it raises, and the refusals
+``authority.py`` returns (who may send what, the envelope sender).
 
 For each text, its f-string holes are filled with sample values and the German page must
 show something else than the English: a new codec error without a German template fails
@@ -29,10 +30,13 @@ from django.utils import translation
 
 from suppliers.error_text import TEXTS, error_text, positioned_error
 
-FORMATS = Path(__file__).resolve().parents[2] / "hub" / "formats"
+HUB = Path(__file__).resolve().parents[2] / "hub"
+SOURCES = ("formats", "ingest")
 RAISERS = {"FormatError", "UnsupportedFormat", "IdocError", "CellError", "error", "fail", "_error", "_close"}
 # Modules whose ValueErrors are caught by the codecs and become a positioned error's text.
-VALUE_ERRORS_SHOWN = {"codes.py", "canonical.py", "edifact/syntax.py", "tabular/table.py"}
+VALUE_ERRORS_SHOWN = {"formats/codes.py", "formats/canonical.py", "formats/edifact/syntax.py", "formats/tabular/table.py"}
+# Modules whose functions return a refusal's text (an empty string when all is well).
+RETURNED_TEXTS = {"ingest/authority.py"}
 RENDERING = re.compile(r"render|write|Builder", re.IGNORECASE)
 
 
@@ -107,18 +111,26 @@ class _Collector(ast.NodeVisitor):
             values = [arg] if arg is not None else []
             if isinstance(arg, ast.Name) and self.scopes:
                 values = _assigned(self.scopes[-1], arg.id)
-            for value in values:
-                template = _template(value)
-                if template is not None and template.strip("{} "):
-                    self.found.append(CodecText(f"{self.module}:{node.lineno}", template))
+            self._add(values, node.lineno)
         self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.module in RETURNED_TEXTS and node.value is not None:
+            self._add([node.value], node.lineno)
+        self.generic_visit(node)
+
+    def _add(self, values: list[ast.AST], line: int) -> None:
+        for value in values:
+            template = _template(value)
+            if template is not None and re.search(r"[A-Za-z]{3,}", template.replace("{}", "")):  # words, not a key like "{}:{}"
+                self.found.append(CodecText(f"{self.module}:{line}", template))
 
 
 def codec_texts() -> list[CodecText]:
-    """Every error text the codecs write for a supplier, once per template."""
+    """Every error text the codecs and ingest write for a supplier, once per template."""
     found: dict[str, CodecText] = {}
-    for path in sorted(FORMATS.rglob("*.py")):
-        module = path.relative_to(FORMATS).as_posix()
+    for path in sorted(p for source in SOURCES for p in (HUB / source).rglob("*.py")):
+        module = path.relative_to(HUB).as_posix()
         collector = _Collector(module)
         collector.visit(ast.parse(path.read_text(), str(path)))
         for text in collector.found:
@@ -141,6 +153,8 @@ def test_the_collector_finds_the_codecs_texts():
     assert "the file holds no VDA record" in templates  # a plain string
     assert "the ISA header is cut short: it needs 16 elements and a segment terminator" in templates
     assert "{}: {} cannot be written in {} {} (N {})" not in templates  # a VDA record writer's: rendering is left out
+    assert "the envelope sender {} is not a verified identifier of {}, who sent this file" in templates  # ingest's refusal
+    assert "{}; the whole interchange is refused" in templates
 
 
 @pytest.mark.parametrize("text", codec_texts(), ids=lambda t: t.where)
@@ -162,6 +176,16 @@ def test_every_template_is_translated_and_keeps_its_values():
         names = set(re.findall(r"%\((\w+)\)s", template))
         assert set(re.findall(r"%\((\w+)\)s", german)) == names, template
     assert not missing, "no German for:\n" + "\n".join(missing)
+
+
+def test_a_text_inside_a_text_is_translated_too():
+    inner = "the envelope sender X9 is not a verified identifier of supplier SUP00001, who sent this file"
+    with translation.override("de"):
+        shown = error_text(f"{inner}; the whole interchange is refused")
+    assert shown == (
+        "der Absender im Umschlag X9 ist keine bestätigte Kennung von supplier SUP00001, der diese Datei gesendet hat;"
+        " die ganze Übertragung wird abgelehnt"
+    )
 
 
 def test_a_positioned_error_reads_in_german():
