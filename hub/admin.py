@@ -469,6 +469,43 @@ class DeliveryAdmin(ScopedAdmin):
     def payload_view(self, obj: Delivery) -> str:
         return readable_payload(obj.payload)
 
+    change_form_template = "admin/hub/delivery/change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        retry = path("<path:object_id>/retry/", self.admin_site.admin_view(self.retry_view), name="hub_delivery_retry")
+        return [retry, *super().get_urls()]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        may_retry = (
+            obj is not None and obj.status in (Delivery.Status.DEAD, Delivery.Status.HELD) and may(request.user, "delivery.retry", obj)
+        )
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "may_retry": may_retry})
+
+    def retry_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The detail page's Retry button: a dead-lettered or held delivery goes back in the queue, same key."""
+        self._visible(request)
+        delivery = self.get_object(request, unquote(object_id))
+        if delivery is None:
+            raise Http404(gettext("Not found"))
+        change_url = reverse("admin:hub_delivery_change", args=[delivery.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        check(request.user, "delivery.retry", delivery)
+        try:
+            delivery_retry(delivery=delivery)
+        except ValueError:
+            self.message_user(
+                request,
+                gettext("Only a dead-lettered or held delivery can be retried; this one is %s.") % delivery.get_status_display(),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request, gettext("The delivery is queued again under the same key; reload to follow its status."), messages.SUCCESS
+            )
+        return HttpResponseRedirect(change_url)
+
     @admin.action(description=_("Retry the selected dead-lettered or held deliveries"))
     def retry(self, request: HttpRequest, queryset: Any) -> None:
         done = 0

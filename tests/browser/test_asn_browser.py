@@ -10,11 +10,12 @@ import pytest
 from hub.models import Interchange
 from orders.models import DespatchAdvice
 from tests.asn_world import call_off
+from tests.browser.artifacts import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_supplier_creates_an_asn_from_a_call_off_and_prints_its_labels(page_for, world, receive_and_process, tmp_path):
+def test_supplier_creates_an_asn_from_a_call_off_and_prints_its_labels(page_for, world, receive_and_process):
     from pypdf import PdfReader
 
     from hub.ingest.pipeline import interchange_process
@@ -33,7 +34,7 @@ def test_supplier_creates_an_asn_from_a_call_off_and_prints_its_labels(page_for,
     page.fill("input[name=lines-0-batch]", "CH-42")
     page.fill("input[name=packages-0-type]", "KLT 6280")
     page.fill("input[name=packages-0-count]", "2")
-    page.screenshot(path=str(tmp_path / "asn-form.png"), full_page=True)
+    shot(page, "asn-form")
     page.click("#asn-submit")
     page.wait_for_url("**/portal/interchanges/**")
     assert "Despatch advice DN-B1 received" in page.inner_text("main")
@@ -45,7 +46,7 @@ def test_supplier_creates_an_asn_from_a_call_off_and_prints_its_labels(page_for,
     page.goto(base + "/portal/despatch-advices/")
     page.click("text=DN-B1")
     page.wait_for_url("**/portal/despatch-advices/*/")
-    page.screenshot(path=str(tmp_path / "asn-detail.png"), full_page=True)
+    shot(page, "asn-detail")
     pdf = page.request.get(base + page.get_attribute("#labels-pdf", "href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(pdf.body())).pages

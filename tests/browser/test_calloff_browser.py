@@ -1,30 +1,21 @@
 """A supplier's dispatcher in Debian's chromium: a changed call-off with its changes highlighted, acknowledged once.
 
-Screenshots go to ``$HUB_ARTIFACTS_DIR`` (default ``var/artifacts``, never committed).
+Screenshots go to ``var/screenshots/`` (``tests/browser/artifacts.py``), never committed.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 
 from hub.models import Delivery
 from orders.models import DeliverySchedule
+from tests.browser.artifacts import shot
 from tests.calloff_versions import two_versions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def artifacts() -> Path:
-    folder = Path(os.environ.get("HUB_ARTIFACTS_DIR", Path(os.environ.get("HUB_VAR_DIR", "var")) / "artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world, receive_and_process, artifacts):
+def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world, receive_and_process):
     old, new = two_versions(receive_and_process, world["users"]["admin"])
     page = page_for("supplier")
     base = page.url.split("/portal/")[0]
@@ -40,13 +31,13 @@ def test_supplier_sees_the_changes_and_acknowledges_the_call_off(page_for, world
     assert up.evaluate("el => getComputedStyle(el).backgroundColor") != grid.locator("td.c-forecast:not([data-change])").first.evaluate(
         "el => getComputedStyle(el).backgroundColor"
     )
-    page.screenshot(path=str(artifacts / "call-off-changes.png"), full_page=True)
+    shot(page, "call-off-changes")
 
     page.click("#acknowledge")
     page.wait_for_selector(".messages")
     assert "acknowledged" in page.inner_text(".messages")
     assert page.locator("#acknowledge").count() == 0 and page.inner_text("#acknowledged") != "not yet"
-    page.screenshot(path=str(artifacts / "call-off-acknowledged.png"), full_page=True)
+    shot(page, "call-off-acknowledged")
     assert Delivery.objects.filter(document_type="acknowledgement", document_id=new.pk, recipient="plant").count() == 1
     assert DeliverySchedule.objects.get(pk=new.pk).acknowledged_at is not None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.artifacts import shot
 from tests.staff.scenario import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +16,7 @@ def _watch_csp(page) -> list[str]:
     return problems
 
 
-def test_buyer_walks_the_overview_and_drills_into_a_late_delivery(page_for, world, settings, tmp_path):
+def test_buyer_walks_the_overview_and_drills_into_a_late_delivery(page_for, world, settings):
     settings.HUB_OVERVIEW_REFRESH_SECONDS = 5
     seed(world)
     page = page_for("buyer")
@@ -33,7 +34,7 @@ def test_buyer_walks_the_overview_and_drills_into_a_late_delivery(page_for, worl
     stamp = page.locator("#generated-at").get_attribute("datetime")
     page.wait_for_function(f"() => document.getElementById('generated-at').getAttribute('datetime') !== {stamp!r}", timeout=60_000)
     page.wait_for_function("() => Chart.getChart(document.getElementById('chart-format')) !== undefined", timeout=30_000)
-    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    shot(page, "staff-overview-live")
     table.locator("tr[data-plant=PLANT01] td[data-figure=despatch_advices_late] a").first.click()
     page.wait_for_url("**/staff/overview/despatch_advices_late/?plant=PLANT01")
     rows = page.locator("#figure-rows tbody").inner_text()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hub.models import Interchange
+from tests.browser.artifacts import shot
 from tests.delfor_builder import delfor, message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,14 +18,14 @@ def call_offs(world, receive_and_process):
     receive_and_process(delfor([message("1", "OWN-CO1"), message("2", "OTHER-CO2", supplier="SUP00002", plant="PLANT02")]), world["users"]["admin"])
 
 
-def test_supplier_logs_in_and_sees_only_its_own_call_offs(page_for, call_offs, tmp_path):
+def test_supplier_logs_in_and_sees_only_its_own_call_offs(page_for, call_offs):
     page = page_for("supplier")
     page.goto(page.url.split("/portal/")[0] + "/portal/call-offs/")
     body = page.inner_text("main")
     assert "OWN-CO1" in body and "OTHER-CO2" not in body
     page.click("text=OWN-CO1")
     assert "4711-A" in page.inner_text("main")
-    page.screenshot(path=str(tmp_path / "call-off.png"))
+    shot(page, "call-off")
 
 
 def test_german_browser_gets_german_pages(page_for, call_offs):

@@ -10,25 +10,23 @@ nothing overflows sideways. Screenshots of each page go to ``var/screenshots/`` 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import F
 from django.utils import timezone
 
 from hub.dispatch.services import delivery_send
 from hub.models import Delivery, Plant
 from orders.models import DeliverySchedule
+from tests.browser.artifacts import shot
 from tests.delfor_builder import delfor, message
-from tests.documents import asn, edifact
+from tests.documents import asn, edifact, x12
 from tests.integration.conftest import real_services, workers  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("HUB_SCREENSHOT_DIR", django_settings.BASE_DIR / "var" / "screenshots"))
 WAIT_MS = 180_000  # a generous bound for a busy 2-core machine; the page polls every second
 
 # Words that read the same in German (or are data: user, plant, supplier, file and part names).
@@ -36,6 +34,7 @@ SAME_IN_GERMAN = {
     "supplier", "english", "deutsch", "status", "format", "segment", "element", "json", "edifact", "contrl", "delfor", "desadv",
     "downloads", "hub", "plant01", "plant02", "sup00001", "good", "edi", "bad", "sref1", "icr0001", "qty", "unoc", "unb", "pce",
     "mail", "administrator", "name", "gmbh", "lieferant", "d96a", "abc", "x12", "vda", "xml", "csv", "idoc", "pdf", "xlsx",
+    "dtm", "semicolon", "despatchadvice",  # a segment tag; format variants and message types as the codecs name them
 }
 
 
@@ -45,9 +44,36 @@ def words(text: str) -> set[str]:
     return {t for t in tokens if len(t) > 2 and re.fullmatch(r"[A-Za-zÄÖÜäöüß-]+", t) and t.lower() not in SAME_IN_GERMAN}
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+# A bad file per other format: what its error says in English, and in German.
+BAD_FILES = {
+    "x12": ("'2026XY24' is not a date CCYYMMDD", "'2026XY24' ist kein Datum JJJJMMTT"),
+    "vda": ("'26AB01' is not a date (YYMMDD)", "'26AB01' ist kein Datum (JJMMTT)"),
+    "xml": ("the XML has a DOCTYPE declaration", "das XML hat eine DOCTYPE-Deklaration"),
+    "csv": ("'25/11/2026' is not a date", "'25/11/2026' ist kein Datum (2026-12-31 oder 31.12.2026 verwenden)"),
+}
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    """The files of ``BAD_FILES``, as SUP00001 would send them, each with one mistake."""
+    from hub.formats import registry
+    from hub.formats.base import RenderOptions
+    from tests.formats.vda_builders import calloff_4905, header, join, transmission
+
+    options = RenderOptions(sender_id="SUP00001", receiver_id="SUPPLIERHUB", control_ref="77")
+    shipment = asn("ASN-0816")
+    shipment.arrival_date = "2026-11-25"
+    xml = registry.get("xml").render([shipment], options).decode()
+    data = {
+        "x12": x12([shipment]).replace(b"DTM*017*20261125", b"DTM*017*2026XY24"),
+        "vda": join(transmission(header(), calloff_4905(slots=[("260112", 1), ("26AB01", 2)]), "519")),
+        "xml": xml.replace("?>", "?><!DOCTYPE documents>", 1).encode(),
+        "csv": registry.get("csv").render([shipment], options).replace(b"2026-11-25", b"25/11/2026"),
+    }
+    paths = {}
+    for name, content in data.items():
+        paths[name] = folder / f"bad-{name}.txt"
+        paths[name].write_bytes(content)
+    return paths
 
 
 @pytest.fixture
@@ -100,6 +126,17 @@ def test_a_suppliers_morning_in_the_portal(page_for, morning, workers, tmp_path)
         shot(page, f"file-{path.stem}")
     assert [line["sha256"] for line in morning.lines()]  # the plant simulator recorded the ASN
 
+    # Bad files of the other formats: each fails with its positioned error (in German below).
+    for name, data in bad_files(tmp_path).items():
+        page.goto(f"{base}/portal/upload/")
+        page.set_input_files("input[type=file]", str(data))
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/portal/interchanges/**")
+        page.wait_for_selector('#interchange-state[data-status="failed"]', timeout=WAIT_MS)
+        assert BAD_FILES[name][0] in page.inner_text("#errors"), name
+        pages[name] = page.url
+        shot(page, f"file-bad-{name}")
+
     # The inbox: the call-off, unread, readable, linked.
     page.goto(f"{base}/portal/inbox/")
     assert re.fullmatch(r"\d+ unread", page.inner_text("#unread-count"))  # the call-off and the acknowledgements of the uploads
@@ -112,7 +149,8 @@ def test_a_suppliers_morning_in_the_portal(page_for, morning, workers, tmp_path)
     # Every page again in German: no English word left.
     visited = {"dashboard": f"{base}/portal/", "inbox": f"{base}/portal/inbox/", "files": f"{base}/portal/interchanges/", "upload": f"{base}/portal/upload/",
                "account": f"{base}/portal/account/", "good": pages["good.edi"], "bad": pages["bad.edi"],
-               "call-offs": f"{base}/portal/call-offs/", "call-off": f"{base}/portal/call-offs/{morning.call_off.pk}/"}  # fmt: skip
+               "call-offs": f"{base}/portal/call-offs/", "call-off": f"{base}/portal/call-offs/{morning.call_off.pk}/",
+               **{f"bad-{name}": pages[name] for name in BAD_FILES}}  # fmt: skip
     english = {}
     for name, url in visited.items():
         page.goto(url)
@@ -131,6 +169,9 @@ def test_a_suppliers_morning_in_the_portal(page_for, morning, workers, tmp_path)
     assert not leftovers, f"English left on the German pages: {leftovers}"
     page.goto(pages["bad.edi"])
     assert "Segment 14 (QTY), Element 1, Komponente 2: '12,5x' ist keine Zahl" in page.inner_text("#errors")
+    for name, (_english, german) in BAD_FILES.items():
+        page.goto(pages[name])
+        assert german in page.inner_text("#errors"), name
 
 
 def test_on_a_phone_the_nav_collapses_and_nothing_overflows(browser, live_server, world, receive_and_process):
