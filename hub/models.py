@@ -49,7 +49,11 @@ class Plant(models.Model):
         _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
     )
     retention_days = models.PositiveIntegerField(
-        _("retention (days)"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("how long the hub keeps this plant's files and deliveries; empty: HUB_RETENTION_DAYS")
+        _("retention (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("how long the hub keeps this plant's files and deliveries; empty: HUB_RETENTION_DAYS"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -110,7 +114,9 @@ class Interchange(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     document_count = models.IntegerField(default=0)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates", db_constraint=False)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates", db_constraint=False
+    )
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
@@ -202,7 +208,9 @@ class Delivery(models.Model):
     replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays", db_constraint=False)
     # The interchange whose documents this delivery carries: its staged deliveries are
     # released (or dropped) when that interchange ends.
-    interchange = models.ForeignKey(Interchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries", db_constraint=False)
+    interchange = models.ForeignKey(
+        Interchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries", db_constraint=False
+    )
     payload = models.TextField()
     content_type = models.CharField(max_length=100, default="application/json")
     sequence_key = models.CharField(max_length=200, db_index=True, help_text=_("deliveries with the same key go out in creation order"))
@@ -218,7 +226,9 @@ class Delivery(models.Model):
     claimed_by = models.CharField(max_length=120, blank=True, default="", editable=False)
     # Parked behind an earlier open delivery of the same sequence: woken when that one ends
     # (or by the sweep once it has ended), never polled while it is still open.
-    waiting_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False, db_constraint=False)
+    waiting_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False, db_constraint=False
+    )
     enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -125,7 +125,7 @@ def default_months(table: str) -> list[dt.datetime]:
     """The months that have rows in ``table``'s DEFAULT partition (rows waiting for a partition of their own)."""
     key = PARTITIONED[table]
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT DISTINCT date_trunc(\'month\', "{key}" AT TIME ZONE \'UTC\') FROM "{table}_default"')
+        cursor.execute(f"SELECT DISTINCT date_trunc('month', \"{key}\" AT TIME ZONE 'UTC') FROM \"{table}_default\"")
         return sorted(m.replace(tzinfo=dt.UTC) for (m,) in cursor.fetchall())
 
 
@@ -161,7 +161,10 @@ def _partition_create(table: str, start: dt.datetime) -> None:
         cursor.execute(f'SELECT count(*) FROM "{table}_default" WHERE "{key}" >= %s AND "{key}" < %s', [start, end])
         (waiting,) = cursor.fetchone()
         if waiting:
-            cursor.execute(f'CREATE TEMP TABLE partition_move ON COMMIT DROP AS SELECT * FROM "{table}_default" WHERE "{key}" >= %s AND "{key}" < %s', [start, end])
+            cursor.execute(
+                f'CREATE TEMP TABLE partition_move ON COMMIT DROP AS SELECT * FROM "{table}_default" WHERE "{key}" >= %s AND "{key}" < %s',
+                [start, end],
+            )
             cursor.execute(f'DELETE FROM "{table}" WHERE "{key}" >= %s AND "{key}" < %s', [start, end])
         cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [start, end])
         if waiting:
@@ -177,6 +180,9 @@ def partition_drop(partition: Partition) -> None:
     key = PARTITIONED[partition.table]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        # deferred foreign-key checks of rows written earlier in an enclosing transaction would
+        # forbid the DROP ("pending trigger events"): run them now
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f'ALTER TABLE "{partition.table}" DETACH PARTITION "{partition.name}"')
         cursor.execute(f'DROP TABLE "{partition.name}"')
         if partition.table == "hub_delivery":
@@ -210,7 +216,9 @@ def tables_unpartition(schema_editor: object) -> None:
     if conn.vendor != "postgresql":
         return
     with conn.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS hub_delivery_key_claim ON hub_delivery; DROP TRIGGER IF EXISTS hub_delivery_key_truncate ON hub_delivery")
+        cursor.execute(
+            "DROP TRIGGER IF EXISTS hub_delivery_key_claim ON hub_delivery; DROP TRIGGER IF EXISTS hub_delivery_key_truncate ON hub_delivery"
+        )
         cursor.execute(f"DROP TABLE IF EXISTS {KEY_TABLE}")
         cursor.execute("DROP FUNCTION IF EXISTS hub_delivery_key_claim(); DROP FUNCTION IF EXISTS hub_delivery_key_truncate()")
         for table, key in PARTITIONED.items():
@@ -219,11 +227,13 @@ def tables_unpartition(schema_editor: object) -> None:
 
 def _rebuild(cursor: object, table: str, key: str, *, partitioned: bool, months_ahead: int) -> None:
     cursor.execute(  # type: ignore[attr-defined]
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')", [table]
+        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')",
+        [table],
     )
     constraints = cursor.fetchall()  # type: ignore[attr-defined]
     cursor.execute(  # type: ignore[attr-defined]
-        "SELECT conname, conrelid::regclass::text FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f' AND conrelid <> confrelid", [table]
+        "SELECT conname, conrelid::regclass::text FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f' AND conrelid <> confrelid",
+        [table],
     )
     inbound = cursor.fetchall()  # type: ignore[attr-defined]
     if inbound:
@@ -238,14 +248,17 @@ def _rebuild(cursor: object, table: str, key: str, *, partitioned: bool, months_
     old = f"{table}__unpartitioned" if partitioned else f"{table}__partitioned"
     cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')  # type: ignore[attr-defined]
     if partitioned:
-        cursor.execute(f'SELECT DISTINCT date_trunc(\'month\', "{key}" AT TIME ZONE \'UTC\') FROM "{old}"')  # type: ignore[attr-defined]
+        cursor.execute(f"SELECT DISTINCT date_trunc('month', \"{key}\" AT TIME ZONE 'UTC') FROM \"{old}\"")  # type: ignore[attr-defined]
         months = [m.replace(tzinfo=dt.UTC) for (m,) in cursor.fetchall()]  # type: ignore[attr-defined]
         first = month_start(timezone.now())
         months = sorted(set(months) | {month_add(first, n) for n in range(months_ahead + 1)})
-        cursor.execute(f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE) PARTITION BY RANGE ("{key}")')  # type: ignore[attr-defined]
+        cursor.execute(
+            f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE) PARTITION BY RANGE ("{key}")'
+        )  # type: ignore[attr-defined]
         for start in months:
             cursor.execute(  # type: ignore[attr-defined]
-                f'CREATE TABLE "{partition_name(table, start)}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [start, month_add(start, 1)]
+                f'CREATE TABLE "{partition_name(table, start)}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)',
+                [start, month_add(start, 1)],
             )
         cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')  # type: ignore[attr-defined]
     else:
@@ -255,7 +268,8 @@ def _rebuild(cursor: object, table: str, key: str, *, partitioned: bool, months_
     for column in identities:
         cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" ADD GENERATED BY DEFAULT AS IDENTITY')  # type: ignore[attr-defined]
         cursor.execute(  # type: ignore[attr-defined]
-            f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max(\"{column}\"), 1), max(\"{column}\") IS NOT NULL) FROM \"{table}\"", [table, column]
+            f'SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max("{column}"), 1), max("{column}") IS NOT NULL) FROM "{table}"',
+            [table, column],
         )
     for name, kind, definition in constraints:
         if kind in "pu":

@@ -99,7 +99,9 @@ def _interchange_days() -> models.Expression:
     # Greatest() of NULLs is NULL on SQLite, so "no partner" is 0 here and the default in the caller.
     default = settings.HUB_RETENTION_DAYS
     supplier = Case(
-        When(sender_supplier__isnull=True, then=Value(0)), default=Coalesce(F("sender_supplier__retention_days"), Value(default)), output_field=IntegerField()
+        When(sender_supplier__isnull=True, then=Value(0)),
+        default=Coalesce(F("sender_supplier__retention_days"), Value(default)),
+        output_field=IntegerField(),
     )
     plants = (
         InterchangePlant.objects.filter(interchange=OuterRef("pk"))
@@ -123,7 +125,11 @@ def _delivery_days() -> models.Expression:
 def expired_interchanges(*, days: int, now: dt.datetime) -> models.QuerySet[Interchange]:
     """Interchanges whose retention is ``days`` and that are older than that."""
     matching = Q(kept_days=days) | Q(kept_days=0) if days == settings.HUB_RETENTION_DAYS else Q(kept_days=days)
-    return Interchange._base_manager.filter(received_at__lt=now - dt.timedelta(days=days)).annotate(kept_days=_interchange_days()).filter(matching)
+    return (
+        Interchange._base_manager.filter(received_at__lt=now - dt.timedelta(days=days))
+        .annotate(kept_days=_interchange_days())
+        .filter(matching)
+    )
 
 
 def expired_deliveries(*, days: int, now: dt.datetime) -> models.QuerySet[Delivery]:
@@ -176,7 +182,10 @@ def _months_drop(*, cutoff: dt.datetime, report: RetentionReport, say: Progress)
         parts = by_month[start]
         label = f"{start:%Y-%m}"
         delivery_part = parts.get("hub_delivery")
-        if delivery_part and Delivery._base_manager.filter(created_at__gte=start, created_at__lt=delivery_part.end, status__in=OPEN).exists():
+        if (
+            delivery_part
+            and Delivery._base_manager.filter(created_at__gte=start, created_at__lt=delivery_part.end, status__in=OPEN).exists()
+        ):
             # and so are the months after it: a later month dropped first could leave this
             # month's rows pointing at interchanges that are gone
             say(f"{label}: past every retention, kept with the months after it: it holds deliveries still pending or sending")

@@ -39,7 +39,11 @@ class Supplier(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True)
     plants = models.ManyToManyField("hub.Plant", blank=True, related_name="suppliers", verbose_name=_("plants supplied"))
     retention_days = models.PositiveIntegerField(
-        _("retention (days)"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("how long the hub keeps this supplier's files and deliveries; empty: HUB_RETENTION_DAYS")
+        _("retention (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("how long the hub keeps this supplier's files and deliveries; empty: HUB_RETENTION_DAYS"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now, db_index=True)

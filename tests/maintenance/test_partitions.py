@@ -22,7 +22,11 @@ def interchange(received_at: dt.datetime, data: bytes = b"UNA:+.? 'UNB+UNOC:3+X:
     import hashlib
 
     return Interchange.objects.create(
-        received_at=received_at, channel="api", raw=ContentFile(data, name="raw.bin"), size=len(data), sha256=hashlib.sha256(data).hexdigest()
+        received_at=received_at,
+        channel="api",
+        raw=ContentFile(data, name="raw.bin"),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -53,7 +57,9 @@ def test_an_interchange_of_an_old_month_waits_in_default_then_moves_to_its_own_p
 
 def test_a_new_interchange_lands_in_this_months_partition(db):
     row = interchange(timezone.now())
-    assert partitions.partition_of("hub_interchange", row.pk) == partitions.partition_name("hub_interchange", partitions.month_start(timezone.now()))
+    assert partitions.partition_of("hub_interchange", row.pk) == partitions.partition_name(
+        "hub_interchange", partitions.month_start(timezone.now())
+    )
 
 
 def test_an_idempotency_key_stays_unique_across_months(db):
@@ -63,11 +69,19 @@ def test_an_idempotency_key_stays_unique_across_months(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.filter(pk=second.pk).update(idempotency_key=first.idempotency_key)
     with pytest.raises(IntegrityError), transaction.atomic():
-        third = Delivery(document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="c", idempotency_key=first.idempotency_key)
+        third = Delivery(
+            document_type="delivery_schedule",
+            document_id=uuid.uuid4(),
+            payload="{}",
+            sequence_key="c",
+            idempotency_key=first.idempotency_key,
+        )
         third.save()
     # a deleted delivery's key is released with it
     Delivery.objects.filter(pk=first.pk).delete()
-    Delivery.objects.create(document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="c", idempotency_key=first.idempotency_key)
+    Delivery.objects.create(
+        document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="c", idempotency_key=first.idempotency_key
+    )
 
 
 def test_select_for_update_and_claims_work_on_the_partitioned_outbox(db):
@@ -75,7 +89,9 @@ def test_select_for_update_and_claims_work_on_the_partitioned_outbox(db):
     token = uuid.uuid4()
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=row.pk)
-        claimed = Delivery.objects.filter(pk=locked.pk, status=Delivery.Status.PENDING, claim_token=None).update(status=Delivery.Status.SENDING, claim_token=token)
+        claimed = Delivery.objects.filter(pk=locked.pk, status=Delivery.Status.PENDING, claim_token=None).update(
+            status=Delivery.Status.SENDING, claim_token=token
+        )
     assert claimed == 1
     assert Delivery.objects.filter(pk=row.pk, claim_token=token).update(status=Delivery.Status.DELIVERED) == 1
 
@@ -90,7 +106,9 @@ def test_the_migration_partitions_a_database_that_already_has_rows():
             assert cursor.fetchone() is None  # a plain table again
         old = timezone.now() - dt.timedelta(days=400)
         kept = interchange(old)
-        delivery = Delivery.objects.create(document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="a", interchange=kept)
+        delivery = Delivery.objects.create(
+            document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="a", interchange=kept
+        )
         Delivery.objects.filter(pk=delivery.pk).update(created_at=old)
         attempt = DeliveryAttempt.objects.create(delivery=delivery, number=1, started_at=old, outcome="retry")
     finally:
@@ -107,4 +125,6 @@ def test_the_migration_partitions_a_database_that_already_has_rows():
     newer = Delivery.objects.create(document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key="a")
     assert newer.pk > delivery.pk  # the id sequence carried on
     with pytest.raises(IntegrityError), transaction.atomic():
-        Delivery.objects.create(document_type="x", document_id=uuid.uuid4(), payload="{}", sequence_key="a", idempotency_key=delivery.idempotency_key)
+        Delivery.objects.create(
+            document_type="x", document_id=uuid.uuid4(), payload="{}", sequence_key="a", idempotency_key=delivery.idempotency_key
+        )

@@ -26,5 +26,7 @@ class Command(BaseCommand):
         if not dry_run and not options["no_partitions"]:
             for name in partitions.partitions_ensure(months_ahead=settings.HUB_PARTITION_MONTHS_AHEAD):
                 say(f"created partition {name}")
-        say(f"retention: {settings.HUB_RETENTION_DAYS} days unless a partner says otherwise; in use: {sorted(retention.retention_days_in_use())}")
+        say(
+            f"retention: {settings.HUB_RETENTION_DAYS} days unless a partner says otherwise; in use: {sorted(retention.retention_days_in_use())}"
+        )
         retention.retention_apply(dry_run=dry_run, progress=say)
