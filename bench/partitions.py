@@ -1,7 +1,7 @@
 """Benchmark: the outbox on monthly partitions against the same rows in plain tables, and retention's two ways.
 
 Usage (PostgreSQL):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_partition_bench .venv/bin/python bench/partitions.py [--months 24] [--per-month 10000]
+    [PARTITION_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_partition_bench] .venv/bin/python bench/partitions.py [--months 24] [--per-month 10000]
 
 Fills its own database once: ``--months`` months of deliveries (``--per-month`` each, one
 attempt each, all delivered but a few of this month's) and a fifth as many interchanges.
@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_partition_bench")
+# its own database always: it truncates the outbox it fills, so never the one DATABASE_URL names
+os.environ["DATABASE_URL"] = os.environ.get("PARTITION_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_partition_bench")
 RESULTS = ROOT / "bench" / "results" / "partitions.txt"
 ROUNDS = 25
 BEFORE = ("hub", "0015_retention_days_and_loose_foreign_keys")

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -334,8 +333,3 @@ def partition_of(table: str, pk: object) -> str:
         cursor.execute(f'SELECT tableoid::regclass::text FROM "{table}" WHERE id = %s', [pk])
         row = cursor.fetchone()
     return row[0] if row else ""
-
-
-def months_of(partitions_: Iterable[Partition]) -> list[dt.datetime]:
-    """The distinct months of some partitions, oldest first."""
-    return sorted({p.start for p in partitions_})
