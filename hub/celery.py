@@ -14,7 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
 
 app = Celery("hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["hub.ingest", "hub.dispatch", "hub.alerts", "hub.channels", "suppliers"])
+app.autodiscover_tasks(["hub", "hub.ingest", "hub.dispatch", "hub.alerts", "hub.channels", "suppliers"])
 
 
 def _install_worker_steps() -> None:

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MinValueValidator, validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,13 @@ class Plant(models.Model):
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     alert_emails = models.TextField(
         _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
+    )
+    retention_days = models.PositiveIntegerField(
+        _("retention (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("how long the hub keeps this plant's files and deliveries; empty: HUB_RETENTION_DAYS"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -107,7 +114,9 @@ class Interchange(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     document_count = models.IntegerField(default=0)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates", db_constraint=False
+    )
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
@@ -146,7 +155,7 @@ class Interchange(models.Model):
 class InterchangePlant(models.Model):
     """A plant an interchange names (ship-to), recorded while it is read: a file that fails still reaches that plant's staff."""
 
-    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="named_plants")
+    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="named_plants", db_constraint=False)
     plant = models.ForeignKey(Plant, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -161,7 +170,7 @@ class ControlReference(models.Model):
 
     sender = models.CharField(max_length=80)
     reference = models.CharField(max_length=40)
-    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="+")
+    interchange = models.ForeignKey(Interchange, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sender", "reference"], name="unique_control_reference_per_sender")]
@@ -196,10 +205,12 @@ class Delivery(models.Model):
     supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
     connector = models.CharField(max_length=20, default="http")  # http | filedrop | portal
     target = models.CharField(max_length=500, blank=True, help_text=_("where the last attempt went: URL or file path"))
-    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays", db_constraint=False)
     # The interchange whose documents this delivery carries: its staged deliveries are
     # released (or dropped) when that interchange ends.
-    interchange = models.ForeignKey(Interchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    interchange = models.ForeignKey(
+        Interchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries", db_constraint=False
+    )
     payload = models.TextField()
     content_type = models.CharField(max_length=100, default="application/json")
     sequence_key = models.CharField(max_length=200, db_index=True, help_text=_("deliveries with the same key go out in creation order"))
@@ -215,7 +226,9 @@ class Delivery(models.Model):
     claimed_by = models.CharField(max_length=120, blank=True, default="", editable=False)
     # Parked behind an earlier open delivery of the same sequence: woken when that one ends
     # (or by the sweep once it has ended), never polled while it is still open.
-    waiting_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    waiting_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False, db_constraint=False
+    )
     enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -246,7 +259,7 @@ class Acknowledgement(models.Model):
     """The acknowledgement the hub built for a received interchange (CONTRL, 997), as a file."""
 
     created_at = models.DateTimeField(db_index=True)
-    interchange = models.OneToOneField(Interchange, on_delete=models.CASCADE, related_name="acknowledgement")
+    interchange = models.OneToOneField(Interchange, on_delete=models.CASCADE, related_name="acknowledgement", db_constraint=False)
     format = models.CharField(max_length=20)  # EDIFACT | X12
     kind = models.CharField(max_length=20)  # CONTRL | 997
     status = models.CharField(max_length=20)  # accepted | partially_accepted | rejected
@@ -267,7 +280,7 @@ class Acknowledgement(models.Model):
 class DeliveryAttempt(models.Model):
     """One try to hand a delivery to its recipient, with what came back."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log", db_constraint=False)
     number = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)

@@ -362,6 +362,7 @@ CELERY_TASK_ROUTES = {
     "hub.dispatch.tasks.deliver_fanout": {"queue": "dispatch"},
     "hub.dispatch.tasks.sweep": {"queue": "maintenance"},
     "hub.alerts.tasks.*": {"queue": "maintenance"},
+    "hub.tasks.maintain": {"queue": "maintenance"},
     "hub.channels.tasks.*": {"queue": "dispatch"},
     "suppliers.tasks.*": {"queue": "onboarding"},
 }
@@ -383,6 +384,11 @@ HUB_DISPATCH_BACKOFF_SECONDS = env.float("HUB_DISPATCH_BACKOFF_SECONDS", default
 HUB_DISPATCH_BACKOFF_MAX_SECONDS = env.float("HUB_DISPATCH_BACKOFF_MAX_SECONDS", default=900.0)
 HUB_SWEEP_INTERVAL_SECONDS = env.float("HUB_SWEEP_INTERVAL_SECONDS", default=10.0)
 HUB_SWEEP_STALE_SECONDS = env.int("HUB_SWEEP_STALE_SECONDS", default=30)
+# Retention (hub/retention.py): days a partner's interchanges and deliveries are kept unless
+# its Supplier/Plant.retention_days says otherwise; the maintenance task applies it once a
+# day and keeps this many months of partitions created ahead (hub/partitions.py).
+HUB_RETENTION_DAYS = env.int("HUB_RETENTION_DAYS", default=730)
+HUB_PARTITION_MONTHS_AHEAD = env.int("HUB_PARTITION_MONTHS_AHEAD", default=3)
 # Ingest: a worker's claim on an interchange is taken over only when its heartbeat (refreshed
 # while it parses and persists) stopped for this long; a file that failed processing this
 # many times ends failed with a negative acknowledgement; messages persisted per transaction.

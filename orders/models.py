@@ -19,7 +19,7 @@ class DeliverySchedule(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="call_offs")
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="call_offs", db_constraint=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="call_offs")
     plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="call_offs")
     number = models.CharField(_("call-off number"), max_length=80, db_index=True)
@@ -99,7 +99,7 @@ class DespatchAdvice(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="despatch_advices")
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="despatch_advices", db_constraint=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="despatch_advices")
     plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="despatch_advices")
     number = models.CharField(_("despatch advice number"), max_length=80, db_index=True)
@@ -154,7 +154,7 @@ class PurchaseOrder(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="purchase_orders")
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="purchase_orders", db_constraint=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="purchase_orders")
     plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="purchase_orders")
     number = models.CharField(_("order number"), max_length=80, db_index=True)
@@ -204,7 +204,7 @@ class OrderResponse(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="order_responses")
+    interchange = models.ForeignKey("hub.Interchange", on_delete=models.PROTECT, related_name="order_responses", db_constraint=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="order_responses")
     plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="order_responses")
     number = models.CharField(_("response number"), max_length=80, db_index=True)

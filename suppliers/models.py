@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,13 @@ class Supplier(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True)
     plants = models.ManyToManyField("hub.Plant", blank=True, related_name="suppliers", verbose_name=_("plants supplied"))
+    retention_days = models.PositiveIntegerField(
+        _("retention (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("how long the hub keeps this supplier's files and deliveries; empty: HUB_RETENTION_DAYS"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now, db_index=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -398,7 +406,7 @@ class InboxRead(models.Model):
     """A user has opened (or marked read) one document of the portal inbox."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_reads")
-    delivery = models.ForeignKey("hub.Delivery", on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey("hub.Delivery", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

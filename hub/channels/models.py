@@ -136,8 +136,12 @@ class As2Message(models.Model):
     message_id = models.CharField(_("message id"), max_length=255)
     partner = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="as2_messages")
     partner_as2_id = models.CharField(max_length=128, blank=True)
-    interchange = models.ForeignKey("hub.Interchange", null=True, blank=True, on_delete=models.SET_NULL, related_name="as2_messages")
-    delivery = models.ForeignKey("hub.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="as2_messages")
+    interchange = models.ForeignKey(
+        "hub.Interchange", null=True, blank=True, on_delete=models.SET_NULL, related_name="as2_messages", db_constraint=False
+    )
+    delivery = models.ForeignKey(
+        "hub.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="as2_messages", db_constraint=False
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     mic = models.CharField(max_length=200, blank=True)
     mdn_mode = models.CharField(max_length=5, blank=True)

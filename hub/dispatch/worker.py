@@ -2,7 +2,8 @@
 
 DESIGN.md promises that ``celery -A hub worker`` alone, with no beat process, gets an
 interrupted delivery out within two minutes. Each worker therefore sends a ``sweep``
-task (and ingest's ``sweep`` of interchanges, and the alerts' sweep) to the maintenance queue every
+task (and ingest's ``sweep`` of interchanges, the alerts' sweep, and the daily
+maintenance: partitions ahead and retention) to the maintenance queue every
 HUB_SWEEP_INTERVAL_SECONDS (and once at start); the sweeps are idempotent, so several workers sweeping is harmless.
 On the same tick it hands back the claims of dead processes of its own host
 (``hub.dispatch.incarnation``), so a worker restarted after a crash resumes its
@@ -17,7 +18,7 @@ from typing import Any
 from celery import bootsteps
 
 log = logging.getLogger(__name__)
-SWEEPS = ("hub.dispatch.tasks.sweep", "hub.ingest.tasks.sweep", "hub.alerts.tasks.sweep", "suppliers.tasks.notify_sweep")
+SWEEPS = ("hub.dispatch.tasks.sweep", "hub.ingest.tasks.sweep", "hub.alerts.tasks.sweep", "suppliers.tasks.notify_sweep", "hub.tasks.maintain")
 
 
 class OutboxSweeperStep(bootsteps.StartStopStep):
