@@ -218,11 +218,15 @@ def seed(*, lines: int, interchanges: int, suppliers_total: int = 0, plants_tota
             ["id", "created_at", "interchange_id", "supplier_id", "plant_id", "number", "ship_date", "arrival_date", "document"],
             advice_rows(),
         )
+        # Each ASN line repeats its ASN's supplier, plant and arrival (orders.models.DespatchLine):
+        # read back from the ASNs just written, so they agree whatever advice_rows does.
+        cur.execute("SELECT id, supplier_id, plant_id, COALESCE(arrival_date, ship_date) FROM orders_despatchadvice")
+        shipped = {pk: (supplier, plant, arrives) for pk, supplier, plant, arrives in cur.fetchall()}
         counts["despatch_lines"] = copier.copy(
             "orders_despatchline",
-            ["despatch_advice_id", "position", "buyer_part", "quantity"],
+            ["despatch_advice_id", "supplier_id", "plant_id", "arrives", "position", "buyer_part", "quantity"],
             (
-                (pk, k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
+                (pk, *shipped[pk], k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
                 for n, pk in enumerate(advice_ids)
                 for k in range(2)
             ),

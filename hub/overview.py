@@ -4,19 +4,34 @@ Each figure is a queryset of the rows behind it (``Figure.rows``) and the path f
 those rows to their plant: the overview counts them with one grouped aggregate query
 per figure for all visible plants at once, and the drill-down lists the very same rows
 for one plant. Nothing here counts in Python, so the figures stay fast at group size
-(``bench/overview.py`` measures each query with 1,000,000 schedule lines).
+(``bench/overview.py`` measures each query with 1,000,000 schedule lines): the firm
+quantities carry their plant, supplier, part and whether they are still in force
+(``ScheduleQuantity.open``, kept by ``orders.services``), so those figures read one
+partial index.
+
+The figures and charts of a page are cached per scope (all plants for headquarters and
+admins, one entry per buyer) for ``HUB_OVERVIEW_CACHE_SECONDS``. Every refresh of every
+open overview (each polls every ``HUB_OVERVIEW_REFRESH_SECONDS``) and every home page
+otherwise runs all the grouped queries again, about half a second of database time
+for headquarters at group size, and headquarters' users all ask the same thing. A
+cache rather than a snapshot written on the workers' timer: nothing is computed while
+nobody looks, no periodic task or table is added, and the figures are never older than
+the interval; the drill-down lists are never cached, so a number clicked shows its rows
+as they are now. Calls that pass their own ``moment`` (alerts, tests) always compute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,18 +62,19 @@ class Moment:
         return self.now - dt.timedelta(hours=24)
 
 
-def asn_covers() -> Exists:
+def asn_covers(first: dt.date, last: dt.date) -> Exists:
     """True for a firm quantity when an ASN of its supplier, plant and part arrives on or a few days before its date.
 
-    An ASN without an arrival date counts by its ship date.
+    An ASN without an arrival date counts by its ship date (``DespatchLine.arrives`` keeps
+    whichever applies, with the ASN's supplier and plant). ``first`` and ``last`` bound
+    the quantities' dates: only ASNs arriving in that window (widened by the match days)
+    are read, whatever the number of ASNs kept.
     """
     days = dt.timedelta(days=settings.HUB_ASN_MATCH_DAYS)
-    lines = DespatchLine.objects.annotate(
-        arrives=Coalesce("despatch_advice__arrival_date", "despatch_advice__ship_date", output_field=DateField())
-    ).filter(
+    lines = DespatchLine.objects.filter(arrives__gte=first - days, arrives__lte=last).filter(
         buyer_part=OuterRef("buyer_part"),
-        despatch_advice__supplier=OuterRef("supplier"),
-        despatch_advice__plant=OuterRef("plant"),
+        supplier=OuterRef("supplier"),
+        plant=OuterRef("plant"),
         arrives__lte=OuterRef("date"),
         arrives__gte=OuterRef("date") - days,
     )
@@ -78,10 +94,11 @@ def _firm(
     first: Callable[[Moment], dt.date], last: Callable[[Moment], dt.date], covered: bool | None = None
 ) -> Callable[[Moment], QuerySet]:
     def rows(m: Moment) -> QuerySet:
-        qs = firm_quantities(first(m), last(m))
+        start, end = first(m), last(m)
+        qs = firm_quantities(start, end)
         if covered is None:
             return qs
-        return qs.filter(asn_covers()) if covered else qs.exclude(asn_covers())
+        return qs.filter(asn_covers(start, end)) if covered else qs.exclude(asn_covers(start, end))
 
     return rows
 
@@ -190,9 +207,33 @@ def figure_counts(figure: Figure, *, plants: list[Plant], moment: Moment, all_pl
     return {row[figure.plant_path]: row["n"] for row in grouped if row[figure.plant_path] is not None}
 
 
+def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``, or its answer for the same scope from less than ``HUB_OVERVIEW_CACHE_SECONDS`` ago.
+
+    Headquarters and admins share one entry (they see every plant); each buyer has its own
+    (its plants, and the files it uploaded itself in the charts). 0 seconds: no cache.
+    """
+    seconds = settings.HUB_OVERVIEW_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    scope = "all" if role_of(user) in ("hq", "admin") else f"user-{user.pk}"
+    key = f"hub-overview:{what}:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 def overview(*, user: Any, moment: Moment | None = None, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The overview's figures for every plant ``user`` may see: ``{"generated_at", "plants": [{"code", <figure>: int}]}``."""
-    moment = moment or Moment.at()
+    """The overview's figures for every plant ``user`` may see: ``{"generated_at", "plants": [{"code", <figure>: int}]}``.
+
+    Without ``moment``, taken now or up to ``HUB_OVERVIEW_CACHE_SECONDS`` ago (``cached``);
+    ``generated_at`` says when.
+    """
+    if moment is None:
+        what = "figures:" + (hashlib.sha256(",".join(keys).encode()).hexdigest()[:16] if keys else "all")
+        return cached(what, user=user, compute=lambda: overview(user=user, moment=Moment.at(), keys=keys))
     plants = visible_plants(user=user)
     everything = role_of(user) in ("hq", "admin")
     counts = {key: figure_counts(FIGURES[key], plants=plants, moment=moment, all_plants=everything) for key in (keys or tuple(FIGURES))}
@@ -252,8 +293,12 @@ TOP_SUPPLIERS = 10
 
 
 def charts(*, user: Any, moment: Moment | None = None) -> dict[str, Any]:
-    """Chart data: deliveries per day per plant, and files failed per format and per supplier (share of files received)."""
-    moment = moment or Moment.at()
+    """Chart data: deliveries per day per plant, and files failed per format and per supplier (share of files received).
+
+    Without ``moment``, taken now or up to ``HUB_OVERVIEW_CACHE_SECONDS`` ago (``cached``).
+    """
+    if moment is None:
+        return cached("charts", user=user, compute=lambda: charts(user=user, moment=Moment.at()))
     plants = visible_plants(user=user)
     everything = role_of(user) in ("hq", "admin")
     first = moment.today - dt.timedelta(days=CHART_DAYS - 1)
@@ -262,8 +307,10 @@ def charts(*, user: Any, moment: Moment | None = None) -> dict[str, Any]:
     if not everything:
         deliveries = deliveries.filter(plant__in=[p.pk for p in plants])
     per_day: dict[tuple[str, dt.date], int] = {}
-    for row in deliveries.order_by().annotate(day=TruncDate("created_at")).values("day", "plant__code").annotate(n=Count("pk")):
-        per_day[(row["plant__code"], row["day"])] = row["n"]
+    codes = {p.pk: p.code for p in plants}  # grouped by plant id: no join to the plants per delivery
+    for row in deliveries.order_by().annotate(day=TruncDate("created_at")).values("day", "plant").annotate(n=Count("*")):
+        if row["plant"] in codes:
+            per_day[(codes[row["plant"]], row["day"])] = row["n"]
     volume = {
         "labels": [d.isoformat() for d in days],
         "series": [

@@ -146,9 +146,17 @@ class DespatchAdvice(models.Model):
 
 
 class DespatchLine(models.Model):
-    """One part shipped with an ASN, for querying what is on its way."""
+    """One part shipped with an ASN, for querying what is on its way.
+
+    ``supplier``, ``plant`` and ``arrives`` (the ASN's arrival date, else its ship date)
+    repeat the ASN's, written where ASNs are stored (``orders.services``): the live overview
+    matches ASNs to firm quantities from this table's index alone.
+    """
 
     despatch_advice = models.ForeignKey(DespatchAdvice, on_delete=models.CASCADE, related_name="lines")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="+", db_index=False)
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="+", db_index=False)
+    arrives = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField()
     buyer_part = models.CharField(_("buyer part"), max_length=80, db_index=True)
     supplier_part = models.CharField(_("supplier part"), max_length=80, blank=True)
@@ -161,6 +169,8 @@ class DespatchLine(models.Model):
         ordering = ["despatch_advice", "position"]
         indexes = [
             models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part"),
+            # The ASNs arriving in the overview's window, with what matches them to a firm quantity.
+            models.Index(fields=["arrives"], include=["buyer_part", "supplier", "plant"], name="despatch_line_arrives"),
             trigram_index("buyer_part", "despatch_line_buyer_part_trgm"),
             trigram_index("supplier_part", "despatch_line_supp_part_trgm"),
             trigram_index("order_number", "despatch_line_order_trgm"),

@@ -231,6 +231,9 @@ def despatch_advices_store(*, interchange: Interchange, routed: Sequence[Routed]
         lines += [
             DespatchLine(
                 despatch_advice=advice,
+                supplier=item.supplier,
+                plant=item.plant,
+                arrives=advice.arrival_date or advice.ship_date,
                 position=position,
                 buyer_part=(line.buyer_part or line.supplier_part)[:80],
                 supplier_part=line.supplier_part[:80],

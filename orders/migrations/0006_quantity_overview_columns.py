@@ -1,8 +1,10 @@
 # Each quantity keeps its call-off's plant and supplier, its line's buyer part and whether
-# the line is still in force ("open"), so the live overview counts firm quantities per plant
-# from one partial index (hub/overview.py, bench/overview.py). Existing rows are filled here;
-# 0007 then makes plant and supplier required and adds the index (a separate migration: on
-# PostgreSQL the new foreign keys' deferred checks must fire before the table is altered again).
+# the line is still in force ("open"), and each ASN line its ASN's supplier, plant and date
+# of arrival (else shipping), so the live overview counts firm quantities per plant and
+# matches their ASNs from two indexes (hub/overview.py, bench/overview.py). Existing rows
+# are filled here; 0007 then makes plant and supplier required and adds the indexes (a
+# separate migration: on PostgreSQL the new foreign keys' deferred checks must fire before
+# the tables are altered again).
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -15,6 +17,15 @@ SET plant_id = s.plant_id,
     "open" = (l.superseded_by_id IS NULL AND s.status = 'current')
 FROM orders_scheduleline l JOIN orders_deliveryschedule s ON s.id = l.schedule_id
 WHERE l.id = orders_schedulequantity.line_id
+"""
+
+FILL_DESPATCH_LINES = """
+UPDATE orders_despatchline
+SET plant_id = a.plant_id,
+    supplier_id = a.supplier_id,
+    arrives = COALESCE(a.arrival_date, a.ship_date)
+FROM orders_despatchadvice a
+WHERE a.id = orders_despatchline.despatch_advice_id
 """
 
 
@@ -52,5 +63,21 @@ class Migration(migrations.Migration):
             name='open',
             field=models.BooleanField(default=True),
         ),
+        migrations.AddField(
+            model_name='despatchline',
+            name='plant',
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hub.plant'),
+        ),
+        migrations.AddField(
+            model_name='despatchline',
+            name='supplier',
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='suppliers.supplier'),
+        ),
+        migrations.AddField(
+            model_name='despatchline',
+            name='arrives',
+            field=models.DateField(blank=True, null=True),
+        ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
+        migrations.RunSQL(FILL_DESPATCH_LINES, migrations.RunSQL.noop),
     ]

@@ -1,4 +1,4 @@
-"""Each quantity keeps its call-off's plant, supplier and part, and ``open`` follows supersede.
+"""Each quantity keeps its call-off's plant, supplier and part, and ``open`` follows supersede; ASN lines keep their ASN's.
 
 The live overview counts ``open`` firm quantities per plant (hub.overview); these tests hold
 the kept columns against the truth they repeat (the line's ``superseded_by`` and its
@@ -11,7 +11,7 @@ import pytest
 
 from hub.ingest.pipeline import interchange_process
 from hub.ingest.receive import interchange_reprocess
-from orders.models import DeliverySchedule, ScheduleQuantity
+from orders.models import DeliverySchedule, DespatchLine, ScheduleQuantity
 from tests.delfor_builder import delfor, message
 from tests.factories import SupplierFactory
 
@@ -31,11 +31,18 @@ def open_parts(number: str) -> dict[str, bool]:
 
 
 def assert_kept_columns_agree() -> None:
-    """Every quantity's copies equal what they repeat; ``open`` means line in force on a current call-off."""
+    """Every kept copy equals what it repeats; ``open`` means line in force on a current call-off."""
     for q in ScheduleQuantity.objects.select_related("line__schedule"):
         schedule = q.line.schedule
         assert (q.plant_id, q.supplier_id, q.buyer_part) == (schedule.plant_id, schedule.supplier_id, q.line.buyer_part)
         assert q.open == (q.line.superseded_by_id is None and schedule.status == DeliverySchedule.Status.CURRENT), q
+    for line in DespatchLine.objects.select_related("despatch_advice"):
+        advice = line.despatch_advice
+        assert (line.plant_id, line.supplier_id, line.arrives) == (
+            advice.plant_id,
+            advice.supplier_id,
+            advice.arrival_date or advice.ship_date,
+        )
 
 
 def test_a_stored_call_off_keeps_its_plant_supplier_and_part_on_each_quantity(world, receive_and_process):
@@ -102,4 +109,18 @@ def test_a_resent_file_is_a_duplicate_and_changes_no_quantity(world, receive_and
     again = receive_and_process(data, admin)
     assert again.status == "duplicate"
     assert ScheduleQuantity.objects.filter(line__schedule__number="ONCE").count() == 2 and open_parts("ONCE") == {"P1": True}
+    assert_kept_columns_agree()
+
+
+def test_an_asn_line_keeps_its_asns_supplier_plant_and_arrival_or_ship_date(world, receive_and_process):
+    from tests.documents import asn, edifact
+
+    arriving = asn("ASN-A", plant="PLANT01", part="P1", quantity="10")
+    arriving.arrival_date, arriving.ship_date = "2026-12-03", "2026-12-01"
+    shipped_only = asn("ASN-S", plant="PLANT02", part="P1", quantity="10")
+    shipped_only.arrival_date, shipped_only.ship_date = "", "2026-12-02"
+    done = receive_and_process(edifact([arriving, shipped_only], sender="SUP00001", ref="S1"), world["users"]["supplier"])
+    assert done.status == "processed", done.errors
+    kept = {line.despatch_advice.number: (line.plant.code, line.supplier.number, str(line.arrives)) for line in DespatchLine.objects.all()}
+    assert kept == {"ASN-A": ("PLANT01", "SUP00001", "2026-12-03"), "ASN-S": ("PLANT02", "SUP00001", "2026-12-02")}
     assert_kept_columns_agree()

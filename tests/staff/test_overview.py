@@ -78,6 +78,27 @@ def test_a_new_version_of_a_call_off_replaces_its_figures_and_drill_down(world, 
     assert "CO-P1b" in week and week.count("CO-P1b") >= 2 and ">50<" not in week
 
 
+def test_the_page_cache_serves_one_scope_for_its_interval_and_never_another_scope(world, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from hub import overview as figures
+    from orders.models import DeliverySchedule
+
+    seed(world)
+    settings.HUB_OVERVIEW_CACHE_SECONDS = 3600  # long enough that no clock runs out during the test
+    users = world["users"]
+    first, drawn = overview(user=users["hq"]), figures.charts(user=users["hq"])
+    assert first["plants"][0]["call_offs_unacknowledged"] == 1
+    DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=timezone.now())
+    with django_assert_num_queries(0):  # headquarters and admins share one entry (all plants), taken before the change
+        assert overview(user=users["admin"]) == first and figures.charts(user=users["admin"]) == drawn
+    buyer = overview(user=users["buyer"])  # another scope: computed, and only its plant
+    assert [p["code"] for p in buyer["plants"]] == ["PLANT01"] and buyer["plants"][0]["call_offs_unacknowledged"] == 0
+    assert overview(user=users["hq"], moment=figures.Moment.at())["plants"][0]["call_offs_unacknowledged"] == 0  # own moment: live
+    cache.clear()  # the interval over
+    assert overview(user=users["hq"])["plants"][0]["call_offs_unacknowledged"] == 0
+
+
 def test_api_gives_the_contract_per_plant_and_hq_sees_every_plant(world, client):
     seed(world)
     client.force_login(world["users"]["hq"])
