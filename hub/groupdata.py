@@ -178,12 +178,31 @@ def seed(*, lines: int, interchanges: int, suppliers_total: int = 0, plants_tota
         )
 
         def quantity_rows():
-            for n in range(lines):
-                for k in range(3):
-                    yield (n + 1, rnd.randrange(1, 500), "forecast" if k == 2 else "firm", today + timedelta(days=rnd.randrange(-10, 30)))
+            # Each quantity repeats its call-off's plant and supplier, its line's part and whether
+            # the line is in force (orders.models.ScheduleQuantity): read back from the rows just
+            # written (committed: autocommit), so they agree whatever the generators above do.
+            reader = connection.get_new_connection(connection.get_connection_params())
+            try:
+                with reader.cursor(name="lines") as lines_cur:
+                    lines_cur.itersize = 20_000
+                    lines_cur.execute(
+                        "SELECT l.id, s.plant_id, s.supplier_id, l.buyer_part, (l.superseded_by_id IS NULL AND s.status = 'current') "
+                        "FROM orders_scheduleline l JOIN orders_deliveryschedule s ON s.id = l.schedule_id "
+                        "WHERE l.id BETWEEN 1 AND %s ORDER BY l.id",
+                        [lines],
+                    )
+                    for line_id, plant, supplier, part, in_force in lines_cur:
+                        for k in range(3):
+                            quantity = rnd.randrange(1, 500)
+                            day = today + timedelta(days=rnd.randrange(-10, 30))
+                            yield (line_id, plant, supplier, part, in_force, quantity, "forecast" if k == 2 else "firm", day)
+            finally:
+                reader.close()
 
         counts["schedule_quantities"] = copier.copy(
-            "orders_schedulequantity", ["line_id", "quantity", "commitment", "date"], quantity_rows()
+            "orders_schedulequantity",
+            ["line_id", "plant_id", "supplier_id", "buyer_part", "open", "quantity", "commitment", "date"],
+            quantity_rows(),
         )
         advices = interchanges // 2
         advice_ids = [uuid.uuid4() for _ in range(advices)]
@@ -199,11 +218,15 @@ def seed(*, lines: int, interchanges: int, suppliers_total: int = 0, plants_tota
             ["id", "created_at", "interchange_id", "supplier_id", "plant_id", "number", "ship_date", "arrival_date", "document"],
             advice_rows(),
         )
+        # Each ASN line repeats its ASN's supplier, plant and arrival (orders.models.DespatchLine):
+        # read back from the ASNs just written, so they agree whatever advice_rows does.
+        cur.execute("SELECT id, supplier_id, plant_id, COALESCE(arrival_date, ship_date) FROM orders_despatchadvice")
+        shipped = {pk: (supplier, plant, arrives) for pk, supplier, plant, arrives in cur.fetchall()}
         counts["despatch_lines"] = copier.copy(
             "orders_despatchline",
-            ["despatch_advice_id", "position", "buyer_part", "quantity"],
+            ["despatch_advice_id", "supplier_id", "plant_id", "arrives", "position", "buyer_part", "quantity"],
             (
-                (pk, k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
+                (pk, *shipped[pk], k, f"5Q{n % len(suppliers):03d}{rnd.randrange(40):02d}{rnd.randrange(10)}", 100)
                 for n, pk in enumerate(advice_ids)
                 for k in range(2)
             ),

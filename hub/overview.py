@@ -4,19 +4,34 @@ Each figure is a queryset of the rows behind it (``Figure.rows``) and the path f
 those rows to their plant: the overview counts them with one grouped aggregate query
 per figure for all visible plants at once, and the drill-down lists the very same rows
 for one plant. Nothing here counts in Python, so the figures stay fast at group size
-(``bench/overview.py`` measures each query with 1,000,000 schedule lines).
+(``bench/overview.py`` measures each query with 1,000,000 schedule lines): the firm
+quantities carry their plant, supplier, part and whether they are still in force
+(``ScheduleQuantity.open``, kept by ``orders.services``), so those figures read one
+partial index.
+
+The figures and charts of a page are cached per scope (all plants for headquarters and
+admins, one entry per buyer) for ``HUB_OVERVIEW_CACHE_SECONDS``. Every refresh of every
+open overview (each polls every ``HUB_OVERVIEW_REFRESH_SECONDS``) and every home page
+otherwise runs all the grouped queries again, about half a second of database time
+for headquarters at group size, and headquarters' users all ask the same thing. A
+cache rather than a snapshot written on the workers' timer: nothing is computed while
+nobody looks, no periodic task or table is added, and the figures are never older than
+the interval; the drill-down lists are never cached, so a number clicked shows its rows
+as they are now. Calls that pass their own ``moment`` (alerts, tests) always compute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,18 +62,19 @@ class Moment:
         return self.now - dt.timedelta(hours=24)
 
 
-def asn_covers() -> Exists:
+def asn_covers(first: dt.date, last: dt.date) -> Exists:
     """True for a firm quantity when an ASN of its supplier, plant and part arrives on or a few days before its date.
 
-    An ASN without an arrival date counts by its ship date.
+    An ASN without an arrival date counts by its ship date (``DespatchLine.arrives`` keeps
+    whichever applies, with the ASN's supplier and plant). ``first`` and ``last`` bound
+    the quantities' dates: only ASNs arriving in that window (widened by the match days)
+    are read, whatever the number of ASNs kept.
     """
     days = dt.timedelta(days=settings.HUB_ASN_MATCH_DAYS)
-    lines = DespatchLine.objects.annotate(
-        arrives=Coalesce("despatch_advice__arrival_date", "despatch_advice__ship_date", output_field=DateField())
-    ).filter(
-        buyer_part=OuterRef("line__buyer_part"),
-        despatch_advice__supplier=OuterRef("line__schedule__supplier"),
-        despatch_advice__plant=OuterRef("line__schedule__plant"),
+    lines = DespatchLine.objects.filter(arrives__gte=first - days, arrives__lte=last).filter(
+        buyer_part=OuterRef("buyer_part"),
+        supplier=OuterRef("supplier"),
+        plant=OuterRef("plant"),
         arrives__lte=OuterRef("date"),
         arrives__gte=OuterRef("date") - days,
     )
@@ -66,24 +82,23 @@ def asn_covers() -> Exists:
 
 
 def firm_quantities(first: dt.date, last: dt.date) -> QuerySet:
-    """Firm quantities due from ``first`` to ``last`` on lines of current call-offs."""
-    return ScheduleQuantity.objects.filter(
-        commitment=FIRM,
-        date__gte=first,
-        date__lte=last,
-        line__superseded_by__isnull=True,
-        line__schedule__status=DeliverySchedule.Status.CURRENT,
-    )
+    """Firm quantities due from ``first`` to ``last`` on lines still in force (not superseded, call-off current).
+
+    ``open`` and the plant are kept on each quantity where call-offs are stored and
+    superseded (``orders.services``), so this reads one partial index, joining nothing.
+    """
+    return ScheduleQuantity.objects.filter(open=True, commitment=FIRM, date__gte=first, date__lte=last)
 
 
 def _firm(
     first: Callable[[Moment], dt.date], last: Callable[[Moment], dt.date], covered: bool | None = None
 ) -> Callable[[Moment], QuerySet]:
     def rows(m: Moment) -> QuerySet:
-        qs = firm_quantities(first(m), last(m))
+        start, end = first(m), last(m)
+        qs = firm_quantities(start, end)
         if covered is None:
             return qs
-        return qs.filter(asn_covers()) if covered else qs.exclude(asn_covers())
+        return qs.filter(asn_covers(start, end)) if covered else qs.exclude(asn_covers(start, end))
 
     return rows
 
@@ -152,12 +167,12 @@ class Figure:
 FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
-        Figure("firm_due_today", _("firm deliveries due today"), _firm(_today, _today), "line__schedule__plant", "quantity"),
-        Figure("asn_for_today", _("with an ASN"), _firm(_today, _today, covered=True), "line__schedule__plant", "quantity"),
-        Figure("firm_due_week", _("firm deliveries due this week"), _firm(_today, _week_end), "line__schedule__plant", "quantity"),
-        Figure("asn_for_week", _("with an ASN"), _firm(_today, _week_end, covered=True), "line__schedule__plant", "quantity"),
-        Figure("asn_missing", _("ASNs missing"), _firm(_today, _lead_end, covered=False), "line__schedule__plant", "quantity"),
-        Figure("despatch_advices_late", _("ASNs late"), _firm(_lookback, _yesterday, covered=False), "line__schedule__plant", "quantity"),
+        Figure("firm_due_today", _("firm deliveries due today"), _firm(_today, _today), "plant", "quantity"),
+        Figure("asn_for_today", _("with an ASN"), _firm(_today, _today, covered=True), "plant", "quantity"),
+        Figure("firm_due_week", _("firm deliveries due this week"), _firm(_today, _week_end), "plant", "quantity"),
+        Figure("asn_for_week", _("with an ASN"), _firm(_today, _week_end, covered=True), "plant", "quantity"),
+        Figure("asn_missing", _("ASNs missing"), _firm(_today, _lead_end, covered=False), "plant", "quantity"),
+        Figure("despatch_advices_late", _("ASNs late"), _firm(_lookback, _yesterday, covered=False), "plant", "quantity"),
         Figure("call_offs_current", _("current call-offs"), _call_offs_current, "plant", "call_off"),
         Figure("call_offs_unacknowledged", _("call-offs not acknowledged"), _call_offs_unacknowledged, "plant", "call_off"),
         Figure("interchanges_failed_24h", _("files rejected (24 h)"), _interchanges_failed_24h, "named_plants__plant", "interchange"),
@@ -192,9 +207,33 @@ def figure_counts(figure: Figure, *, plants: list[Plant], moment: Moment, all_pl
     return {row[figure.plant_path]: row["n"] for row in grouped if row[figure.plant_path] is not None}
 
 
+def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``, or its answer for the same scope from less than ``HUB_OVERVIEW_CACHE_SECONDS`` ago.
+
+    Headquarters and admins share one entry (they see every plant); each buyer has its own
+    (its plants, and the files it uploaded itself in the charts). 0 seconds: no cache.
+    """
+    seconds = settings.HUB_OVERVIEW_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    scope = "all" if role_of(user) in ("hq", "admin") else f"user-{user.pk}"
+    key = f"hub-overview:{what}:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 def overview(*, user: Any, moment: Moment | None = None, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The overview's figures for every plant ``user`` may see: ``{"generated_at", "plants": [{"code", <figure>: int}]}``."""
-    moment = moment or Moment.at()
+    """The overview's figures for every plant ``user`` may see: ``{"generated_at", "plants": [{"code", <figure>: int}]}``.
+
+    Without ``moment``, taken now or up to ``HUB_OVERVIEW_CACHE_SECONDS`` ago (``cached``);
+    ``generated_at`` says when.
+    """
+    if moment is None:
+        what = "figures:" + (hashlib.sha256(",".join(keys).encode()).hexdigest()[:16] if keys else "all")
+        return cached(what, user=user, compute=lambda: overview(user=user, moment=Moment.at(), keys=keys))
     plants = visible_plants(user=user)
     everything = role_of(user) in ("hq", "admin")
     counts = {key: figure_counts(FIGURES[key], plants=plants, moment=moment, all_plants=everything) for key in (keys or tuple(FIGURES))}
@@ -254,8 +293,12 @@ TOP_SUPPLIERS = 10
 
 
 def charts(*, user: Any, moment: Moment | None = None) -> dict[str, Any]:
-    """Chart data: deliveries per day per plant, and files failed per format and per supplier (share of files received)."""
-    moment = moment or Moment.at()
+    """Chart data: deliveries per day per plant, and files failed per format and per supplier (share of files received).
+
+    Without ``moment``, taken now or up to ``HUB_OVERVIEW_CACHE_SECONDS`` ago (``cached``).
+    """
+    if moment is None:
+        return cached("charts", user=user, compute=lambda: charts(user=user, moment=Moment.at()))
     plants = visible_plants(user=user)
     everything = role_of(user) in ("hq", "admin")
     first = moment.today - dt.timedelta(days=CHART_DAYS - 1)
@@ -264,8 +307,10 @@ def charts(*, user: Any, moment: Moment | None = None) -> dict[str, Any]:
     if not everything:
         deliveries = deliveries.filter(plant__in=[p.pk for p in plants])
     per_day: dict[tuple[str, dt.date], int] = {}
-    for row in deliveries.order_by().annotate(day=TruncDate("created_at")).values("day", "plant__code").annotate(n=Count("pk")):
-        per_day[(row["plant__code"], row["day"])] = row["n"]
+    codes = {p.pk: p.code for p in plants}  # grouped by plant id: no join to the plants per delivery
+    for row in deliveries.order_by().annotate(day=TruncDate("created_at")).values("day", "plant").annotate(n=Count("*")):
+        if row["plant"] in codes:
+            per_day[(codes[row["plant"]], row["day"])] = row["n"]
     volume = {
         "labels": [d.isoformat() for d in days],
         "series": [
@@ -278,7 +323,10 @@ def charts(*, user: Any, moment: Moment | None = None) -> dict[str, Any]:
         status=Interchange.Status.DUPLICATE
     )
     if not everything:
-        files = Interchange.objects.filter(pk__in=scoped(files, user).values("pk"))  # no join may count a file twice
+        # Which of the week's files a buyer sees is decided once (the scope's rule is an OR of
+        # five subqueries over every file of the week), not again for each of the two charts;
+        # by id, so no join of the scope counts a file twice.
+        files = files.filter(pk__in=set(scoped(files, user).values_list("pk", flat=True)))
     failed = Count("pk", filter=Q(status=Interchange.Status.FAILED))
     by_format = files.order_by().values("format").annotate(total=Count("pk"), failed=failed).order_by("format")
     by_supplier = (

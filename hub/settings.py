@@ -410,6 +410,8 @@ HUB_ASN_LEAD_DAYS = env.int("HUB_ASN_LEAD_DAYS", default=1)
 HUB_ASN_LATE_LOOKBACK_DAYS = env.int("HUB_ASN_LATE_LOOKBACK_DAYS", default=7)
 HUB_CALL_OFF_ACK_HOURS = env.int("HUB_CALL_OFF_ACK_HOURS", default=24)
 HUB_OVERVIEW_REFRESH_SECONDS = env.int("HUB_OVERVIEW_REFRESH_SECONDS", default=30)
+# The overview's figures and charts are cached per scope this long (hub/overview.py); 0: off.
+HUB_OVERVIEW_CACHE_SECONDS = env.int("HUB_OVERVIEW_CACHE_SECONDS", default=10)
 # Alerts are grouped per kind over this interval (one e-mail per recipient, kind and interval);
 # a supplier "keeps failing" with this many failed files in one interval; the optional webhook
 # gets every grouped alert as JSON.

@@ -57,7 +57,9 @@ class DeliveryScheduleAdmin(DocumentAdmin):
 
 class QuantityInline(ReadOnlyInline):
     model = ScheduleQuantity
-    readonly_fields = ["quantity", "commitment", "date", "date_from", "date_to"]
+    # Not the plant, supplier and part it repeats for the overview: the line above shows them.
+    fields = ["quantity", "commitment", "date", "date_from", "date_to", "open"]
+    readonly_fields = fields
 
 
 @admin.register(ScheduleLine)

@@ -63,7 +63,9 @@ class ScheduleLine(models.Model):
     class Meta:
         ordering = ["schedule", "position"]
         indexes = [
-            models.Index(fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open"),
+            models.Index(
+                fields=["id", "schedule"], include=["buyer_part"], condition=models.Q(superseded_by__isnull=True), name="schedule_line_open"
+            ),
             trigram_index("buyer_part", "schedule_line_buyer_part_trgm"),
             trigram_index("supplier_part", "schedule_line_supp_part_trgm"),
             trigram_index("order_number", "schedule_line_order_trgm"),
@@ -75,9 +77,20 @@ class ScheduleLine(models.Model):
 
 
 class ScheduleQuantity(models.Model):
-    """A quantity for a day or period with its commitment level."""
+    """A quantity for a day or period with its commitment level.
+
+    ``plant``, ``supplier`` and ``buyer_part`` repeat the line's call-off and part, and
+    ``open`` says whether the line is still in force (not superseded, call-off current):
+    all written where call-offs are stored and superseded (``orders.services``), so the
+    live overview counts firm quantities per plant, and probes their ASNs, from this
+    table's indexes alone instead of joining a million lines and their call-offs.
+    """
 
     line = models.ForeignKey(ScheduleLine, on_delete=models.CASCADE, related_name="quantities")
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="+", db_index=False)
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="+", db_index=False)
+    buyer_part = models.CharField(_("buyer part"), max_length=80)
+    open = models.BooleanField(default=True)
     quantity = models.DecimalField(max_digits=18, decimal_places=3)
     commitment = models.CharField(max_length=20)
     # The date part only; the canonical JSON keeps JIT times to the minute.
@@ -87,8 +100,16 @@ class ScheduleQuantity(models.Model):
 
     class Meta:
         ordering = ["line", "id"]
-        # Firm quantities by date with their line: what the overview counts (bench/overview.py).
-        indexes = [models.Index(fields=["date", "line"], condition=models.Q(commitment="firm"), name="firm_quantity_date_line")]
+        # What the overview counts: open firm quantities by date, per plant; the ASN probe
+        # (hub.overview.asn_covers) takes supplier and part from the same index entry.
+        indexes = [
+            models.Index(
+                fields=["date", "plant"],
+                include=["supplier", "buyer_part"],
+                condition=models.Q(open=True, commitment="firm"),
+                name="open_firm_quantity",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.commitment} {self.date or self.date_from}"
@@ -125,9 +146,17 @@ class DespatchAdvice(models.Model):
 
 
 class DespatchLine(models.Model):
-    """One part shipped with an ASN, for querying what is on its way."""
+    """One part shipped with an ASN, for querying what is on its way.
+
+    ``supplier``, ``plant`` and ``arrives`` (the ASN's arrival date, else its ship date)
+    repeat the ASN's, written where ASNs are stored (``orders.services``): the live overview
+    matches ASNs to firm quantities from this table's index alone.
+    """
 
     despatch_advice = models.ForeignKey(DespatchAdvice, on_delete=models.CASCADE, related_name="lines")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="+", db_index=False)
+    plant = models.ForeignKey("hub.Plant", on_delete=models.PROTECT, related_name="+", db_index=False)
+    arrives = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField()
     buyer_part = models.CharField(_("buyer part"), max_length=80, db_index=True)
     supplier_part = models.CharField(_("supplier part"), max_length=80, blank=True)
@@ -140,6 +169,8 @@ class DespatchLine(models.Model):
         ordering = ["despatch_advice", "position"]
         indexes = [
             models.Index(fields=["buyer_part", "despatch_advice"], name="despatch_line_part"),
+            # The ASNs arriving in the overview's window, with what matches them to a firm quantity.
+            models.Index(fields=["arrives"], include=["buyer_part", "supplier", "plant"], name="despatch_line_arrives"),
             trigram_index("buyer_part", "despatch_line_buyer_part_trgm"),
             trigram_index("supplier_part", "despatch_line_supp_part_trgm"),
             trigram_index("order_number", "despatch_line_order_trgm"),

@@ -100,7 +100,15 @@ def schedules_store(*, interchange: Interchange, routed: Sequence[Routed]) -> li
                     row,
                     [
                         ScheduleQuantity(
-                            quantity=q.quantity, commitment=q.commitment, date=_date(q.date), date_from=_date(q.from_), date_to=_date(q.to)
+                            plant=item.plant,
+                            supplier=item.supplier,
+                            buyer_part=row.buyer_part,
+                            open=True,  # closed by schedules_supersede, in the statement after the one that supersedes its line
+                            quantity=q.quantity,
+                            commitment=q.commitment,
+                            date=_date(q.date),
+                            date_from=_date(q.from_),
+                            date_to=_date(q.to),
                         )
                         for q in line.schedule
                     ],
@@ -151,6 +159,24 @@ WHERE orders_scheduleline.id = r.line_id AND r.rank > 1 AND r.schedule_id <> r.w
 """
 
 
+# The quantities of every line the statement above superseded are no longer open: the lines
+# newly superseded by this interchange's call-offs, and this interchange's own lines that
+# an already newer call-off supersedes (an older version arriving late). A call-off only
+# turns ``superseded`` when all its lines are, so this closes its quantities too.
+_CLOSE_QUANTITIES = """
+UPDATE orders_schedulequantity SET "open" = FALSE
+WHERE "open" AND line_id IN (
+    SELECT l.id FROM orders_scheduleline l
+    JOIN orders_deliveryschedule w ON w.id = l.superseded_by_id
+    WHERE w.interchange_id = %(interchange)s
+    UNION ALL
+    SELECT l.id FROM orders_scheduleline l
+    JOIN orders_deliveryschedule s ON s.id = l.schedule_id
+    WHERE s.interchange_id = %(interchange)s AND l.superseded_by_id IS NOT NULL
+)
+"""
+
+
 ANALYZE_ABOVE = 1000
 
 
@@ -159,18 +185,26 @@ def schedules_supersede(*, interchange: Interchange) -> QuerySet:
 
     Older lines for the same supplier/plant/part are marked superseded by the newer call-off
     (an older call-off arriving late is itself superseded); a call-off none of whose lines
-    is current any more becomes ``superseded``. The returned queryset (lazy, for use as a
+    is current any more becomes ``superseded``; the quantities of every superseded line stop
+    being ``open`` (what the live overview counts). The returned queryset (lazy, for use as a
     subquery) holds every call-off this interchange touched that is now superseded.
     """
     field = DeliverySchedule._meta.get_field("interchange")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and DeliverySchedule.objects.filter(interchange=interchange)[:ANALYZE_ABOVE].count() >= ANALYZE_ABOVE:
+        if (
+            connection.vendor == "postgresql"
+            and DeliverySchedule.objects.filter(interchange=interchange)[:ANALYZE_ABOVE].count() >= ANALYZE_ABOVE
+        ):
             # The file's call-offs were bulk-inserted moments ago: without fresh statistics
             # the planner takes the tables for empty and joins them row by row (58 s instead
             # of 0.3 s for 5,000 call-offs). Sampling costs a fraction of a second.
             cursor.execute("ANALYZE orders_scheduleline, orders_deliveryschedule")
-        cursor.execute(_SUPERSEDE_LINES, {"interchange": field.get_db_prep_value(interchange.pk, connection)})
-    touched = Q(interchange=interchange) | Q(pk__in=ScheduleLine.objects.filter(superseded_by__interchange=interchange).values("schedule_id"))
+        params = {"interchange": field.get_db_prep_value(interchange.pk, connection)}
+        cursor.execute(_SUPERSEDE_LINES, params)
+        cursor.execute(_CLOSE_QUANTITIES, params)
+    touched = Q(interchange=interchange) | Q(
+        pk__in=ScheduleLine.objects.filter(superseded_by__interchange=interchange).values("schedule_id")
+    )
     has_lines = Exists(ScheduleLine.objects.filter(schedule=OuterRef("pk")))
     has_current = Exists(ScheduleLine.objects.filter(schedule=OuterRef("pk"), superseded_by__isnull=True))
     DeliverySchedule.objects.filter(touched, status=DeliverySchedule.Status.CURRENT).filter(has_lines).exclude(has_current).update(
@@ -197,6 +231,9 @@ def despatch_advices_store(*, interchange: Interchange, routed: Sequence[Routed]
         lines += [
             DespatchLine(
                 despatch_advice=advice,
+                supplier=item.supplier,
+                plant=item.plant,
+                arrives=advice.arrival_date or advice.ship_date,
                 position=position,
                 buyer_part=(line.buyer_part or line.supplier_part)[:80],
                 supplier_part=line.supplier_part[:80],

@@ -26,6 +26,8 @@ def _fast_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     # Password hashing is deliberately slow; tests need no brute-force resistance.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The overview's figures are computed live in tests; tests/staff/test_overview.py tests the cache itself.
+    settings.HUB_OVERVIEW_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

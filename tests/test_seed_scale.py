@@ -7,9 +7,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from hub.models import Delivery, Interchange, Plant
-from orders.models import DeliverySchedule, ScheduleLine, ScheduleQuantity
+from orders.models import DeliverySchedule, DespatchLine, ScheduleLine, ScheduleQuantity
 from suppliers.models import Supplier
 
 
@@ -30,3 +32,14 @@ def test_seed_scale_writes_the_asked_volumes_and_every_document_names_a_plant_it
     assert all((s, p) in served for s, p in DeliverySchedule.objects.values_list("supplier_id", "plant_id"))
     assert all(DeliverySchedule.objects.filter(status=s).exists() for s in ("current", "superseded"))
     assert "schedule_lines 400" in out.getvalue()
+    # The overview's kept copies agree with what they repeat (orders.models).
+    quantities = ScheduleQuantity.objects.all()
+    assert not quantities.exclude(
+        plant=F("line__schedule__plant"), supplier=F("line__schedule__supplier"), buyer_part=F("line__buyer_part")
+    ).exists()
+    in_force = Q(line__superseded_by__isnull=True, line__schedule__status="current")
+    assert quantities.filter(open=True).count() == quantities.filter(in_force).count() > 0
+    assert not quantities.filter(open=True).exclude(in_force).exists()
+    lines = DespatchLine.objects.all()
+    assert lines.exists() and not lines.exclude(plant=F("despatch_advice__plant"), supplier=F("despatch_advice__supplier")).exists()
+    assert not lines.exclude(arrives=Coalesce("despatch_advice__arrival_date", "despatch_advice__ship_date")).exists()

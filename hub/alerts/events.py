@@ -80,7 +80,7 @@ def asn_mismatch(start: dt.datetime, end: dt.datetime) -> list[Event]:
             continue
         for line in advice.lines.all():
             firm = firm_quantities(arrives, arrives + days).filter(
-                line__buyer_part=line.buyer_part, line__schedule__supplier_id=advice.supplier_id, line__schedule__plant_id=advice.plant_id
+                buyer_part=line.buyer_part, supplier_id=advice.supplier_id, plant_id=advice.plant_id
             )
             due = firm.order_by("date").values_list("quantity", flat=True).first()
             if due is not None and Decimal(due) != line.quantity:

@@ -58,6 +58,47 @@ def test_an_acknowledged_call_off_is_no_longer_overdue(world):
     assert data["PLANT01"]["call_offs_unacknowledged"] == 0
 
 
+def test_a_new_version_of_a_call_off_replaces_its_figures_and_drill_down(world, client):
+    from orders.models import DeliverySchedule
+    from tests.staff.scenario import call_off, plant_file, send
+
+    seed(world)
+    # CO-P1b replaces P1 of CO-P1 (P2 stays with CO-P1): P1 now only 40 today and 30 in five days (too far for the ASN arriving today).
+    newer = call_off("CO-P1b", "PLANT01", {"P1": [(0, "40", "firm"), (5, "30", "firm")]})
+    assert send(plant_file([newer], "PREF9"), world["users"]["admin"]).status == "processed"
+    data = {p["code"]: p for p in overview(user=world["users"]["hq"])["plants"]}
+    # Today P1 (new, ASN arriving today) and P2 (old, no ASN); this week also P1 in five days; the late P1 is gone.
+    assert {k: data["PLANT01"][k] for k in ("firm_due_today", "asn_for_today", "firm_due_week", "asn_for_week", "despatch_advices_late")} == {
+        "firm_due_today": 2, "asn_for_today": 1, "firm_due_week": 3, "asn_for_week": 1, "despatch_advices_late": 0,
+    }  # fmt: skip
+    assert data["PLANT02"]["firm_due_today"] == 1
+    assert DeliverySchedule.objects.get(number="CO-P1").status == DeliverySchedule.Status.CURRENT  # P2 still in force
+    client.force_login(world["users"]["buyer"])
+    week = client.get("/staff/overview/firm_due_week/?plant=PLANT01").content.decode()
+    assert "CO-P1b" in week and week.count("CO-P1b") >= 2 and ">50<" not in week
+
+
+def test_the_page_cache_serves_one_scope_for_its_interval_and_never_another_scope(world, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from hub import overview as figures
+    from orders.models import DeliverySchedule
+
+    seed(world)
+    settings.HUB_OVERVIEW_CACHE_SECONDS = 3600  # long enough that no clock runs out during the test
+    users = world["users"]
+    first, drawn = overview(user=users["hq"]), figures.charts(user=users["hq"])
+    assert first["plants"][0]["call_offs_unacknowledged"] == 1
+    DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=timezone.now())
+    with django_assert_num_queries(0):  # headquarters and admins share one entry (all plants), taken before the change
+        assert overview(user=users["admin"]) == first and figures.charts(user=users["admin"]) == drawn
+    buyer = overview(user=users["buyer"])  # another scope: computed, and only its plant
+    assert [p["code"] for p in buyer["plants"]] == ["PLANT01"] and buyer["plants"][0]["call_offs_unacknowledged"] == 0
+    assert overview(user=users["hq"], moment=figures.Moment.at())["plants"][0]["call_offs_unacknowledged"] == 0  # own moment: live
+    cache.clear()  # the interval over
+    assert overview(user=users["hq"])["plants"][0]["call_offs_unacknowledged"] == 0
+
+
 def test_api_gives_the_contract_per_plant_and_hq_sees_every_plant(world, client):
     seed(world)
     client.force_login(world["users"]["hq"])
