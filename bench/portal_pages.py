@@ -181,7 +181,11 @@ def main() -> None:
     for name, client, url, headers in todo:
         if args.only and args.only not in name:
             continue
-        found = measure(client, url, args.runs, headers)
+        try:
+            found = measure(client, url, args.runs, headers)
+        except Exception as exc:  # noqa: BLE001 - a broken page is a finding, the others still get measured
+            print(f"{name:42} error: {exc!r}", flush=True)
+            found = {"status": 500, "median": 0.0, "worst": 0.0, "queries": 0, "sql_ms": 0.0, "slowest": None}
         rows.append((name, url, found))
         print(f"{name:42} {found['status']:>4} {found['median']:8.0f} {found['worst']:8.0f} {found['queries']:>5} {found['sql_ms']:8.1f}", flush=True)
     over = [r for r in rows if r[2]["median"] > TARGET_MS]

@@ -6,6 +6,7 @@ Kept apart from ``hub.groupdata`` (the group-size bulk data) so each can change 
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Callable, Iterable
@@ -199,12 +200,14 @@ def big_supplier_seed(
 
         counts["interchanges"] += copier.copy("hub_interchange", interchange_columns, asn_files(), total=len(advices) + weeks)
         copier.copy("hub_interchangeplant", ["interchange_id", "plant_id"], ((f, p.pk) for p, _d, _pk, f in advices))
+        # Twelve parts of its plant per ASN, a different dozen each day.
+        shipped = {pk: [plant_parts[p.pk][(day.toordinal() * 12 + k) % per_plant] for k in range(12)] for p, day, pk, _f in advices}
         counts["despatch_advices"] = copier.copy(
             "orders_despatchadvice",
             ["id", "created_at", "interchange_id", "supplier_id", "plant_id", "number", "issued", "ship_date", "arrival_date", "document"],
             (
                 (pk, datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=14), f, supplier.pk, p.pk, f"DN-{p.code}-{day:%Y%m%d}",
-                 day, day, day + timedelta(days=1), "{}")
+                 day, day, day + timedelta(days=1), asn_document(supplier=supplier, plant=p, day=day, parts=shipped[pk]))
                 for p, day, pk, f in advices
             ),
             total=len(advices),
@@ -213,10 +216,9 @@ def big_supplier_seed(
             "orders_despatchline",
             ["despatch_advice_id", "position", "buyer_part", "supplier_part", "quantity", "unit", "batch"],
             (
-                (pk, k + 1, part, f"S-{part}", 50 + (n * 7) % 400, "C62", f"B{day:%y%m%d}")
-                for p, day, pk, _f in advices
-                for k, n in enumerate(range((day.toordinal() * 12) % per_plant, (day.toordinal() * 12) % per_plant + 12))
-                for part in [plant_parts[p.pk][n % per_plant]]
+                (pk, k + 1, part, f"S-{part}", asn_quantity(part), "C62", f"B{day:%y%m%d}")
+                for _p, day, pk, _f in advices
+                for k, part in enumerate(shipped[pk])
             ),
             total=len(advices) * 12,
         )
@@ -256,3 +258,37 @@ def big_supplier_seed(
     with connection.cursor() as django_cursor:
         django_cursor.execute("ANALYZE")
     return counts
+
+
+def asn_quantity(part: str) -> int:
+    """What the big supplier ships of ``part`` per ASN (about a day's firm quantity)."""
+    return 50 + (int(part[3:]) * 7) % 400
+
+
+def asn_document(*, supplier: Any, plant: Any, day: date, parts: list[str]) -> str:
+    """The canonical JSON of one of the big supplier's ASNs (the portal copies it into a new ASN form)."""
+    return json.dumps(
+        {
+            "type": "despatch_advice",
+            "number": f"DN-{plant.code}-{day:%Y%m%d}",
+            "issued": day.isoformat(),
+            "ship_date": day.isoformat(),
+            "arrival_date": (day + timedelta(days=1)).isoformat(),
+            "supplier": {"id": supplier.number, "name": supplier.name},
+            "buyer": {"id": "OEM", "name": "OEM"},
+            "ship_to": {"id": plant.code, "name": plant.name, "plant": plant.code, "unloading_point": "G1"},
+            "carrier": "Spedition Nord",
+            "transport_id": f"S-BG {day:%m%d}",
+            "packages": [{"type": "KLT", "count": 4, "label_ids": [f"{day:%y%m%d}{k:04d}" for k in range(4)]}],
+            "lines": [
+                {
+                    "buyer_part": part,
+                    "supplier_part": f"S-{part}",
+                    "quantity": str(asn_quantity(part)),
+                    "unit": "C62",
+                    "batch": f"B{day:%y%m%d}",
+                }
+                for part in parts
+            ],
+        }
+    )
