@@ -73,6 +73,7 @@ class ScheduleLine(models.Model):
             trigram_index("supplier_part", "schedule_line_supp_part_trgm"),
             trigram_index("order_number", "schedule_line_order_trgm"),
             trigram_index("unloading_point", "schedule_line_unloading_trgm"),
+            models.Index(fields=["supplier_part"], name="schedule_line_supplier_part"),  # the portal's part filter (exact)
         ]
 
     def __str__(self) -> str:
