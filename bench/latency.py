@@ -178,7 +178,11 @@ def run_locust(auth: dict, users: int, seconds: int, workdir: Path, classes: lis
             return [row for row in csv.DictReader(fh) if row["Name"] != "Aggregated"]
     finally:
         os.killpg(web.pid, signal.SIGTERM)
-        web.wait(timeout=30)
+        try:
+            web.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still inside a slow overview request
+            os.killpg(web.pid, signal.SIGKILL)
+            web.wait(timeout=30)
         log.close()
 
 
