@@ -105,7 +105,11 @@ class BuyerSearch(HttpUser):
 
     @task
     def supplier_search(self) -> None:
-        self.client.get(f"/admin/suppliers/supplier/?q=Supplier+{random.randrange(1, 9999)}", headers=_session("buyer"), name="staff supplier search (buyer)")
+        self.client.get(
+            f"/admin/suppliers/supplier/?q=Supplier+{random.randrange(1, 9999)}",
+            headers=_session("buyer"),
+            name="staff supplier search (buyer)",
+        )
 
 
 class BuyerOverview(HttpUser):

@@ -3,7 +3,8 @@
 Usage (PostgreSQL, the database ``bench/latency.py`` fills):
     .venv/bin/python bench/portal_pages.py [--runs 7] [--login bigsupplier] [--explain]
 
-Runs Django's test Client against ``hub_scale_bench`` (``HUB_BENCH_DATABASE_URL``) with
+Runs Django's test Client against ``hub_scale_bench`` (``HUB_BENCH_DATABASE_URL``; seeded as
+``bench/latency.py`` does when empty, the big supplier added when missing) with
 DEBUG off, signed in as the big supplier ``SUP99999`` (``hub.groupdata_big``: 5,000 parts,
 two years of weekly call-offs at four plants, its ASNs, files and inbox), and asks each
 portal page ``--runs`` times after one warm-up. Records per page the median and the worst
@@ -27,15 +28,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 DATABASE_URL = os.environ.get("HUB_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_scale_bench")
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "hub.settings",
-    "DATABASE_URL": DATABASE_URL,
-    "DEBUG": "false",
-    "SECURE_SSL_REDIRECT": "false",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-" + "x" * 50),
-})
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "hub.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-" + "x" * 50),
+    }
+)
 TARGET_MS = 300.0
 RESULTS = ROOT / "bench" / "results" / "portal_pages.txt"
 
@@ -54,7 +58,10 @@ def pages(login: str) -> list[tuple[str, str]]:
     line = current.lines.order_by("position")[10]
     advice = DespatchAdvice.objects.filter(supplier=user.supplier_id).order_by("-created_at").first()
     files = Interchange.objects.filter(sender_supplier=user.supplier_id)
-    good, bad = files.filter(status="processed").order_by("-received_at").first(), files.filter(status="failed").order_by("-received_at").first()
+    good, bad = (
+        files.filter(status="processed").order_by("-received_at").first(),
+        files.filter(status="failed").order_by("-received_at").first(),
+    )
     inbox = Delivery.objects.filter(supplier=user.supplier_id, recipient="supplier").order_by("-delivered_at").first()
     plant = current.plant_id
     out = [
@@ -157,10 +164,23 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     args = parser.parse_args()
+    from overview import ensure_database
+
+    ensure_database(DATABASE_URL)
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.test import Client
+
+    from hub.groupdata_big import big_supplier_seed
+
+    call_command("migrate", verbosity=0)
+    from orders.models import ScheduleLine as Lines
+
+    if not Lines.objects.exists():  # a fresh database: what bench/latency.py would seed
+        call_command("seed_scale")
+    big_supplier_seed()  # idempotent: adds the big supplier to a database seeded before it existed
 
     from orders.models import ScheduleLine
     from suppliers.models import User
@@ -173,7 +193,9 @@ def main() -> None:
     api = Client()
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user, name='bench portal_pages', days=1)}"}
     rows = []
-    todo = [(name, portal, url, None) for name, url in pages(args.login)] + [(name, api, url, bearer) for name, url in api_pages(args.login)]
+    todo = [(name, portal, url, None) for name, url in pages(args.login)] + [
+        (name, api, url, bearer) for name, url in api_pages(args.login)
+    ]
     for name, role, url in STAFF:
         staff = Client()
         staff.force_login(User.objects.get(username=role))
@@ -187,7 +209,10 @@ def main() -> None:
             print(f"{name:42} error: {exc!r}", flush=True)
             found = {"status": 500, "median": 0.0, "worst": 0.0, "queries": 0, "sql_ms": 0.0, "slowest": None}
         rows.append((name, url, found))
-        print(f"{name:42} {found['status']:>4} {found['median']:8.0f} {found['worst']:8.0f} {found['queries']:>5} {found['sql_ms']:8.1f}", flush=True)
+        print(
+            f"{name:42} {found['status']:>4} {found['median']:8.0f} {found['worst']:8.0f} {found['queries']:>5} {found['sql_ms']:8.1f}",
+            flush=True,
+        )
     over = [r for r in rows if r[2]["median"] > TARGET_MS]
     supplier = user.supplier
     lines = ScheduleLine.objects.filter(schedule__supplier=supplier).count()
@@ -202,7 +227,9 @@ def main() -> None:
             f"{supplier.call_offs.count():,} call-offs, {lines:,} call-off lines\n"
         )
         out.write(f"# in-process (Django test Client, DEBUG off, no network): {args.runs} requests per page after a warm-up\n")
-        out.write(f"# load average (1, 5, 15 min) before: {tuple(round(x, 2) for x in load_before)}, after: {tuple(round(x, 2) for x in os.getloadavg())}\n")
+        out.write(
+            f"# load average (1, 5, 15 min) before: {tuple(round(x, 2) for x in load_before)}, after: {tuple(round(x, 2) for x in os.getloadavg())}\n"
+        )
         out.write(f"# target: every page under {TARGET_MS:.0f} ms (median); over it: {len(over)} of {len(rows)}\n\n")
         out.write(f"{'page':42} {'status':>6} {'median ms':>9} {'worst ms':>8} {'queries':>7} {'sql ms':>7}\n")
         for name, _url, f in rows:
@@ -213,7 +240,9 @@ def main() -> None:
         if args.explain:
             for name, _url, f in rows:
                 if f["slowest"] is not None and (f["median"] > TARGET_MS or float(f["slowest"]["time"]) * 1000 > 50):
-                    out.write(f"\n== {name}: slowest query {float(f['slowest']['time']) * 1000:.1f} ms\n{f['slowest']['sql']}\n{explain(f['slowest']['sql'])}\n")
+                    out.write(
+                        f"\n== {name}: slowest query {float(f['slowest']['time']) * 1000:.1f} ms\n{f['slowest']['sql']}\n{explain(f['slowest']['sql'])}\n"
+                    )
     print(RESULTS.read_text().split("\n# the URLs")[0])
 
 

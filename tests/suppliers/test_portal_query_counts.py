@@ -63,7 +63,11 @@ def _pages(world) -> dict[str, str]:
     files = Interchange.objects.filter(sender_supplier__number="SUP00001")
     good = files.filter(status="processed").order_by("-received_at").first()
     bad = files.filter(status="failed").order_by("-received_at").first()
-    inbox = Delivery.objects.filter(supplier__number="SUP00001", recipient="supplier", connector="portal", status="delivered").order_by("-pk").first()
+    inbox = (
+        Delivery.objects.filter(supplier__number="SUP00001", recipient="supplier", connector="portal", status="delivered")
+        .order_by("-pk")
+        .first()
+    )
     plant = current.plant_id
     return {
         "dashboard": "/portal/",
