@@ -1,8 +1,12 @@
-"""Locust users for ``bench/latency.py``: a supplier, a plant buyer, headquarters and a supplier's system.
+"""Locust users for ``bench/latency.py``: suppliers in the portal and on the API, a buyer's search, the overviews.
 
 Sessions and tokens are made by ``bench/latency.py`` and handed over in ``HUB_BENCH_AUTH``
 (JSON), so a hundred simulated users never queue at the login page's rate limit. Each task
-is named after what it measures; ``bench/latency.py`` reads p50/p95 per name.
+is named after what it measures; ``bench/latency.py`` reads p50/p95 per name. The portal
+and API users come twice: as an ordinary supplier (``supplier``, SUP00001) and as the big
+supplier (``bigsupplier``, SUP99999: 5,000 parts, two years of weekly call-offs), whose
+pages carry "(big)" in their names. The overview users are classes of their own
+(``OVERVIEW_USERS`` in ``bench/latency.py``), so ``bench/latency.py --mix pages`` can leave them out.
 """
 
 from __future__ import annotations
@@ -20,50 +24,103 @@ def _session(role: str) -> dict[str, str]:
     return {"Cookie": f"sessionid={AUTH['sessions'][role]}"}
 
 
-class Supplier(HttpUser):
-    """A supplier's dispatcher in the portal: the call-off list and one call-off's grid."""
+class _Portal(HttpUser):
+    """A supplier's dispatcher in the portal: dashboard, call-off list, one call-off's grid, the inbox."""
 
+    abstract = True
     wait_time = between(0.5, 1.5)
-    weight = 3
+    role = "supplier"
+    suffix = ""
+
+    def _get(self, path: str, name: str) -> None:
+        self.client.get(path, headers=_session(self.role), name=name + self.suffix)
 
     @task(3)
     def call_off_list(self) -> None:
-        self.client.get("/portal/call-offs/", headers=_session("supplier"), name="portal call-off list")
+        self._get("/portal/call-offs/", "portal call-off list")
 
-    @task(2)
+    @task(3)
     def call_off_grid(self) -> None:
-        pk = random.choice(AUTH["call_offs"])
-        self.client.get(f"/portal/call-offs/{pk}/", headers=_session("supplier"), name="portal call-off grid")
+        self._get(f"/portal/call-offs/{random.choice(AUTH['call_offs'][self.role])}/", "portal call-off grid")
+
+    @task
+    def dashboard(self) -> None:
+        self._get("/portal/", "portal dashboard")
+
+    @task
+    def inbox(self) -> None:
+        self._get("/portal/inbox/", "portal inbox")
 
 
-class SupplierSystem(HttpUser):
+class Supplier(_Portal):
+    """An ordinary supplier (SUP00001) in the portal."""
+
+    weight = 2
+
+
+class BigSupplier(_Portal):
+    """The big supplier (SUP99999, 5,000 parts) in the portal."""
+
+    weight = 2
+    role = "bigsupplier"
+    suffix = " (big)"
+
+
+class _System(HttpUser):
     """A supplier's EDI system polling the API: the call-off list, two cursor pages deep."""
 
+    abstract = True
     wait_time = between(0.5, 1.5)
-    weight = 2
+    role = "supplier"
+    suffix = ""
 
     @task
     def call_offs(self) -> None:
-        headers = {"Authorization": f"Bearer {AUTH['tokens']['supplier']}"}
-        first = self.client.get("/api/v1/call-offs/?status=current", headers=headers, name="api call-off list")
+        headers = {"Authorization": f"Bearer {AUTH['tokens'][self.role]}"}
+        first = self.client.get("/api/v1/call-offs/?status=current", headers=headers, name="api call-off list" + self.suffix)
         following = first.json().get("next") if first.ok else None
         if following:
-            self.client.get(following, headers=headers, name="api call-off list (next page)")
+            self.client.get(following, headers=headers, name="api call-off list (next page)" + self.suffix)
 
 
-class Buyer(HttpUser):
-    """A plant's buyer: the live overview of its plant, and a supplier search."""
+class SupplierSystem(_System):
+    """An ordinary supplier's system on the API."""
+
+    weight = 1
+
+
+class BigSupplierSystem(_System):
+    """The big supplier's system on the API."""
+
+    weight = 1
+    role = "bigsupplier"
+    suffix = " (big)"
+
+
+class BuyerSearch(HttpUser):
+    """A plant's buyer searching suppliers in the admin."""
+
+    wait_time = between(1, 2)
+    weight = 1
+
+    @task
+    def supplier_search(self) -> None:
+        self.client.get(
+            f"/admin/suppliers/supplier/?q=Supplier+{random.randrange(1, 9999)}",
+            headers=_session("buyer"),
+            name="staff supplier search (buyer)",
+        )
+
+
+class BuyerOverview(HttpUser):
+    """A plant's buyer on the live overview of its plant."""
 
     wait_time = between(1, 2)
     weight = 2
 
-    @task(2)
+    @task
     def overview(self) -> None:
         self.client.get("/staff/overview/", headers=_session("buyer"), name="staff overview (buyer)")
-
-    @task
-    def supplier_search(self) -> None:
-        self.client.get(f"/admin/suppliers/supplier/?q=Supplier+{random.randrange(1, 9999)}", headers=_session("buyer"), name="staff supplier search (buyer)")
 
 
 class Headquarters(HttpUser):

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -136,13 +138,27 @@ class Grid:
         return self.schedule.number if self.schedule is not None else f"{self.plant.code}-{self.supplier.number}"
 
 
+# The call-offs of one supplier and plant holding any part of call-off %s. Each candidate
+# stops at its first line whose part is in the hashed set of that call-off's parts: the
+# "IS TRUE" keeps PostgreSQL from turning the IN into a join, which (for a supplier with
+# 5,000 parts and two years of weekly versions) read every line of every version, 130,000
+# rows and ten seconds, instead of about one line per version.
+_VERSIONS_SQL = (
+    "SELECT c.id FROM {schedule} c WHERE c.supplier_id = %s AND c.plant_id = %s AND EXISTS ("
+    "SELECT 1 FROM {line} l WHERE l.schedule_id = c.id AND (l.buyer_part IN (SELECT m.buyer_part FROM {line} m WHERE m.schedule_id = %s)) IS TRUE)"
+)
+
+
 def call_off_versions(*, schedule: DeliverySchedule) -> QuerySet:
     """Every call-off of this supplier and plant that covers any of its parts, newest first (itself included)."""
-    parts = ScheduleLine.objects.filter(schedule=schedule).values("buyer_part")
-    covering = ScheduleLine.objects.filter(
-        schedule__supplier_id=schedule.supplier_id, schedule__plant_id=schedule.plant_id, buyer_part__in=parts
-    ).values("schedule_id")
-    return DeliverySchedule.objects.filter(pk__in=covering).order_by(F("issued").desc(nulls_last=True), "-created_at")
+    sql = _VERSIONS_SQL.format(schedule=DeliverySchedule._meta.db_table, line=ScheduleLine._meta.db_table)
+    fields = DeliverySchedule._meta
+    params = [
+        fields.get_field("supplier").target_field.get_db_prep_value(schedule.supplier_id, connection),
+        fields.get_field("plant").target_field.get_db_prep_value(schedule.plant_id, connection),
+        fields.pk.get_db_prep_value(schedule.pk, connection),
+    ]
+    return DeliverySchedule.objects.filter(pk__in=RawSQL(sql, params)).order_by(F("issued").desc(nulls_last=True), "-created_at")
 
 
 def call_off_previous(*, schedule: DeliverySchedule) -> DeliverySchedule | None:

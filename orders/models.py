@@ -39,6 +39,11 @@ class DeliverySchedule(models.Model):
         indexes = [
             models.Index(fields=["id", "plant"], condition=models.Q(status="current"), name="call_off_current_plant"),
             trigram_index("number", "call_off_number_trgm"),
+            # A supplier's call-offs by status, newest first: the portal's list and dashboard, the API's list
+            # (without it PostgreSQL read all 100,000 call-offs to find the big supplier's four current ones).
+            models.Index(fields=["supplier", "status", "-created_at"], name="call_off_supplier_status"),
+            # A call-off's versions: the same supplier and plant, newest first.
+            models.Index(fields=["supplier", "plant", "-issued"], name="call_off_supplier_plant"),
         ]
 
     def __str__(self) -> str:
@@ -70,6 +75,7 @@ class ScheduleLine(models.Model):
             trigram_index("supplier_part", "schedule_line_supp_part_trgm"),
             trigram_index("order_number", "schedule_line_order_trgm"),
             trigram_index("unloading_point", "schedule_line_unloading_trgm"),
+            models.Index(fields=["supplier_part"], name="schedule_line_supplier_part"),  # the portal's part filter (exact)
         ]
 
     def __str__(self) -> str:

@@ -70,7 +70,10 @@ def _transition_all(admin_obj: Any, request: HttpRequest, queryset: Any, to: str
 class SupplierAdmin(ScopedHistoryAdmin):
     list_display = ["number", "name", "country", "duns", "status", "status_changed_at", "onboarding_link"]
     list_filter = ["status", "country", "plants"]
-    search_fields = ["number", "name", "duns", "vat_id"]
+    search_fields = ["number", "name", "duns", "vat_id"]  # icontains, served by the trigram indexes of suppliers 0012
+    # With 10,000 suppliers and more, a second COUNT over the whole (scoped) table for "x of N" costs
+    # more than the search; the paginator's count of what matched is enough.
+    show_full_result_count = False
     filter_horizontal = ["plants"]
     readonly_fields = ["status", "status_changed_at"]  # states change through the onboarding service only
     inlines = [TransitionInline]

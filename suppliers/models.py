@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hub.dispatch.connectors.outbound import validate_endpoint_url
+from hub.trigram import trigram_index
 
 
 class Supplier(models.Model):
@@ -53,6 +54,13 @@ class Supplier(models.Model):
         ordering = ["number"]
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
+        # The staff supplier search (admin search_fields: icontains) on 10,000 suppliers and more.
+        indexes = [
+            trigram_index("number", "supplier_number_trgm"),
+            trigram_index("name", "supplier_name_trgm"),
+            trigram_index("duns", "supplier_duns_trgm"),
+            trigram_index("vat_id", "supplier_vat_id_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +31,7 @@ from hub.permissions import check, may
 from hub.scope import role_of, scoped
 from orders import submit
 from orders.labels import label_response
-from orders.models import DeliverySchedule, DespatchAdvice
+from orders.models import DeliverySchedule, DespatchAdvice, ScheduleQuantity
 
 # Commitment levels as a dispatcher reads them (a context of their own: other pages may word them differently).
 COMMITMENTS = {
@@ -156,7 +157,11 @@ def despatch_advice_new(request: HttpRequest) -> HttpResponse:
         package_set = PackageFormSet(initial=packages, prefix="packages")
     source_kind = "call_off" if isinstance(source, DeliverySchedule) else "copy" if source is not None else ""
     due = due_rows(source, timezone.localdate()) if source_kind == "call_off" else []
-    context = {"form": form, "line_set": line_set, "package_set": package_set, "source": source, "source_kind": source_kind, "due": due}
+    parts = getattr(source, "_asn_parts", 0)
+    context = {
+        "form": form, "line_set": line_set, "package_set": package_set, "source": source, "source_kind": source_kind, "due": due,
+        "prefill_cut": {"shown": PREFILL_PARTS, "count": parts} if parts > PREFILL_PARTS else None,
+    }  # fmt: skip
     return render(request, "portal/despatch_advice_form.html", context)
 
 
@@ -191,9 +196,10 @@ def _initial(request: HttpRequest) -> tuple[dict[str, Any], list[dict[str, Any]]
     today = timezone.localdate()
     header: dict[str, Any] = {"ship_date": today}
     if request.GET.get("call_off"):
-        schedule = _get(DeliverySchedule.objects.select_related("plant"), request.user, request.GET["call_off"])
+        # Its canonical JSON holds every part (megabytes for 5,000): read only when no line names the unloading point.
+        schedule = _get(DeliverySchedule.objects.select_related("plant").defer("document"), request.user, request.GET["call_off"])
         lines, first_due = _call_off_lines(schedule, today)
-        point = next((line.unloading_point for line in schedule.lines.all() if line.unloading_point), "")
+        point = next((line.unloading_point for line, _due_q in _prefill(schedule, today) if line.unloading_point), "")
         point = point or (schedule.document.get("ship_to") or {}).get("unloading_point", "")
         header.update(plant=schedule.plant.code, unloading_point=point, arrival_date=first_due)
         return header, lines, [], schedule
@@ -217,12 +223,15 @@ def _initial(request: HttpRequest) -> tuple[dict[str, Any], list[dict[str, Any]]
     return header, [], [], None
 
 
+# A call-off of 5,000 parts is not one truck: the form is prefilled with the parts due first.
+PREFILL_PARTS = 50
+
+
 def _call_off_lines(schedule: DeliverySchedule, today: dt.date) -> tuple[list[dict[str, Any]], dt.date | None]:
-    """A line per part still current in the call-off, with its next due quantity (today or later)."""
+    """A line per part still current in the call-off (the ``PREFILL_PARTS`` due first), with its next due quantity (today or later)."""
     lines: list[dict[str, Any]] = []
     first_due: dt.date | None = None
-    for line in _current_lines(schedule):
-        due = _due(line, today)
+    for line, due in _prefill(schedule, today):
         quantity = decimal_text(due[0].quantity) if due else None
         when = (due[0].date or due[0].date_from) if due else None
         if when is not None and (first_due is None or when < first_due):
@@ -239,20 +248,44 @@ def _call_off_lines(schedule: DeliverySchedule, today: dt.date) -> tuple[list[di
     return lines, first_due
 
 
-def _current_lines(schedule: DeliverySchedule) -> Any:
-    return schedule.lines.filter(superseded_by=None).prefetch_related("quantities").order_by("position")
+def _prefill(schedule: DeliverySchedule, today: dt.date) -> list[tuple[Any, list[Any]]]:
+    """The call-off's current lines with their due quantities, the parts due first, at most ``PREFILL_PARTS``; two queries.
+
+    Cached on the call-off: the form and the table of what is due beside it share it.
+    """
+    cached = getattr(schedule, "_asn_prefill", None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    current = (
+        schedule.lines.filter(superseded_by=None)
+        .order_by("position")
+        .only("pk", "position", "buyer_part", "supplier_part", "unit", "unloading_point", "schedule_id")
+    )
+    quantities: dict[int, list[Any]] = {}
+    still = Q(date__gte=today) | Q(date__isnull=True)  # past dates are never due (periods are checked below)
+    for q in ScheduleQuantity.objects.filter(still, line__schedule=schedule, line__superseded_by=None).only(
+        "line_id", "quantity", "commitment", "date", "date_from", "date_to"
+    ):
+        quantities.setdefault(q.line_id, []).append(q)
+    rows = [(line, _due(quantities.get(line.pk, []), today)) for line in current]
+    never = dt.date.max
+    rows.sort(key=lambda row: (row[1][0].date or row[1][0].date_from or today) if row[1] else never)  # stable: by position within a date
+    schedule._asn_parts = len(rows)  # type: ignore[attr-defined]
+    rows = rows[:PREFILL_PARTS]
+    schedule._asn_prefill = (today, rows)  # type: ignore[attr-defined]
+    return rows
 
 
-def _due(line: Any, today: dt.date) -> list[Any]:
+def _due(quantities: list[Any], today: dt.date) -> list[Any]:
     """A call-off line's quantities still due (dated today or later, or a period not yet over), earliest first."""
     return sorted(
-        (q for q in line.quantities.all() if (q.date or q.date_to or q.date_from or today) >= today),
+        (q for q in quantities if (q.date or q.date_to or q.date_from or today) >= today),
         key=lambda q: q.date or q.date_from or today,
     )
 
 
 def due_rows(schedule: DeliverySchedule, today: dt.date) -> list[dict[str, Any]]:
-    """What the call-off still asks for, per part and date, shown beside the form."""
+    """What the call-off still asks for, per part and date, shown beside the form (the parts the form holds)."""
     return [
         {
             "part": line.buyer_part,
@@ -263,8 +296,8 @@ def due_rows(schedule: DeliverySchedule, today: dt.date) -> list[dict[str, Any]]
             "commitment": q.commitment,
             "commitment_shown": COMMITMENTS.get(q.commitment, q.commitment),
         }
-        for line in _current_lines(schedule)
-        for q in _due(line, today)
+        for line, due in _prefill(schedule, today)
+        for q in due
     ]
 
 

@@ -131,3 +131,22 @@ def test_the_form_and_its_errors_speak_german_to_a_german_browser(supplier_clien
     due = supplier_client.get(f"/portal/despatch-advices/new/?call_off={schedule.pk}", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "In diesem Abruf noch offen" in due and "<td>fest</td>" in due and "<td>Vorschau</td>" in due
     assert "5000 liegt weit über den 350, die der offene Abruf für Teil 4711-A verlangt." in text
+
+
+def test_a_call_off_of_many_parts_prefills_the_parts_due_first(supplier_client, world, receive_and_process, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from suppliers import portal_asn
+    from tests.delfor_builder import delfor, message
+
+    monkeypatch.setattr(portal_asn, "PREFILL_PARTS", 3)
+    soon = lambda days: (timezone.localdate() + dt.timedelta(days=days)).strftime("%Y%m%d")  # noqa: E731
+    parts = [(f"M{i}", (("10", "1", soon(9 - i)),)) for i in range(5)]  # M4 is due first, M0 last
+    receive_and_process(delfor([message("1", "MANY", parts=parts)], ref="RM"), world["users"]["admin"])
+    schedule = world["suppliers"][0].call_offs.get(number="MANY")
+    page = supplier_client.get(f"/portal/despatch-advices/new/?call_off={schedule.pk}")
+    assert [line["buyer_part"] for line in page.context["line_set"].initial] == ["M4", "M3", "M2"]
+    assert {d["part"] for d in page.context["due"]} == {"M4", "M3", "M2"}
+    assert 'id="asn-prefill-cut"' in page.content.decode() and "3 parts due first of its 5" in page.content.decode()
