@@ -1,10 +1,11 @@
 """Benchmark: search by business key at group size, with EXPLAIN.
 
 Usage (PostgreSQL):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_search_bench .venv/bin/python bench/search.py [--lines N] [--interchanges N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_overview_bench .venv/bin/python bench/search.py [--lines N] [--interchanges N]
 
-Creates and migrates the database if needed and fills it once with ``hub.groupdata.seed``
-(the overview benchmark's data: 1,000,000 schedule lines, 100,000 interchanges, ASNs).
+Uses the overview benchmark's database (``make bench`` fills it once for both; filling a
+second one would cost minutes of the 30 the whole run may take): creates and migrates it
+if needed and fills it once with ``hub.groupdata.seed`` (the overview benchmark's data: 1,000,000 schedule lines, 100,000 interchanges, ASNs).
 Then runs ``hub.search.search`` for a part number, a call-off number, an ASN number, a
 broad prefix and a term found nowhere, as headquarters and as PLANT01's buyer, best of
 three, and records each whole search and its slowest query with its EXPLAIN (ANALYZE,
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_search_bench")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_overview_bench")
 TARGET_MS = 1000.0
 RESULTS = ROOT / "bench" / "results" / "search.txt"
 TERMS = ("5Q12301", "CO00054321", "DN00001234", "5Q1", "NOWHERE-42")
