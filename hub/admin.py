@@ -304,8 +304,11 @@ class PlantAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         readonly = super().get_readonly_fields(request, obj)
-        if obj is not None and role_of(request.user) != "admin":
-            readonly = ["code", *readonly]  # the plant's identity in every file: an administrator's change
+        if role_of(request.user) != "admin":
+            # Retention deletes files and deliveries for good: a group decision, never a buyer's.
+            readonly = ["retention_days", *readonly]
+            if obj is not None:
+                readonly = ["code", *readonly]  # the plant's identity in every file: an administrator's change
         return readonly
 
     def save_model(self, request: HttpRequest, obj: Plant, form: Any, change: bool) -> None:

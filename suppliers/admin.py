@@ -90,6 +90,8 @@ class SupplierAdmin(ScopedHistoryAdmin):
             # depends on too; only which of the buyer's own plants it supplies may change.
             editable = [f.name for f in self.opts.get_fields() if getattr(f, "editable", False) and not f.auto_created and (f.concrete or f.many_to_many)]
             readonly += [f for f in editable if f not in readonly and f != "plants"]
+        if role_of(request.user) != "admin" and "retention_days" not in readonly:
+            readonly.append("retention_days")  # retention deletes data for good: an administrator's decision
         return readonly
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

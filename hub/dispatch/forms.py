@@ -17,7 +17,7 @@ class PlantEndpointForm(forms.ModelForm):
 
     class Meta:
         model = Plant
-        fields = ["code", "name", "timezone", "connector", "endpoint_url", "endpoint_secret", "drop_directory", "outbound_format", "queue", "max_in_flight", "batch_size", "paused"]
+        fields = ["code", "name", "timezone", "connector", "endpoint_url", "endpoint_secret", "drop_directory", "outbound_format", "queue", "max_in_flight", "batch_size", "paused", "retention_days"]
 
     def clean_endpoint_url(self) -> str:
         url = self.cleaned_data.get("endpoint_url", "")

@@ -359,3 +359,20 @@ def test_profile_history_never_keeps_an_endpoint_secret(world):
     versions = list(profile.history.values())
     assert len(versions) >= 2
     assert "s3cret" not in repr(versions)
+
+
+def test_buyer_cannot_shorten_retention_and_so_delete_history_early(client, shared):
+    """Retention deletes files and deliveries for good: only an administrator sets it."""
+    plant = shared["plants"][0]
+    supplier = Supplier.objects.filter(plants=plant).first()
+    buyer = as_user(client, shared, "buyer")
+    page = buyer.get(f"/admin/hub/plant/{plant.pk}/change/")
+    assert "retention_days" not in page.context["adminform"].form.fields
+    data = form_data(page)
+    data["retention_days"] = "1"
+    assert buyer.post(f"/admin/hub/plant/{plant.pk}/change/", data).status_code == 302
+    assert Plant.objects.get(pk=plant.pk).retention_days is None
+    assert "retention_days" not in buyer.get(f"/admin/suppliers/supplier/{supplier.pk}/change/").context["adminform"].form.fields
+    admin = as_user(client, shared, "admin")
+    assert "retention_days" in admin.get(f"/admin/hub/plant/{plant.pk}/change/").context["adminform"].form.fields
+    assert "retention_days" in admin.get(f"/admin/suppliers/supplier/{supplier.pk}/change/").context["adminform"].form.fields
