@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -96,7 +97,12 @@ def plant_server(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    server.lines = lambda: [__import__("json").loads(x) for x in record.read_text().splitlines()] if record.exists() else []
+    def lines() -> list[dict]:
+        # The simulator may be writing a line while a test reads: only whole lines count.
+        text = record.read_text() if record.exists() else ""
+        return [json.loads(x) for x in text.split("\n")[:-1] if x]
+
+    server.lines = lines
     yield server
     server.shutdown()
     server.server_close()
