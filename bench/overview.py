@@ -1,9 +1,13 @@
 """Benchmark: the live overview's aggregate queries at group size, with EXPLAIN.
 
 Usage (PostgreSQL):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_overview_bench .venv/bin/python bench/overview.py [--lines N] [--interchanges N] [--reseed]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_scale_bench .venv/bin/python bench/overview.py [--lines N] [--interchanges N]
+        [--suppliers 10000] [--plants 120] [--reseed]
 
-Creates the database if needed, migrates it, seeds the demo plants and suppliers, then
+Uses the latency benchmark's group-size database (``make bench`` fills it once for
+latency, overview and search, with ``seed_scale``; a second one would cost minutes of the
+30 the whole run may take). Alone, it creates the database if needed, migrates it, seeds
+the demo plants and suppliers and extends them to 10,000 suppliers and 120 plants, then
 (once; ``--reseed`` drops and refills) writes with COPY: N/10 call-offs of 10 lines each
 (1,000,000 schedule lines by default) with 3 quantities per line (two firm, one forecast,
 dates around today), N interchanges (100,000; 8 % failed, each naming a plant), ASNs,
@@ -29,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_overview_bench")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_scale_bench")
 TARGET_MS = 200.0
 RESULTS = ROOT / "bench" / "results" / "overview.txt"
 
@@ -118,6 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--interchanges", type=int, default=100_000)
+    parser.add_argument("--suppliers", type=int, default=10_000)
+    parser.add_argument("--plants", type=int, default=120)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
@@ -138,7 +144,7 @@ def main() -> None:
     if ScheduleLine.objects.count() < args.lines:
         from hub.groupdata import seed
 
-        counts = seed(lines=args.lines, interchanges=args.interchanges)
+        counts = seed(lines=args.lines, interchanges=args.interchanges, suppliers_total=args.suppliers, plants_total=args.plants)
     seeded = time.monotonic() - started
     results = measure()
     pages = measure_pages()

@@ -1,11 +1,13 @@
 """Benchmark: search by business key at group size, with EXPLAIN.
 
 Usage (PostgreSQL):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_overview_bench .venv/bin/python bench/search.py [--lines N] [--interchanges N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub_scale_bench .venv/bin/python bench/search.py [--lines N] [--interchanges N]
+        [--suppliers 10000] [--plants 120]
 
-Uses the overview benchmark's database (``make bench`` fills it once for both; filling a
-second one would cost minutes of the 30 the whole run may take): creates and migrates it
-if needed and fills it once with ``hub.groupdata.seed`` (the overview benchmark's data: 1,000,000 schedule lines, 100,000 interchanges, ASNs).
+Uses the latency and overview benchmarks' database (``make bench`` fills it once for all
+three; filling a second one would cost minutes of the 30 the whole run may take): alone,
+creates and migrates it if needed and fills it once with ``hub.groupdata.seed`` (1,000,000
+schedule lines, 100,000 interchanges, ASNs, 10,000 suppliers, 120 plants).
 Then runs ``hub.search.search`` for a part number, a call-off number, an ASN number, a
 broad prefix and a term found nowhere, as headquarters and as PLANT01's buyer, best of
 three, and records each whole search and its slowest query with its EXPLAIN (ANALYZE,
@@ -23,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_overview_bench")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_scale_bench")
 TARGET_MS = 1000.0
 RESULTS = ROOT / "bench" / "results" / "search.txt"
 TERMS = ("5Q12301", "CO00054321", "DN00001234", "5Q1", "NOWHERE-42")
@@ -63,6 +65,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--interchanges", type=int, default=100_000)
+    parser.add_argument("--suppliers", type=int, default=10_000)
+    parser.add_argument("--plants", type=int, default=120)
     args = parser.parse_args()
     from bench.overview import ensure_database, write_results
 
@@ -81,7 +85,7 @@ def main() -> None:
     if ScheduleLine.objects.count() < args.lines:
         from hub.groupdata import seed
 
-        counts = seed(lines=args.lines, interchanges=args.interchanges)
+        counts = seed(lines=args.lines, interchanges=args.interchanges, suppliers_total=args.suppliers, plants_total=args.plants)
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     seeded = time.monotonic() - started

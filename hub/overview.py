@@ -15,21 +15,35 @@ open overview (each polls every ``HUB_OVERVIEW_REFRESH_SECONDS``) and every home
 otherwise runs all the grouped queries again, about half a second of database time
 for headquarters at group size, and headquarters' users all ask the same thing. A
 cache rather than a snapshot written on the workers' timer: nothing is computed while
-nobody looks, no periodic task or table is added, and the figures are never older than
-the interval; the drill-down lists are never cached, so a number clicked shows its rows
-as they are now. Calls that pass their own ``moment`` (alerts, tests) always compute.
+nobody looks, and no periodic task or table is added; the drill-down lists are never
+cached, so a number clicked shows its rows as they are now. Calls that pass their own
+``moment`` (alerts, tests) always compute.
+
+Stale while revalidating: once an entry is older than the interval, the next request
+still gets it at once, and that request (one per scope, by a lock in the cache) starts
+the new computation in a thread of its web process. So no poll waits the half second
+(with users polling, that wait was the slowest page of the group-size benchmark), and the
+figures are at most one interval plus one computation old while somebody looks. An entry
+nobody asked for during ``STALE_INTERVALS`` intervals is gone, and the next request
+computes it while it waits. A thread rather than a Celery task: the figures are read by
+the web tier and must not queue behind the ingest and dispatch work of the workers, and
+``make run`` has no worker pool of its own to spare.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -39,6 +53,8 @@ from hub.models import Delivery, Interchange, Plant
 from hub.scope import role_of, scoped
 from orders.models import DeliverySchedule, DespatchLine, ScheduleQuantity
 from suppliers.models import Supplier
+
+log = logging.getLogger(__name__)
 
 FIRM = "firm"
 WAITING = (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.HELD)
@@ -207,11 +223,17 @@ def figure_counts(figure: Figure, *, plants: list[Plant], moment: Moment, all_pl
     return {row[figure.plant_path]: row["n"] for row in grouped if row[figure.plant_path] is not None}
 
 
+STALE_INTERVALS = 6
+
+
 def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``compute()``, or its answer for the same scope from less than ``HUB_OVERVIEW_CACHE_SECONDS`` ago.
+    """``compute()``, or its answer for the same scope, refreshed in the background once older than the interval.
 
     Headquarters and admins share one entry (they see every plant); each buyer has its own
     (its plants, and the files it uploaded itself in the charts). 0 seconds: no cache.
+    An entry older than ``HUB_OVERVIEW_CACHE_SECONDS`` is still answered, and one request
+    per scope starts its recomputation in a thread (module docstring); an entry older
+    than ``STALE_INTERVALS`` intervals is gone, and the request computes.
     """
     seconds = settings.HUB_OVERVIEW_CACHE_SECONDS
     if seconds <= 0:
@@ -220,9 +242,27 @@ def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> di
     key = f"hub-overview:{what}:{scope}"
     found = cache.get(key)
     if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
+        return _store(key, compute, seconds)
+    if time.time() - found["at"] >= seconds and cache.add(f"{key}:refreshing", 1, timeout=max(60, seconds * STALE_INTERVALS)):
+        threading.Thread(target=_refresh, args=(key, compute, seconds), name=f"overview-refresh {key}", daemon=True).start()
+    return found["data"]
+
+
+def _store(key: str, compute: Callable[[], dict[str, Any]], seconds: int) -> dict[str, Any]:
+    data = compute()
+    cache.set(key, {"at": time.time(), "data": data}, seconds * STALE_INTERVALS)
+    return data
+
+
+def _refresh(key: str, compute: Callable[[], dict[str, Any]], seconds: int) -> None:
+    """Recompute one entry in a thread of its own; its database connection is closed after."""
+    try:
+        _store(key, compute, seconds)
+    except Exception:  # the old entry stays; the next request past the interval tries again
+        log.exception("overview refresh of %s failed", key)
+    finally:
+        cache.delete(f"{key}:refreshing")
+        connections.close_all()  # this thread's own connections only
 
 
 def overview(*, user: Any, moment: Moment | None = None, keys: tuple[str, ...] | None = None) -> dict[str, Any]:

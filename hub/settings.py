@@ -245,8 +245,13 @@ RATELIMIT_IP_META_KEY = "suppliers.lockout.client_ip"
 # share the counts.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # API rate limits (hub/api/throttling.py) count in Redis whenever the hub has one, so all
-# web processes share one count per token: HUB_THROTTLE_CACHE_URL, else the broker's Redis.
-_throttle_default = env.str("CELERY_BROKER_URL", default="") if env.str("CELERY_BROKER_URL", default="").startswith("redis") else "locmemcache://"
+# web processes share one count per token: HUB_THROTTLE_CACHE_URL, else CACHE_URL where
+# that is shared, else the broker's Redis.
+_cache_url = env.str("CACHE_URL", default="locmemcache://")
+_broker_url = env.str("CELERY_BROKER_URL", default="")
+_throttle_default = (
+    _cache_url if not _cache_url.startswith(("locmem", "dummy")) else _broker_url if _broker_url.startswith("redis") else "locmemcache://"
+)
 CACHES["throttle"] = env.cache("HUB_THROTTLE_CACHE_URL", default=_throttle_default)
 CACHES["throttle"].setdefault("KEY_PREFIX", "hub-throttle")
 HUB_API_RATE = env.str("HUB_API_RATE", default="1200/min")  # per token (or session user); empty: no limit

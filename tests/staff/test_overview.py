@@ -99,6 +99,38 @@ def test_the_page_cache_serves_one_scope_for_its_interval_and_never_another_scop
     assert overview(user=users["hq"])["plants"][0]["call_offs_unacknowledged"] == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the refresh runs in a thread, on a connection of its own
+def test_an_entry_past_its_interval_is_answered_at_once_and_recomputed_in_the_background(world, settings, django_assert_num_queries):
+    import time
+
+    from django.core.cache import cache
+
+    from orders.models import DeliverySchedule
+
+    seed(world)
+    settings.HUB_OVERVIEW_CACHE_SECONDS = 3600
+    hq = world["users"]["hq"]
+    first = overview(user=hq)
+    assert first["plants"][0]["call_offs_unacknowledged"] == 1
+    DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=timezone.now())
+    key = "hub-overview:figures:all:all"
+    entry = cache.get(key)
+    entry["at"] -= 3600  # as if taken an interval ago
+    cache.set(key, entry, 3600)
+    with django_assert_num_queries(0):  # the poll does not wait for the computation
+        assert overview(user=hq) == first
+    deadline = time.monotonic() + 120  # waits on the refresh, not on a clock: generous for a loaded machine
+    while cache.get(key)["data"] == first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    refreshed = overview(user=hq)
+    assert refreshed["plants"][0]["call_offs_unacknowledged"] == 0
+    assert refreshed["generated_at"] > first["generated_at"]
+    assert cache.get(f"{key}:refreshing") is None  # the next interval may refresh again
+    cache.delete(key)  # gone (nobody asked for six intervals): the request computes while it waits
+    DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=None)
+    assert overview(user=hq)["plants"][0]["call_offs_unacknowledged"] == 1
+
+
 def test_api_gives_the_contract_per_plant_and_hq_sees_every_plant(world, client):
     seed(world)
     client.force_login(world["users"]["hq"])
