@@ -13,6 +13,17 @@ and measures, in messages per second per stage:
    supplier user's token and its supplier number as UNB sender, uploaded by a few
    clients at once.
 
+3. every file of the shared corpus of real files (``$HUB_CORPUS_DIR``, default
+   ``../shared/corpus``; skipped with a note when absent): EDIFACT, X12, XML, IDoc and
+   CSV files from public projects, with their odd separators, charsets and deliberate
+   errors, uploaded one after the other with the admin token as multipart files under
+   their own names. Nothing about them was written by us. Their senders are not partners
+   of the hub, so the trust check refuses each file at its envelope sender (code
+   ``sender``), and CSV without a partner's column profile is refused as ``unsupported``;
+   the pipeline still reads every message of a refused file for its acknowledgement, so
+   receipt -> final status covers storing, detection, the streaming parse, the refusal
+   and the acknowledgement of real files. No answer may be a 5xx.
+
 Stages come from the database's timestamps (``Interchange.received_at``,
 ``processing_started_at``, ``processed_at``; ``Delivery.created_at``) and the
 simulator's record (the time each plant delivery arrived). Beside them, from the same
@@ -290,6 +301,55 @@ def delivery_figures(stack: Stack, prefixes: tuple[str, ...], waited_until: floa
     }
 
 
+def corpus_phase(stack: Stack, token: str) -> dict[str, Any] | None:
+    """Upload every file of the corpus (``MANIFEST.tsv``) and wait for each to end; outcome and time per family."""
+    import csv
+
+    import requests
+
+    from hub.models import Interchange
+
+    corpus = Path(os.environ.get("HUB_CORPUS_DIR", ROOT.parent / "shared" / "corpus"))
+    manifest = corpus / "MANIFEST.tsv"
+    if not manifest.is_file():
+        log(f"corpus: no MANIFEST.tsv at {corpus} (set HUB_CORPUS_DIR); phase skipped")
+        return None
+    with manifest.open(newline="", encoding="utf-8") as fh:
+        entries = list(csv.DictReader(fh, delimiter="\t"))
+    log(f"corpus: uploading {len(entries)} real files from {corpus}")
+    family_of: dict[str, str] = {}
+    refused: dict[str, int] = {}
+    for entry in entries:
+        path = corpus / entry["file"]
+        with path.open("rb") as fh:
+            answer = requests.post(
+                f"{stack.web}/api/v1/interchanges/", files={"file": (path.name, fh)}, headers={"Authorization": f"Bearer {token}"}, timeout=120
+            )
+        if answer.status_code >= 500:
+            raise BenchError(f"corpus file {entry['file']}: the upload answered {answer.status_code}")
+        if answer.status_code in (201, 202):
+            family_of[answer.json()["id"]] = entry["family"]
+        else:
+            key = f"{entry['family']} {answer.status_code}"
+            refused[key] = refused.get(key, 0) + 1
+    wait_interchanges(stack, list(family_of), "corpus files")
+    families: dict[str, dict[str, Any]] = {}
+    for pk, status, received, processed, documents, errors in Interchange.objects.filter(pk__in=list(family_of)).values_list(
+        "pk", "status", "received_at", "processed_at", "document_count", "errors"
+    ):
+        f = families.setdefault(family_of[str(pk)], {"files": 0, "statuses": {}, "documents": 0, "codes": {}, "seconds": []})
+        f["files"] += 1
+        f["statuses"][status] = f["statuses"].get(status, 0) + 1
+        f["documents"] += documents or 0
+        for error in (errors or [])[:1]:  # the first error says why the file ended so
+            code = str(error.get("code") or "error") if isinstance(error, dict) else "error"
+            f["codes"][code] = f["codes"].get(code, 0) + 1
+        if processed:
+            f["seconds"].append((processed - received).total_seconds())
+    drain(stack, None)
+    return {"files": len(entries), "families": families, "refused": refused}
+
+
 def large_phase(stack: Stack, path: Path, n: int, token: str, window: float | None) -> dict[str, Any]:
     """Upload the large file, wait for its documents and their plant deliveries; the stage figures."""
     from django.db.models import Max
@@ -453,7 +513,35 @@ def _to_plant(n: int, phase: dict[str, Any]) -> str:
     return f"  upload -> plant receipt            {phase['upload_to_plant_s']:8.2f} s  {_rate(n, phase['upload_to_plant_s'])}"
 
 
-def report(args: argparse.Namespace, stack: Stack, large: dict[str, Any], small: dict[str, Any], translate_s: float, floor: float, rss: RssSampler, load: str) -> str:
+def _corpus_lines(real: dict[str, Any] | None) -> list[str]:
+    if real is None:
+        return ["real files: the corpus was not found (HUB_CORPUS_DIR); not measured", ""]
+    lines = [
+        f"real files (the corpus, not written by us): {real['files']} files uploaded one at a time, admin token, multipart under their own names;"
+        " their senders are not hub partners, so each is refused after its messages are read (module docstring)"
+    ]
+    for family, f in sorted(real["families"].items()):
+        codes = ", ".join(f"{code} {n}" for code, n in sorted(f["codes"].items(), key=lambda kv: -kv[1]))
+        lines.append(
+            f"  {family:8} {f['files']:3d} files, {f['documents']:4d} documents, {f['statuses']}; received -> final p50 {_pct(f['seconds'], 0.5):.2f} s,"
+            f" max {max(f['seconds'], default=float('nan')):.2f} s" + (f"; first error: {codes}" if codes else "")
+        )
+    if real["refused"]:
+        lines.append(f"  refused at upload (4xx): {real['refused']}")
+    return [*lines, ""]
+
+
+def report(
+    args: argparse.Namespace,
+    stack: Stack,
+    large: dict[str, Any],
+    small: dict[str, Any],
+    real: dict[str, Any] | None,
+    translate_s: float,
+    floor: float,
+    rss: RssSampler,
+    load: str,
+) -> str:
     n = large["n"]
     ld, sd = large["deliveries"], small["deliveries"]
     target_large = n / large["upload_to_committed_s"]
@@ -495,6 +583,7 @@ def report(args: argparse.Namespace, stack: Stack, large: dict[str, Any], small:
         f" ({sd['rate'] / floor:.0%} of bare Celery); created -> receipt p50 {sd['p50']:.2f} s, p99 {sd['p99']:.2f} s; {sd['statuses']}{_aside(sd)}",
         _to_plant(small["messages"], small),
         "",
+        *_corpus_lines(real),
         f"worker peak RSS: {rss.peak_process_kb / 1024:.0f} MB in one process, {rss.peak_group_kb / 1024:.0f} MB for the whole group",
         f"target: large file upload -> committed >= {TARGET_LARGE} msgs/s: {target_large:,.0f} msgs/s, {met(target_large >= TARGET_LARGE)}",
         f"target: one delivery per request >= {TARGET_FLOOR_SHARE:.0%} of bare Celery: {worst_delivery:,.0f} /s ="
@@ -551,13 +640,14 @@ def main() -> int:
             log(f"  {floor:,.0f} tasks/s")
             large = large_phase(stack, big, args.messages, tokens["admin"], args.delivery_window)
             small = small_phase(stack, files, tokens, args.clients, args.delivery_window)
+            real = corpus_phase(stack, tokens["admin"])
             for sampler in rss:
                 sampler.stop()
             log("translate only: manage.py translate of the large file")
             translate_s = translate_only(stack, big)
             peak = max(rss, key=lambda s: s.peak_process_kb)
             peak.peak_group_kb = max(s.peak_group_kb for s in rss)
-            text = report(args, stack, large, small, translate_s, floor, peak, load)
+            text = report(args, stack, large, small, real, translate_s, floor, peak, load)
     except BenchError as exc:
         log(f"bench/ingest: {exc}")
         return 1
