@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -100,8 +101,25 @@ def _inbox_rows(user: User) -> QuerySet[Delivery]:
     return scoped(Delivery.objects.filter(recipient=Delivery.Recipient.SUPPLIER, connector="portal", status=Delivery.Status.DELIVERED), user)
 
 
-def inbox(*, user: User, document_type: str = "", state: str = "", search: str = "", date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 200) -> dict[str, Any]:
-    """The inbox with read marks for ``user``, filtered; unread first is left to the page's sort."""
+INBOX_PAGE = 50
+
+
+def inbox(
+    *,
+    user: User,
+    document_type: str = "",
+    state: str = "",
+    search: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    page: Any = 1,
+    per_page: int = INBOX_PAGE,
+) -> dict[str, Any]:
+    """One page of the inbox, newest first, with read marks for ``user``, filtered.
+
+    ``page`` is the page number as sent (a number past the end gives the last page, anything
+    that is not a number the first); ``page`` in the answer is the Django ``Page``.
+    """
     qs = _inbox_rows(user).annotate(read=Exists(InboxRead.objects.filter(user=user, delivery=OuterRef("pk"))))
     if document_type:
         qs = qs.filter(document_type=document_type)
@@ -115,10 +133,12 @@ def inbox(*, user: User, document_type: str = "", state: str = "", search: str =
         qs = qs.filter(delivered_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(delivered_at__date__lte=date_to)
-    rows = list(qs.select_related("plant").defer("payload", "rendered").order_by("-delivered_at")[:limit])
+    # Newest first, with the id as tie-breaker so a page boundary never repeats or skips a row.
+    pages = Paginator(qs.select_related("plant").defer("payload", "rendered").order_by("-delivered_at", "-pk"), per_page)
+    shown = pages.get_page(page)
     unread = _inbox_rows(user).exclude(Exists(InboxRead.objects.filter(user=user, delivery=OuterRef("pk")))).count()
     types = sorted(set(_inbox_rows(user).order_by().values_list("document_type", flat=True).distinct()))
-    return {"deliveries": rows, "unread": unread, "types": types}
+    return {"deliveries": list(shown.object_list), "page": shown, "unread": unread, "types": types}
 
 
 def inbox_item(*, user: User, pk: Any) -> Delivery:

@@ -140,7 +140,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     found = portal_selectors.inbox(
         user=request.user, document_type=filters.get("type", ""), state=filters.get("state", ""), search=filters.get("q", ""),
-        date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"), page=request.GET.get("page") or 1,
     )  # fmt: skip
     return render(request, "portal/inbox.html", {**found, "form": form, "filters": filters, "may_mark": may(request.user, "inbox.mark")})
 

@@ -112,6 +112,29 @@ def test_inbox_filters(client, world, call_offs):
     assert "BIG1" in client.get("/portal/inbox/?date_from=not-a-date").content.decode()  # a bad filter filters nothing
 
 
+def test_inbox_pages_fifty_newest_first_and_keeps_the_filters_in_its_links(client, world, call_offs):
+    # 21 documents of SUP00001 in the inbox (BIG1 and SMALL0-19); 40 more, older than all of them.
+    template = Delivery.objects.filter(recipient="supplier", document_number="SMALL0").values().get()
+    oldest = Delivery.objects.filter(recipient="supplier").order_by("delivered_at").first().delivered_at
+    for n in range(40):
+        row = {k: v for k, v in template.items() if k not in ("id", "idempotency_key")}
+        row.update(document_number=f"OLD{n:02d}", delivered_at=oldest - dt.timedelta(minutes=n + 1))
+        Delivery.objects.create(**row)
+    login(client, world["users"]["supplier"])
+    first = client.get("/portal/inbox/").content.decode()
+    assert first.count("<tr class=") == 50 and "BIG1" in first and "OLD28" in first and "OLD29" not in first
+    assert "Page 1 of 2" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    assert "61 unread" in first  # the count is over every page
+    second = client.get("/portal/inbox/?page=2").content.decode()
+    assert second.count("<tr class=") == 11 and "OLD29" in second and "OLD39" in second and "OLD28" not in second and "BIG1" not in second
+    assert client.get("/portal/inbox/?page=99").content.decode().count("<tr class=") == 11  # past the end: the last page
+    assert client.get("/portal/inbox/?page=x").content.decode().count("<tr class=") == 50  # not a number: the first
+    filtered = client.get("/portal/inbox/?q=old").content.decode()
+    assert "Page 1 of 1" not in filtered and 'rel="next"' not in filtered and filtered.count("<tr class=") == 40
+    both = client.get("/portal/inbox/?q=l&state=unread").content.decode()  # SMALL* and OLD*: 60, unread
+    assert both.count("<tr class=") == 50 and 'href="?q=l&amp;state=unread&amp;page=2"' in both
+
+
 def test_inbox_answers_404_for_another_suppliers_documents(client, world, call_offs):
     theirs = Delivery.objects.get(recipient="supplier", document_number="THEIRS1")
     login(client, world["users"]["supplier"])
