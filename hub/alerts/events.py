@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from hub.models import DeliveryAttempt, Interchange, InterchangePlant
 from hub.overview import FIGURES, Moment, firm_quantities
@@ -25,11 +26,21 @@ MAX_EVENTS = 5000  # per kind and interval: a digest names the first few and cou
 
 @dataclass(frozen=True)
 class Event:
-    """One thing an alert reports, for the staff of ``plant_ids`` and for ``supplier_id``."""
+    """One thing an alert reports, for the staff of ``plant_ids`` and for ``supplier_id``.
 
-    text: str
+    ``template`` is an untranslated text with ``%(name)s`` placeholders filled from
+    ``params``: the e-mail renders it in each recipient's language (``text``).
+    """
+
+    template: str
     plant_ids: tuple[int, ...]
     supplier_id: Any = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The event in the active language."""
+        return gettext(self.template) % self.params
 
 
 def dead_letters(start: dt.datetime, end: dt.datetime) -> list[Event]:
@@ -41,11 +52,18 @@ def dead_letters(start: dt.datetime, end: dt.datetime) -> list[Event]:
     )
     return [
         Event(
-            f"{a.delivery.document_type} {a.delivery.document_number} to {a.delivery.recipient} "
-            f"{a.delivery.plant.code if a.delivery.recipient == 'plant' and a.delivery.plant_id else (a.delivery.supplier.number if a.delivery.supplier_id else '')}: "
-            f"{a.response_excerpt[:120] or a.delivery.last_error[:120]}",
+            gettext_noop("%(type)s %(number)s to %(recipient)s %(where)s: %(why)s"),
             (a.delivery.plant_id,) if a.delivery.plant_id else (),
             a.delivery.supplier_id,
+            {
+                "type": a.delivery.document_type,
+                "number": a.delivery.document_number,
+                "recipient": a.delivery.recipient,
+                "where": a.delivery.plant.code
+                if a.delivery.recipient == "plant" and a.delivery.plant_id
+                else (a.delivery.supplier.number if a.delivery.supplier_id else ""),
+                "why": a.response_excerpt[:120] or a.delivery.last_error[:120],
+            },
         )
         for a in attempts
     ]
@@ -56,10 +74,18 @@ def asn_missing(start: dt.datetime, end: dt.datetime) -> list[Event]:
     rows = FIGURES["asn_missing"].rows(Moment.at(end)).select_related("line__schedule__supplier", "line__schedule__plant").order_by("date")
     return [
         Event(
-            f"{q.date}: {q.quantity.normalize():f} {q.line.unit} of {q.line.buyer_part} "
-            f"(call-off {q.line.schedule.number}, {q.line.schedule.supplier.number} -> {q.line.schedule.plant.code})",
+            gettext_noop("%(date)s: %(quantity)s %(unit)s of %(part)s (call-off %(number)s, %(supplier)s -> %(plant)s)"),
             (q.line.schedule.plant_id,),
             q.line.schedule.supplier_id,
+            {
+                "date": q.date,
+                "quantity": f"{q.quantity.normalize():f}",
+                "unit": q.line.unit,
+                "part": q.line.buyer_part,
+                "number": q.line.schedule.number,
+                "supplier": q.line.schedule.supplier.number,
+                "plant": q.line.schedule.plant.code,
+            },
         )
         for q in rows[:MAX_EVENTS]
     ]
@@ -86,9 +112,15 @@ def asn_mismatch(start: dt.datetime, end: dt.datetime) -> list[Event]:
             if due is not None and Decimal(due) != line.quantity:
                 events.append(
                     Event(
-                        f"ASN {advice.number} ships {line.quantity.normalize():f} of {line.buyer_part}; the call-off asks {Decimal(due).normalize():f}",
+                        gettext_noop("ASN %(number)s ships %(shipped)s of %(part)s; the call-off asks %(due)s"),
                         (advice.plant_id,),
                         advice.supplier_id,
+                        {
+                            "number": advice.number,
+                            "shipped": f"{line.quantity.normalize():f}",
+                            "part": line.buyer_part,
+                            "due": f"{Decimal(due).normalize():f}",
+                        },
                     )
                 )
     return events
@@ -116,9 +148,10 @@ def partners_silent(start: dt.datetime, end: dt.datetime) -> list[Event]:
             hours = quiet.total_seconds() / 3600
             events.append(
                 Event(
-                    f"{supplier.number} {supplier.name}: nothing for {hours:.0f} h (usually a file every {usual.total_seconds() / 3600:.1f} h)",
+                    gettext_noop("%(supplier)s %(name)s: nothing for %(hours)s h (usually a file every %(usual)s h)"),
                     plant_ids,
                     supplier.pk,
+                    {"supplier": supplier.number, "name": supplier.name, "hours": f"{hours:.0f}", "usual": f"{usual.total_seconds() / 3600:.1f}"},
                 )
             )
     return events
@@ -139,7 +172,14 @@ def files_failing(start: dt.datetime, end: dt.datetime) -> list[Event]:
             .distinct()
         )
         plant_ids = tuple(named) or tuple(supplier.plants.values_list("pk", flat=True))
-        events.append(Event(f"{supplier.number} {supplier.name}: {row['n']} files failed", plant_ids, supplier.pk))
+        events.append(
+            Event(
+                gettext_noop("%(supplier)s %(name)s: %(count)s files failed"),
+                plant_ids,
+                supplier.pk,
+                {"supplier": supplier.number, "name": supplier.name, "count": row["n"]},
+            )
+        )
     return events
 
 
@@ -148,7 +188,7 @@ class Kind:
     """One kind of alert: its events, how often it is swept, and the overview list it links to."""
 
     key: str
-    subject: str
+    subject: Any  # lazily translated: rendered in each recipient's language
     events: Callable[[dt.datetime, dt.datetime], list[Event]]
     daily: bool
     figure: str  # the staff list behind it (hub.overview.FIGURES)
@@ -158,10 +198,10 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
-        Kind("dead_letter", "Deliveries dead-lettered", dead_letters, False, "deliveries_dead", "/portal/inbox/"),
-        Kind("asn_missing", "ASNs missing for firm deliveries", asn_missing, True, "asn_missing", "/portal/call-offs/"),
-        Kind("asn_mismatch", "ASN quantities differ from the call-off", asn_mismatch, False, "firm_due_week", "/portal/call-offs/"),
-        Kind("partner_silent", "Partners silent longer than usual", partners_silent, True, "suppliers_live", "/portal/interchanges/"),
-        Kind("files_failing", "Files keep failing", files_failing, False, "interchanges_failed_24h", "/portal/interchanges/"),
+        Kind("dead_letter", gettext_lazy("Deliveries dead-lettered"), dead_letters, False, "deliveries_dead", "/portal/inbox/"),
+        Kind("asn_missing", gettext_lazy("ASNs missing for firm deliveries"), asn_missing, True, "asn_missing", "/portal/call-offs/"),
+        Kind("asn_mismatch", gettext_lazy("ASN quantities differ from the call-off"), asn_mismatch, False, "firm_due_week", "/portal/call-offs/"),
+        Kind("partner_silent", gettext_lazy("Partners silent longer than usual"), partners_silent, True, "suppliers_live", "/portal/interchanges/"),
+        Kind("files_failing", gettext_lazy("Files keep failing"), files_failing, False, "interchanges_failed_24h", "/portal/interchanges/"),
     )
 }

@@ -6,6 +6,11 @@ several workers sweeping send nothing twice. Events of an interval go to the con
 the plants they concern (``Plant.alert_emails``, else the plant's buyers) and to the
 supplier they concern; a burst of a thousand failures is one e-mail to each of them,
 naming the first few and linking to the list behind them.
+
+Each e-mail is written in its recipient's language: the ``language`` of the active user
+account with that address (staff and supplier users choose it in their account), else the
+hub's ``LANGUAGE_CODE``; an address shared by accounts of different languages gets the
+first one's by username. The webhook is for machines and is always English.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hub.alerts.events import KINDS, Event, Kind
 from hub.dispatch.connectors import http
@@ -84,15 +91,11 @@ def alert_send(*, kind: Kind, window: AlertWindow, events: list[Event], start: d
     digests = _digests(events)
     base = settings.HUB_PUBLIC_URL.rstrip("/")
     plants = {p.pk: p for p in Plant.objects.filter(pk__in={pk for e in events for pk in e.plant_ids})}
+    languages = recipient_languages(set(digests))
     for digest in digests.values():
         link = _link(kind, digest, plants, base)
-        subject = f"[Supplier hub] {kind.subject}: {len(digest.events)}"
-        body = "\n".join(
-            [f"{kind.subject} between {start:%Y-%m-%d %H:%M} and {window.window_end:%Y-%m-%d %H:%M} UTC: {len(digest.events)}.", ""]
-            + [f"- {e.text}" for e in digest.events[:SHOWN]]
-            + ([f"... and {len(digest.events) - SHOWN} more."] if len(digest.events) > SHOWN else [])
-            + ["", f"All of them: {link}"]
-        )
+        with translation.override(languages.get(digest.recipient.lower(), settings.LANGUAGE_CODE)):
+            subject, body = _message(kind, digest, start, window.window_end, link)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.recipient])
         plant_id = next(iter(digest.plants)) if len(digest.plants) == 1 else None
         AlertSent.objects.create(
@@ -102,6 +105,33 @@ def alert_send(*, kind: Kind, window: AlertWindow, events: list[Event], start: d
     if settings.HUB_ALERT_WEBHOOK_URL:
         _webhook(kind, window, events, plants, start)
     return len(digests)
+
+
+def _message(kind: Kind, digest: Digest, start: dt.datetime, end: dt.datetime, link: str) -> tuple[str, str]:
+    """Subject and body of one digest, in the active language."""
+    params = {"subject": kind.subject, "count": len(digest.events)}
+    subject = _("[Supplier hub] %(subject)s: %(count)d") % params
+    span = {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}"}
+    lines = [_("%(subject)s between %(start)s and %(end)s UTC: %(count)d.") % {**params, **span}, ""]
+    lines += [f"- {e.text}" for e in digest.events[:SHOWN]]
+    if len(digest.events) > SHOWN:
+        lines.append(_("... and %(more)d more.") % {"more": len(digest.events) - SHOWN})
+    lines += ["", _("All of them: %(link)s") % {"link": link}]
+    return subject, "\n".join(lines)
+
+
+def recipient_languages(addresses: set[str]) -> dict[str, str]:
+    """Lower-cased address -> the language its user account chose, for the addresses that have one."""
+    found: dict[str, str] = {}
+    users = (
+        User.objects.annotate(address=Lower("email"))
+        .filter(address__in={a.lower() for a in addresses}, is_active=True)
+        .exclude(language="")
+        .order_by("username")
+    )
+    for address, language in users.values_list("address", "language"):
+        found.setdefault(address, language)
+    return found
 
 
 def _digests(events: list[Event]) -> dict[str, Digest]:
@@ -149,8 +179,13 @@ def _link(kind: Kind, digest: Digest, plants: dict[int, Plant], base: str) -> st
 
 
 def _webhook(kind: Kind, window: AlertWindow, events: list[Event], plants: dict[int, Plant], start: dt.datetime) -> None:
+    with translation.override("en"):
+        _webhook_send(kind, window, events, plants, start)
+
+
+def _webhook_send(kind: Kind, window: AlertWindow, events: list[Event], plants: dict[int, Plant], start: dt.datetime) -> None:
     body = {
-        "kind": kind.key, "subject": kind.subject, "from": start.isoformat(), "to": window.window_end.isoformat(), "events": len(events),
+        "kind": kind.key, "subject": str(kind.subject), "from": start.isoformat(), "to": window.window_end.isoformat(), "events": len(events),
         "plants": sorted({plants[pk].code for e in events for pk in e.plant_ids if pk in plants}),
         "link": f"{settings.HUB_PUBLIC_URL.rstrip('/')}/staff/overview/{kind.figure}/",
         "items": [e.text for e in events[:SHOWN]],

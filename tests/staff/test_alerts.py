@@ -97,6 +97,27 @@ def test_plants_without_contacts_alert_their_buyers(world, mailoutbox, settings)
     assert len(missing) == 1 and "P2" in missing[0].body and "P3" not in missing[0].body  # P3 is PLANT02's
 
 
+def test_each_recipient_gets_the_alert_in_the_language_of_its_account(world, mailoutbox, settings):
+    from tests.factories import UserFactory
+
+    settings.HUB_PUBLIC_URL = "https://hub.example"
+    buyer = world["users"]["buyer"]
+    buyer.email, buyer.language = "Buyer@Plant01.example", "de"  # the address as the account has it; case does not matter
+    buyer.save()
+    colleague = UserFactory(username="colleague", role="buyer", email="colleague@plant01.example", language="")
+    colleague.plants.set([world["plants"][0]])
+    seed(world)  # PLANT01's part P2 is due today with no ASN
+    alerts_sweep(now=timezone.now())
+    german = [m for m in mailoutbox if "Buyer@Plant01.example" in m.to]
+    english = [m for m in mailoutbox if "colleague@plant01.example" in m.to]
+    assert len(german) == 1 and len(english) == 1
+    assert german[0].subject.startswith("[Lieferanten-Hub] Lieferavise fehlen für feste Liefermengen: ")
+    assert "Lieferabruf" in german[0].body and "Alle: https://hub.example/staff/overview/asn_missing/" in german[0].body
+    assert "P2" in german[0].body and "call-off" not in german[0].body
+    assert english[0].subject.startswith("[Supplier hub] ASNs missing for firm deliveries: ")  # no language chosen: the hub's
+    assert "(call-off " in english[0].body and "All of them: " in english[0].body
+
+
 def test_an_asn_whose_quantity_differs_from_the_call_off_is_reported(contacts, mailoutbox):
     world = contacts
     seed(world)
