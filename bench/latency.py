@@ -10,7 +10,8 @@ production runs it (gunicorn, 4 processes, DEBUG off, the cache in Redis: ``CACH
 db 6, emptied before each run), and runs locust's users from
 ``bench/locustfile.py`` against it: suppliers in the portal (dashboard, call-off list and
 grid, inbox) and their systems on the API (call-off list, cursor pages), each as an
-ordinary supplier and as the big one, a buyer's supplier search, and the live overview
+ordinary supplier and as the big one, a buyer's supplier search and search by business key
+(``bench/search.py``'s terms), and the live overview
 (buyer and headquarters, page and API). ``--mix pages`` leaves the overview users out (their
 slow pages hold gunicorn workers and inflate every other page's p95), ``--mix full`` runs
 everyone, ``--mix both`` (default) runs the two one after the other. Records p50 and p95
@@ -123,6 +124,8 @@ PAGES = {
     "api call-off list (big)": ("bigsupplier", "/api/v1/call-offs/?status=current"),
     "staff overview (buyer)": ("buyer", "/staff/overview/"),
     "staff supplier search (buyer)": ("buyer", "/admin/suppliers/supplier/?q=Supplier+4711"),
+    "staff search by business key (buyer)": ("buyer", "/staff/search/?q=CO00054321"),
+    "staff search, broad prefix (buyer)": ("buyer", "/staff/search/?q=5Q1"),
     "staff overview (hq)": ("hq", "/staff/overview/"),
     "api overview (hq)": ("hq", "/api/v1/overview/"),
 }

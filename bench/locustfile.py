@@ -17,6 +17,7 @@ import random
 
 from locust import HttpUser, between, task
 
+KEY_TERMS = ("5Q12301", "CO00054321", "DN00001234", "NOWHERE-42")
 AUTH = json.loads(os.environ.get("HUB_BENCH_AUTH", "{}"))
 
 
@@ -110,6 +111,20 @@ class BuyerSearch(HttpUser):
             headers=_session("buyer"),
             name="staff supplier search (buyer)",
         )
+
+    @task
+    def key_search(self) -> None:
+        # bench/search.py's whole keys: a part, a call-off, an ASN, one found nowhere.
+        self.client.get(
+            f"/staff/search/?q={random.choice(KEY_TERMS)}",
+            headers=_session("buyer"),
+            name="staff search by business key (buyer)",
+        )
+
+    @task
+    def prefix_search(self) -> None:
+        # A broad prefix (bench/search.py's "5Q1"): hundreds of candidates, every kind of document.
+        self.client.get("/staff/search/?q=5Q1", headers=_session("buyer"), name="staff search, broad prefix (buyer)")
 
 
 class BuyerOverview(HttpUser):
