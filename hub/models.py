@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,6 +181,42 @@ class ControlReference(models.Model):
         return f"{self.sender} {self.reference}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    """Deliveries by id, narrowed by their partition key (``created_at``) wherever the caller knows it.
+
+    ``hub_delivery`` is partitioned by month on ``created_at`` (``hub.partitions``). A filter
+    on the id alone is planned over every monthly partition (opening and locking each one
+    and its indexes); with ``created_at`` beside it PostgreSQL prunes to the one month at
+    plan time. The result is the same rows: ids are unique, and a delivery's ``created_at``
+    is set once on insert and never changed (moving a row out of DEFAULT keeps it). Without
+    ``created_at`` (an old task message, a caller that has only ids) the filter is by id
+    alone, exactly as before.
+    """
+
+    def by_id(self, pk: int, created_at: dt.datetime | None = None) -> DeliveryQuerySet:
+        """The delivery ``pk``, within its month's partition when ``created_at`` is given."""
+        rows = self.filter(pk=pk)
+        return rows if created_at is None else rows.filter(created_at=created_at)
+
+    def row(self, delivery: Delivery) -> DeliveryQuerySet:
+        """The row of a delivery already loaded (it carries its own ``created_at``)."""
+        return self.by_id(delivery.pk, delivery.created_at)
+
+    def by_ids(self, ids: Iterable[int], created_at: Iterable[dt.datetime | None] | None = None) -> DeliveryQuerySet:
+        """The deliveries ``ids``; ``created_at``, parallel to ``ids``, narrows them to their months when every one is known."""
+        ids = list(ids)
+        rows = self.filter(pk__in=ids)
+        stamps = None if created_at is None else list(created_at)
+        if not stamps or len(stamps) != len(ids) or any(stamp is None for stamp in stamps):
+            return rows
+        return rows.filter(created_at__in=sorted(set(stamps)))
+
+    def rows(self, deliveries: Iterable[Delivery]) -> DeliveryQuerySet:
+        """The rows of deliveries already loaded, within their months' partitions."""
+        deliveries = list(deliveries)
+        return self.by_ids([d.pk for d in deliveries], [d.created_at for d in deliveries])
+
+
 class Delivery(models.Model):
     """One document to one recipient: the outbox row, and the truth about where it stands."""
 
@@ -238,6 +276,8 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     rendered = models.BinaryField(null=True, blank=True, help_text=_("the document as the recipient got it (portal inbox, file drop)"))
     rendered_name = models.CharField(max_length=200, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

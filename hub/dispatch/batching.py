@@ -33,10 +33,10 @@ BATCH_NAMESPACE = uuid.UUID("8c1f3a52-5f0e-4bd6-9d5e-3b7a0c61a9e2")
 MAX_ROUNDS = 50  # one task drains at most this many batches, then leaves the rest to the next
 
 
-def batch_plants(delivery_ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
-    """Map those of ``delivery_ids`` that go to batching plants to (plant id, batch size, queue)."""
-    rows = Delivery.objects.filter(
-        pk__in=list(delivery_ids), recipient=Delivery.Recipient.PLANT, plant__batch_size__gt=1, plant__outbound_format="json", plant__connector="http"
+def batch_plants(delivery_ids: Sequence[int], created_at: Sequence[dt.datetime | None] | None = None) -> dict[int, tuple[int, int, str]]:
+    """Map those of ``delivery_ids`` that go to batching plants to (plant id, batch size, queue); ``created_at`` as ``Delivery.objects.by_ids``."""
+    rows = Delivery.objects.by_ids(delivery_ids, created_at).filter(
+        recipient=Delivery.Recipient.PLANT, plant__batch_size__gt=1, plant__outbound_format="json", plant__connector="http"
     ).values_list("pk", "plant_id", "plant__batch_size", "plant__queue")
     return {pk: (plant_id, size, queue) for pk, plant_id, size, queue in rows}
 
