@@ -43,7 +43,7 @@ def plant_notice_send(*, document: dict[str, Any], about: Any) -> Delivery:
         next_attempt_at=now,
         enqueued_at=now,
     )
-    transaction.on_commit(lambda: services._enqueue([(delivery.pk, plant.queue)]))
+    transaction.on_commit(lambda: services._enqueue([(delivery.pk, plant.queue, delivery.created_at)]))
     return delivery
 
 

@@ -40,7 +40,11 @@ def months(db):
     for back in (1, 2, 3):
         at = partitions.month_add(partitions.month_start(now), -back) + dt.timedelta(days=3)
         old = Delivery.objects.create(
-            document_type="delivery_schedule", document_id=uuid.uuid4(), payload="{}", sequence_key=f"old{back}", status=Delivery.Status.DELIVERED
+            document_type="delivery_schedule",
+            document_id=uuid.uuid4(),
+            payload="{}",
+            sequence_key=f"old{back}",
+            status=Delivery.Status.DELIVERED,
         )
         Delivery.objects.filter(pk=old.pk).update(created_at=at)
     partitions.partitions_ensure(months_ahead=3)
@@ -172,3 +176,47 @@ def test_a_created_at_that_is_not_the_deliverys_claims_nothing(pending, plant_se
     wrong = first.created_at - dt.timedelta(days=40)
     assert services.delivery_send(delivery_id=first.pk, created_at=wrong) == "skipped"
     assert Delivery.objects.get(pk=first.pk).status == Delivery.Status.PENDING
+
+
+def test_new_deliveries_are_queued_with_the_created_at_they_were_stored_with(
+    world, receive_and_process, months, django_capture_on_commit_callbacks
+):
+    """A stamp that differed from the row by a microsecond would make the worker find nothing: compare with what was stored."""
+    from orders.models import DeliverySchedule
+
+    receive_and_process(delfor([message("1", "CO1"), message("2", "CO2", plant="PLANT02")]), world["users"]["admin"])
+    documents = list(DeliverySchedule.objects.select_related("plant"))
+    sent: dict[int, str] = {}
+    with (
+        mock.patch.object(tasks.deliver, "apply_async") as one,
+        mock.patch.object(tasks.deliver_fanout, "apply_async") as many,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.outbox_add(documents=documents, recipients=("plant",))
+        services.outbox_add(documents=documents[:1], recipients=("plant",))
+    for call in many.call_args_list:
+        ids, stamps = call.args[0]
+        sent.update(zip(ids, stamps, strict=True))
+    for call in one.call_args_list:
+        pk, stamp = call.args[0]
+        sent[pk] = stamp
+    assert len(sent) == len(documents) + 1
+    stored = {pk: at.isoformat() for pk, at in Delivery.objects.filter(pk__in=sent).values_list("pk", "created_at")}
+    assert sent == stored
+
+
+def test_the_sweep_queues_stale_deliveries_with_their_created_at(pending, settings):
+    settings.HUB_SWEEP_STALE_SECONDS = 0
+    stale = Delivery.objects.filter(status=Delivery.Status.PENDING)
+    stale.update(enqueued_at=timezone.now() - dt.timedelta(minutes=5))
+    with (
+        mock.patch.object(tasks.deliver_fanout, "apply_async") as many,
+        mock.patch.object(tasks.deliver_many, "apply_async") as inbox,
+        mock.patch.object(services, "_queued_dispatch_messages", return_value=None),
+    ):
+        assert services.deliveries_sweep()["deliveries"] == stale.count() > len(pending)
+    sent: dict[int, str] = {}
+    for call in many.call_args_list + inbox.call_args_list:
+        ids, stamps = call.args[0]
+        sent.update(zip(ids, stamps, strict=True))
+    assert sent == {pk: at.isoformat() for pk, at in stale.values_list("pk", "created_at")}
