@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import threading
 import time
@@ -55,16 +56,17 @@ log = logging.getLogger(__name__)
 Status = Interchange.Status
 
 
-def interchange_claim(*, interchange_id: Any) -> tuple[Interchange, uuid.UUID] | None:
+def interchange_claim(*, interchange_id: Any, received_at: dt.datetime | None = None) -> tuple[Interchange, uuid.UUID] | None:
     """Claim a stored interchange for this worker: ``(interchange, token)``, or None when it is not ours to take.
 
     A received file is free; a file in processing only when its heartbeat stopped for the
-    lease (its worker died). Each claim counts an attempt on the row.
+    lease (its worker died). Each claim counts an attempt on the row. With ``received_at``
+    (what the task carries) the claim's UPDATE and SELECT read its month's partition only.
     """
     now = timezone.now()
     stale = now - timezone.timedelta(seconds=settings.HUB_INGEST_LEASE_SECONDS)
     token = uuid.uuid4()
-    rows = Interchange.objects.filter(pk=interchange_id).filter(
+    rows = Interchange.objects.by_id(interchange_id, received_at).filter(
         Q(status=Status.RECEIVED)
         | Q(status=Status.PROCESSING, heartbeat_at__lt=stale)
         | Q(status=Status.PROCESSING, heartbeat_at__isnull=True, processing_started_at__lt=stale)
@@ -75,16 +77,16 @@ def interchange_claim(*, interchange_id: Any) -> tuple[Interchange, uuid.UUID] |
     )  # fmt: skip
     if not moved:
         return None
-    return Interchange.objects.select_related("uploaded_by__supplier", "sender_supplier").get(pk=interchange_id), token
+    return Interchange.objects.select_related("uploaded_by__supplier", "sender_supplier").by_id(interchange_id, received_at).get(), token
 
 
-def interchange_process(*, interchange_id: Any) -> Interchange | None:
+def interchange_process(*, interchange_id: Any, received_at: dt.datetime | None = None) -> Interchange | None:
     """Claim, parse, route, persist and acknowledge one stored interchange (idempotent).
 
     Returns the interchange as it ended, or None when another worker has it, it is
     already done, or this worker lost its claim on the way.
     """
-    claimed = interchange_claim(interchange_id=interchange_id)
+    claimed = interchange_claim(interchange_id=interchange_id, received_at=received_at)
     if claimed is None:
         return None
     interchange, token = claimed
@@ -381,7 +383,7 @@ def _attempt_failed(interchange: Interchange, token: Any, exc: Exception) -> Non
         errors=[{"position": "", "code": "retry", "text": f"{text}; it will be tried again"}], enqueued_at=timezone.now(), heartbeat_at=None,
     )  # fmt: skip
     if moved:
-        interchange_enqueue(interchange_id=interchange.pk, countdown=min(60.0, 2.0**interchange.attempts))
+        interchange_enqueue(interchange_id=interchange.pk, received_at=interchange.received_at, countdown=min(60.0, 2.0**interchange.attempts))
 
 
 def _give_up(interchange: Interchange, token: Any, text: str) -> None:

@@ -8,6 +8,7 @@ when that transaction commits.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from collections.abc import Iterable
@@ -72,7 +73,7 @@ def interchange_receive(
             return interchange
         interchange.enqueued_at = timezone.now()
         interchange.save()
-        interchange_enqueue(interchange_id=interchange.pk)
+        interchange_enqueue(interchange_id=interchange.pk, received_at=interchange.received_at)
     return interchange
 
 
@@ -146,11 +147,16 @@ def interchange_refuse(
     return interchange
 
 
-def interchange_enqueue(*, interchange_id: Any, countdown: float | None = None) -> None:
-    """Queue processing of a stored interchange once the current transaction commits."""
+def interchange_enqueue(*, interchange_id: Any, received_at: dt.datetime | None = None, countdown: float | None = None) -> None:
+    """Queue processing of a stored interchange once the current transaction commits.
+
+    The task carries ``received_at`` (ISO string) beside the id where the caller knows it:
+    the partition key of ``hub_interchange``, so the worker's claim reads one month.
+    """
     from hub.ingest.tasks import process_interchange
 
-    transaction.on_commit(lambda: process_interchange.apply_async((str(interchange_id),), countdown=countdown or None))
+    args = (str(interchange_id), received_at.isoformat()) if received_at is not None else (str(interchange_id),)
+    transaction.on_commit(lambda: process_interchange.apply_async(args, countdown=countdown or None))
 
 
 @transaction.atomic
@@ -162,6 +168,6 @@ def interchange_reprocess(*, interchange: Interchange) -> Interchange:
     )  # fmt: skip
     if not moved:
         raise ValueError("only failed interchanges can be processed again")
-    interchange_enqueue(interchange_id=interchange.pk)
+    interchange_enqueue(interchange_id=interchange.pk, received_at=interchange.received_at)
     interchange.refresh_from_db()
     return interchange
