@@ -212,7 +212,8 @@ def _enqueue(work: Iterable[Work], countdown: float | None = None) -> None:
     single = [(item[0], item[1] or DEFAULT_QUEUE) for item in work if item[0] not in members and item[0] not in inbox and item[0] not in parked]
     if len(single) == 1:
         pk, queue = single[0]
-        deliver.apply_async((pk, *(stamp.isoformat() for stamp in [stamps[pk]] if stamp is not None)), queue=queue, countdown=countdown or None)
+        stamp = stamps[pk]
+        deliver.apply_async((pk, stamp.isoformat()) if stamp is not None else (pk,), queue=queue, countdown=countdown or None)
     else:
         # Many at once: a task per chunk claims, sends (one request each) and records them set-wise.
         by_queue: dict[str, list[int]] = {}
