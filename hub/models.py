@@ -34,13 +34,21 @@ class Plant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True, validators=[validate_endpoint_url])
-    endpoint_secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header"))
+    endpoint_secret = models.CharField(
+        _("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header")
+    )
     paused = models.BooleanField(_("dispatch paused"), default=False)
     connector = models.CharField(_("connector"), max_length=20, choices=[("http", "HTTP"), ("filedrop", _("file drop"))], default="http")
     drop_directory = models.CharField(_("drop directory"), max_length=500, blank=True, help_text=_("for the file-drop connector"))
-    outbound_format = models.CharField(_("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'"))
-    queue = models.CharField(_("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES"))
-    max_in_flight = models.PositiveSmallIntegerField(_("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once"))
+    outbound_format = models.CharField(
+        _("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'")
+    )
+    queue = models.CharField(
+        _("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES")
+    )
+    max_in_flight = models.PositiveSmallIntegerField(
+        _("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once")
+    )
     batch_size = models.PositiveSmallIntegerField(
         _("batch size"), default=1, help_text=_("more than 1: the plant takes up to this many documents in one POST (canonical JSON only)")
     )
@@ -48,7 +56,10 @@ class Plant(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     alert_emails = models.TextField(
-        _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
+        _("alert contacts"),
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers"),
     )
     retention_days = models.PositiveIntegerField(
         _("retention (days)"),
@@ -137,7 +148,9 @@ class Interchange(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     test_run = models.BooleanField(
-        _("test run"), default=False, help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched")
+        _("test run"),
+        default=False,
+        help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched"),
     )
     test_report = models.JSONField(_("test report"), default=list, blank=True)
     on_behalf_of = models.JSONField(
@@ -152,7 +165,9 @@ class Interchange(models.Model):
     # Progress: how many messages of the file are persisted (or refused) in committed
     # batches; a worker taking over resumes after them.
     messages_done = models.PositiveIntegerField(default=0, editable=False)
-    envelope = models.JSONField(default=dict, blank=True, editable=False, help_text=_("the first envelope as parsed, for the acknowledgement"))
+    envelope = models.JSONField(
+        default=dict, blank=True, editable=False, help_text=_("the first envelope as parsed, for the acknowledgement")
+    )
 
     objects = InterchangeQuerySet.as_manager()
 
@@ -287,7 +302,9 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_status = models.CharField(
-        max_length=20, blank=True, help_text=_("what the recipient's acknowledgement (CONTRL, APERAK, 997...) said: accepted, partially_accepted, rejected")
+        max_length=20,
+        blank=True,
+        help_text=_("what the recipient's acknowledgement (CONTRL, APERAK, 997...) said: accepted, partially_accepted, rejected"),
     )
     last_error = models.TextField(blank=True)
     rendered = models.BinaryField(null=True, blank=True, help_text=_("the document as the recipient got it (portal inbox, file drop)"))
@@ -302,7 +319,11 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["sequence_key", "id"])]
 
     def __str__(self) -> str:
-        to = self.plant.code if self.recipient == self.Recipient.PLANT and self.plant_id else (self.supplier.number if self.supplier_id else "?")
+        to = (
+            self.plant.code
+            if self.recipient == self.Recipient.PLANT and self.plant_id
+            else (self.supplier.number if self.supplier_id else "?")
+        )
         return f"{self.document_type} {self.document_number} -> {self.recipient} {to} ({self.status})"
 
 

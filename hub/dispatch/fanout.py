@@ -96,15 +96,24 @@ def _within_limits(ids: list[int], stamps: list[dt.datetime | None] | None, due:
     left out is queued again (per plant, shortly), as the in-flight limit does for single deliveries.
     """
     rows = list(
-        Delivery.objects.by_ids(ids, stamps).filter(due).order_by("pk").values_list("pk", "recipient", "plant_id", "plant__max_in_flight", "plant__queue", "created_at")
+        Delivery.objects.by_ids(ids, stamps)
+        .filter(due)
+        .order_by("pk")
+        .values_list("pk", "recipient", "plant_id", "plant__max_in_flight", "plant__queue", "created_at")
     )
     plant_ids = {plant for _, recipient, plant, _, _, _ in rows if recipient == Delivery.Recipient.PLANT and plant}
-    flying = dict(
-        Delivery.objects.filter(plant_id__in=plant_ids, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-        .values("plant_id")
-        .annotate(n=Count("pk"))
-        .values_list("plant_id", "n")
-    ) if plant_ids else {}
+    flying = (
+        dict(
+            Delivery.objects.filter(
+                plant_id__in=plant_ids, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now
+            )
+            .values("plant_id")
+            .annotate(n=Count("pk"))
+            .values_list("plant_id", "n")
+        )
+        if plant_ids
+        else {}
+    )
     take: list[tuple[int, dt.datetime]] = []
     left: list[services.Work] = []
     plants: dict[int, int] = {}
@@ -131,8 +140,14 @@ def _claim(ids: list[int], stamps: list[dt.datetime | None] | None) -> list[Deli
     # From here on the created_at the read returned narrows every statement (it never changes).
     ids, stamps = [pk for pk, _ in take], [at for _, at in take]
     if not ids or not transition(
-        DELIVERY, Delivery.objects.by_ids(ids, stamps).filter(due), source=services.OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=services._lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_ids(ids, stamps).filter(due),
+        source=services.OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=services._lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     ):
         return []
     earlier, flying = services.open_predecessor(), services.in_flight_to_plant(now)
@@ -145,7 +160,9 @@ def _claim(ids: list[int], stamps: list[dt.datetime | None] | None) -> list[Deli
     )
 
 
-def _fanout_once(ids: list[int], stamps: list[dt.datetime | None] | None, plants: dict[int, int]) -> tuple[int, list[tuple[int, str, dt.datetime]]]:
+def _fanout_once(
+    ids: list[int], stamps: list[dt.datetime | None] | None, plants: dict[int, int]
+) -> tuple[int, list[tuple[int, str, dt.datetime]]]:
     """One round: claim, check, send concurrently, record; returns (delivered, woken)."""
     from hub.dispatch import batching
 
@@ -172,7 +189,9 @@ def _fanout_once(ids: list[int], stamps: list[dt.datetime | None] | None, plants
             continue
         if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
             wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
-            services._release(d, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
+            services._release(
+                d, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True
+            )
             continue
         if d.earlier_open:
             services._park(d, d.earlier_open)
@@ -188,7 +207,9 @@ def _fanout_once(ids: list[int], stamps: list[dt.datetime | None] | None, plants
         ready.append(d)
     if later:
         _give_back(later, delay=0, reason="")
-        services._enqueue([(d.pk, d.plant.queue if d.recipient == Delivery.Recipient.PLANT and d.plant_id else "", d.created_at) for d in later])
+        services._enqueue(
+            [(d.pk, d.plant.queue if d.recipient == Delivery.Recipient.PLANT and d.plant_id else "", d.created_at) for d in later]
+        )
     if busy:
         delay = 0.2 + random.uniform(0, 0.6)
         _give_back(busy, delay=delay, reason="the plant's requests in flight are at their limit")
@@ -210,8 +231,16 @@ def _timed_hand_over(delivery: Delivery) -> tuple[Result, int]:
 def _give_back(rows: list[Delivery], *, delay: float, reason: str) -> None:
     now = timezone.now()
     transition(
-        DELIVERY, Delivery.objects.rows(rows), source=Delivery.Status.SENDING, target=Delivery.Status.PENDING,
-        token=rows[0].claim_token, next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now,
+        DELIVERY,
+        Delivery.objects.rows(rows),
+        source=Delivery.Status.SENDING,
+        target=Delivery.Status.PENDING,
+        token=rows[0].claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        lease_until=None,
+        claim_token=None,
+        last_error=reason,
+        enqueued_at=now,
     )
 
 
@@ -230,14 +259,30 @@ def _record(
         return 0, woken
     DeliveryAttempt.objects.bulk_create(
         [
-            DeliveryAttempt(delivery=d, number=d.attempts + 1, started_at=started, duration_ms=ms, url=r.url[:500], status_code=r.status_code,
-                            outcome="delivered", response_excerpt=r.excerpt[:500])
+            DeliveryAttempt(
+                delivery=d,
+                number=d.attempts + 1,
+                started_at=started,
+                duration_ms=ms,
+                url=r.url[:500],
+                status_code=r.status_code,
+                outcome="delivered",
+                response_excerpt=r.excerpt[:500],
+            )
             for d, r, ms in ok
         ]
     )
     moved = transition(
-        DELIVERY, Delivery.objects.rows([d for d, _, _ in ok]), source=Delivery.Status.SENDING, target=Delivery.Status.DELIVERED,
-        token=rows[0].claim_token, attempts=F("attempts") + 1, delivered_at=timezone.now(), last_error="", lease_until=None, claim_token=None,
+        DELIVERY,
+        Delivery.objects.rows([d for d, _, _ in ok]),
+        source=Delivery.Status.SENDING,
+        target=Delivery.Status.DELIVERED,
+        token=rows[0].claim_token,
+        attempts=F("attempts") + 1,
+        delivered_at=timezone.now(),
+        last_error="",
+        lease_until=None,
+        claim_token=None,
     )
     for plant in {d.plant_id: d.plant for d, _, _ in ok if d.recipient == Delivery.Recipient.PLANT and d.plant_id}.values():
         services._circuit(plant, ok=True)

@@ -58,5 +58,9 @@ def _as_json_if_unrenderable(payload: str, plant: Any, document: dict[str, Any])
         rendering.render(payload, plant.outbound_format, receiver_id=plant.code, control_ref="0")
     except FormatError:
         content_type, extension = rendering.CONTENT_TYPES["json"]
-        return {"rendered": payload.encode("utf-8"), "content_type": content_type, "rendered_name": f"{document.get('type')}-{document.get('number')}.{extension}"}
+        return {
+            "rendered": payload.encode("utf-8"),
+            "content_type": content_type,
+            "rendered_name": f"{document.get('type')}-{document.get('number')}.{extension}",
+        }
     return {}

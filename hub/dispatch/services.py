@@ -54,10 +54,14 @@ def _supplier_connectors(supplier_ids: set) -> dict:
     from hub.channels.models import ChannelProfile, Outbound
     from suppliers.models import PartnerProfile
 
-    with_endpoint = set(PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True))
+    with_endpoint = set(
+        PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True)
+    )
     # A partner whose profile names AS2 or SFTP as its outbound channel gets its documents there.
     channel = dict(
-        ChannelProfile.objects.filter(profile__supplier_id__in=supplier_ids, outbound__in=(Outbound.AS2, Outbound.SFTP)).values_list("profile__supplier_id", "outbound")
+        ChannelProfile.objects.filter(profile__supplier_id__in=supplier_ids, outbound__in=(Outbound.AS2, Outbound.SFTP)).values_list(
+            "profile__supplier_id", "outbound"
+        )
     )
     return {sid: channel.get(sid) or ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
@@ -137,7 +141,12 @@ def interchange_deliveries_drop(*, interchange: Any) -> int:
     return deleted
 
 
-ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12", "xml": "application/xml", "txt": "text/plain; charset=utf-8"}
+ACK_CONTENT_TYPES = {
+    "edi": "application/edifact",
+    "x12": "application/edi-x12",
+    "xml": "application/xml",
+    "txt": "text/plain; charset=utf-8",
+}
 
 
 @transaction.atomic
@@ -209,7 +218,9 @@ def _enqueue(work: Iterable[Work], countdown: float | None = None) -> None:
         parked = _park_followers([(pk, key, at) for pk, connector, key, at in rows if connector != "portal" and pk not in members])
     for plant_id, queue in batching.batch_tasks(members):
         deliver_batch.apply_async((plant_id,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
-    single = [(item[0], item[1] or DEFAULT_QUEUE) for item in work if item[0] not in members and item[0] not in inbox and item[0] not in parked]
+    single = [
+        (item[0], item[1] or DEFAULT_QUEUE) for item in work if item[0] not in members and item[0] not in inbox and item[0] not in parked
+    ]
     if len(single) == 1:
         pk, queue = single[0]
         stamp = stamps[pk]
@@ -221,11 +232,11 @@ def _enqueue(work: Iterable[Work], countdown: float | None = None) -> None:
             by_queue.setdefault(queue, []).append(pk)
         for queue, pks in by_queue.items():
             for start in range(0, len(pks), CHUNK):
-                part = pks[start:start + CHUNK]
+                part = pks[start : start + CHUNK]
                 deliver_fanout.apply_async((part, *_task_stamps([stamps[pk] for pk in part])), queue=queue, countdown=countdown or None)
     chunk = sorted(inbox)
     for start in range(0, len(chunk), INBOX_CHUNK):
-        part = chunk[start:start + INBOX_CHUNK]
+        part = chunk[start : start + INBOX_CHUNK]
         deliver_many.apply_async((part, *_task_stamps([stamps[pk] for pk in part])), queue=DEFAULT_QUEUE, countdown=countdown or None)
 
 
@@ -248,9 +259,11 @@ def _park_followers(rows: Sequence[tuple[int, str, dt.datetime]]) -> set[int]:
     parked: set[int] = set()
     items = sorted(follow.items())
     for start in range(0, len(items), 500):
-        chunk = items[start:start + 500]
+        chunk = items[start : start + 500]
         whens = [When(pk=pk, then=Value(prev)) for pk, prev in chunk]
-        qs = Delivery.objects.by_ids([pk for pk, _ in chunk], [created[pk] for pk, _ in chunk]).filter(status=Delivery.Status.PENDING, waiting_for__isnull=True)
+        qs = Delivery.objects.by_ids([pk for pk, _ in chunk], [created[pk] for pk, _ in chunk]).filter(
+            status=Delivery.Status.PENDING, waiting_for__isnull=True
+        )
         candidates = set(qs.values_list("pk", flat=True))
         qs.filter(pk__in=candidates).update(waiting_for_id=Case(*whens, output_field=BigIntegerField()))
         parked |= candidates
@@ -271,8 +284,12 @@ def deliveries_supersede(*, document_ids: Any) -> int:
     rows = Delivery.objects.filter(document_id__in=document_ids)
     waited_on = list(rows.filter(status__in=(Delivery.Status.PENDING, Delivery.Status.HELD)).values_list("pk", flat=True))
     done = transition(
-        DELIVERY, rows, source=(Delivery.Status.STAGED, Delivery.Status.PENDING, Delivery.Status.HELD), target=Delivery.Status.SUPERSEDED,
-        waiting_for=None, last_error="superseded by a newer call-off before it was sent",
+        DELIVERY,
+        rows,
+        source=(Delivery.Status.STAGED, Delivery.Status.PENDING, Delivery.Status.HELD),
+        target=Delivery.Status.SUPERSEDED,
+        waiting_for=None,
+        last_error="superseded by a newer call-off before it was sent",
     )
     if waited_on:
         transaction.on_commit(lambda: _wake_waiters(waited_on))
@@ -287,13 +304,19 @@ def _lease(now: dt.datetime) -> dt.datetime:
 
 def open_predecessor() -> Any:
     """Subquery: the nearest earlier delivery of the same sequence that has not ended (its order comes first)."""
-    return Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
+    return (
+        Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
 
 
 def in_flight_to_plant(now: dt.datetime) -> Any:
     """Subquery: how many deliveries are on their way to the row's plant under a live lease (its in-flight limit)."""
     return (
-        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        Delivery.objects.filter(
+            plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now
+        )
         .order_by()
         .values("plant")
         .annotate(n=Count("pk"))
@@ -317,8 +340,14 @@ def _claim(delivery_id: int, created_at: dt.datetime | None = None) -> Delivery 
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     moved = transition(
-        DELIVERY, Delivery.objects.by_id(delivery_id, created_at).filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_id(delivery_id, created_at).filter(due),
+        source=OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=_lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     )
     if not moved:
         return None
@@ -331,12 +360,23 @@ def _claim(delivery_id: int, created_at: dt.datetime | None = None) -> Delivery 
     )
 
 
-def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any) -> bool:
+def _release(
+    delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any
+) -> bool:
     """Give a claimed delivery back (to wait, or held for staff); nothing happens when the claim was lost."""
     now = timezone.now()
     moved = transition(
-        DELIVERY, Delivery.objects.row(delivery), source=Delivery.Status.SENDING, target=status, token=delivery.claim_token,
-        next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now, **fields,
+        DELIVERY,
+        Delivery.objects.row(delivery),
+        source=Delivery.Status.SENDING,
+        target=status,
+        token=delivery.claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        lease_until=None,
+        claim_token=None,
+        last_error=reason,
+        enqueued_at=now,
+        **fields,
     )
     if moved and requeue:
         _enqueue_one(delivery, countdown=delay)
@@ -428,7 +468,9 @@ def _send_one(delivery_id: int, created_at: dt.datetime | None = None) -> tuple[
     plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
     if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
         wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
-        _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
+        _release(
+            delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True
+        )
         return Delivery.Status.PENDING, []
     if delivery.connector != "portal":  # an inbox has no order to keep and no capacity to protect
         if delivery.earlier_open:
@@ -463,10 +505,18 @@ def inbox_send(*, delivery_ids: Sequence[int], created_at: Sequence[dt.datetime]
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     transition(
-        DELIVERY, Delivery.objects.by_ids(ids, created_at).filter(connector="portal").filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_ids(ids, created_at).filter(connector="portal").filter(due),
+        source=OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=_lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     )
-    claimed = list(Delivery.objects.by_ids(ids, created_at).filter(claim_token=token).select_related("plant", "supplier__profile").order_by("pk"))
+    claimed = list(
+        Delivery.objects.by_ids(ids, created_at).filter(claim_token=token).select_related("plant", "supplier__profile").order_by("pk")
+    )
     done: list[Delivery] = []
     attempts = []
     for delivery in claimed:
@@ -477,16 +527,32 @@ def inbox_send(*, delivery_ids: Sequence[int], created_at: Sequence[dt.datetime]
             continue
         done.append(delivery)
         attempts.append(
-            DeliveryAttempt(delivery=delivery, number=delivery.attempts + 1, started_at=started, duration_ms=0, url="portal",
-                            status_code=200, outcome="delivered", response_excerpt=result.excerpt)
+            DeliveryAttempt(
+                delivery=delivery,
+                number=delivery.attempts + 1,
+                started_at=started,
+                duration_ms=0,
+                url="portal",
+                status_code=200,
+                outcome="delivered",
+                response_excerpt=result.excerpt,
+            )
         )
     if done:
         DeliveryAttempt.objects.bulk_create(attempts)
         transition(
-            DELIVERY, Delivery.objects.rows(done), source=Delivery.Status.SENDING, target=Delivery.Status.DELIVERED, token=token,
+            DELIVERY,
+            Delivery.objects.rows(done),
+            source=Delivery.Status.SENDING,
+            target=Delivery.Status.DELIVERED,
+            token=token,
             rendered=Case(*[When(pk=d.pk, then=Value(d.rendered, output_field=BinaryField())) for d in done], output_field=BinaryField()),
             rendered_name=Case(*[When(pk=d.pk, then=Value(d.rendered_name)) for d in done], output_field=CharField()),
-            attempts=F("attempts") + 1, delivered_at=timezone.now(), last_error="", lease_until=None, claim_token=None,
+            attempts=F("attempts") + 1,
+            delivered_at=timezone.now(),
+            last_error="",
+            lease_until=None,
+            claim_token=None,
         )
     others = sorted(set(ids) - {d.pk for d in claimed})
     portal = set(Delivery.objects.by_ids(others, [stamps.get(pk) for pk in others]).filter(connector="portal").values_list("pk", flat=True))
@@ -504,7 +570,11 @@ def _hand_over(delivery: Delivery) -> Result:
         profile = getattr(delivery.supplier, "profile", None)
         fmt = (profile.outbound_format if profile else "") or "json"
         receiver, connector = delivery.supplier.number, delivery.connector
-        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), (profile.endpoint_secret if profile else ""), ""
+        url, secret, directory = (
+            delivery.target or (profile.endpoint_url if profile else ""),
+            (profile.endpoint_secret if profile else ""),
+            "",
+        )
     if delivery.document_type == "acknowledgement" and delivery.rendered is not None:
         # Built by the ingest flow in the partner's own syntax: sent as it is.
         body, content_type, name = bytes(delivery.rendered), delivery.content_type, delivery.rendered_name
@@ -575,7 +645,9 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
         outcome="delivered" if outcome == Delivery.Status.DELIVERED else ("dead" if outcome == Delivery.Status.DEAD else "retry"),
         response_excerpt=result.excerpt[:500],
     )
-    moved = transition(DELIVERY, Delivery.objects.row(delivery), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields)
+    moved = transition(
+        DELIVERY, Delivery.objects.row(delivery), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields
+    )
     if not moved:
         # Our lease ran out and another worker took the row: its attempt decides.
         log.info("delivery %s: claim lost before recording %s; left to the newer claim", delivery.pk, outcome)
@@ -589,7 +661,9 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
     return outcome
 
 
-def _wake_waiters(ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None) -> list[tuple[int, str, dt.datetime]]:
+def _wake_waiters(
+    ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None
+) -> list[tuple[int, str, dt.datetime]]:
     """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue, created_at).
 
     ``plants``, when given, is filled with each woken delivery's plant id.
@@ -629,8 +703,15 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
         raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     now = timezone.now()
     moved = transition(
-        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=(Delivery.Status.DEAD, Delivery.Status.HELD), target=Delivery.Status.PENDING,
-        next_attempt_at=now, enqueued_at=now, lease_until=None, claim_token=None, waiting_for=None,
+        DELIVERY,
+        Delivery.objects.filter(pk=delivery.pk),
+        source=(Delivery.Status.DEAD, Delivery.Status.HELD),
+        target=Delivery.Status.PENDING,
+        next_attempt_at=now,
+        enqueued_at=now,
+        lease_until=None,
+        claim_token=None,
+        waiting_for=None,
     )
     delivery.refresh_from_db()
     if not moved:
@@ -654,7 +735,9 @@ def delivery_replay(*, delivery: Delivery, url: str = "", plant: Plant | None = 
     now = timezone.now()
     target_plant = plant or delivery.plant
     recipient = Delivery.Recipient.PLANT if (plant is not None or url) else delivery.recipient
-    connector = "http" if url else (target_plant.connector if recipient == Delivery.Recipient.PLANT and target_plant else delivery.connector)
+    connector = (
+        "http" if url else (target_plant.connector if recipient == Delivery.Recipient.PLANT and target_plant else delivery.connector)
+    )
     replay = Delivery.objects.create(
         document_type=delivery.document_type,
         document_id=delivery.document_id,
@@ -694,10 +777,20 @@ def plant_resume(*, plant: Plant) -> int:
 def deliveries_release(*, plant: Plant) -> int:
     """Queue a plant's held deliveries again (after a resume or once its endpoint is set)."""
     now = timezone.now()
-    rows = list(Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD).order_by("id").values_list("pk", "created_at"))
+    rows = list(
+        Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD)
+        .order_by("id")
+        .values_list("pk", "created_at")
+    )
     transition(
-        DELIVERY, Delivery.objects.by_ids([pk for pk, _ in rows], [at for _, at in rows]), source=Delivery.Status.HELD, target=Delivery.Status.PENDING,
-        next_attempt_at=now, enqueued_at=now, last_error="", waiting_for=None,
+        DELIVERY,
+        Delivery.objects.by_ids([pk for pk, _ in rows], [at for _, at in rows]),
+        source=Delivery.Status.HELD,
+        target=Delivery.Status.PENDING,
+        next_attempt_at=now,
+        enqueued_at=now,
+        last_error="",
+        waiting_for=None,
     )
     transaction.on_commit(lambda: _enqueue([(pk, plant.queue, at) for pk, at in rows]))
     return len(rows)
@@ -715,8 +808,14 @@ def delivery_acknowledge(*, delivery: Delivery) -> Delivery:
         # A receipt proves arrival even if our own record of the answer was lost; a worker
         # still sending it loses its claim (its token no longer matches) and writes nothing.
         done = transition(
-            DELIVERY, Delivery.objects.row(delivery), source=OPEN, target=Delivery.Status.DELIVERED,
-            delivered_at=delivery.delivered_at or now, lease_until=None, claim_token=None, waiting_for=None,
+            DELIVERY,
+            Delivery.objects.row(delivery),
+            source=OPEN,
+            target=Delivery.Status.DELIVERED,
+            delivered_at=delivery.delivered_at or now,
+            lease_until=None,
+            claim_token=None,
+            waiting_for=None,
         )
         if done:
             transaction.on_commit(lambda: _wake_waiters([delivery.pk]))
@@ -735,7 +834,11 @@ def deliveries_for_acknowledgement(*, references: Sequence[str], supplier_id: in
     if not ids:
         return []
     qs = Delivery.objects.filter(pk__in=ids)
-    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    qs = (
+        qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id)
+        if supplier_id
+        else qs.filter(recipient=Delivery.Recipient.PLANT)
+    )
     return list(qs.order_by("pk"))
 
 
@@ -748,7 +851,11 @@ def deliveries_for_document_number(*, number: str, supplier_id: int | None) -> l
     if not number.strip():
         return []
     qs = Delivery.objects.filter(document_number=number).exclude(document_type="acknowledgement")
-    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    qs = (
+        qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id)
+        if supplier_id
+        else qs.filter(recipient=Delivery.Recipient.PLANT)
+    )
     return list(qs.order_by("pk"))
 
 
@@ -813,7 +920,9 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     # A due row not queued lately may still wait in a long queue: queueing it again would
     # only lengthen the queue it waits in (a backlog that grows with every sweep). Only as
     # many as the dispatch queues cannot hold are missing: the ones queued longest ago.
-    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
+    waiting = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale
+    )
     queued = _queued_dispatch_messages()
     due = list(expired)
     # A message carries up to INBOX_CHUNK portal copies, or up to a fan-out chunk of others:
@@ -823,7 +932,9 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     for rows, per_message in ((waiting.exclude(connector="portal"), CHUNK), (waiting.filter(connector="portal"), INBOX_CHUNK)):
         missing = limit if queued is None else max(0, rows.count() - queued * per_message)
         if missing:
-            due += list(rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue", "created_at")[: min(missing, limit)])
+            due += list(
+                rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue", "created_at")[: min(missing, limit)]
+            )
     if due:
         Delivery.objects.by_ids([row[0] for row in due], [row[3] for row in due]).update(enqueued_at=now)
         _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, at in due)
@@ -855,12 +966,16 @@ def dead_claims_release() -> int:
     if not dead:
         return 0
     now = timezone.now()
-    rows = list(Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__in=dead).values_list("pk", "recipient", "plant__queue", "created_at"))
+    rows = list(
+        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__in=dead).values_list(
+            "pk", "recipient", "plant__queue", "created_at"
+        )
+    )
     # The lease ends now and the row counts as never queued: the claim below (or the next
     # sweep, should this message be lost) takes it as a dead worker's claim.
-    Delivery.objects.by_ids([row[0] for row in rows], [row[3] for row in rows]).filter(status=Delivery.Status.SENDING, claimed_by__in=dead).update(
-        lease_until=now - dt.timedelta(seconds=1), enqueued_at=now
-    )
+    Delivery.objects.by_ids([row[0] for row in rows], [row[3] for row in rows]).filter(
+        status=Delivery.Status.SENDING, claimed_by__in=dead
+    ).update(lease_until=now - dt.timedelta(seconds=1), enqueued_at=now)
     _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, at in rows)
     log.info("handed back %d deliveries claimed by dead processes %s", len(rows), ", ".join(sorted(dead)))
     return len(rows)

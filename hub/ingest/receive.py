@@ -55,7 +55,9 @@ def interchange_receive(
     # Onboarding test phase: what a supplier in ``testing`` sends is checked and reported,
     # never stored as documents or dispatched.
     test_run = supplier is not None and supplier.status == Supplier.Status.TESTING
-    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=test_run)
+    interchange = _stored(
+        spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=test_run
+    )
     with transaction.atomic():
         original = (
             # Same bytes from the same party only: another party's copy must not swallow this one.
@@ -67,7 +69,9 @@ def interchange_receive(
         if original is not None:
             interchange.status = Interchange.Status.DUPLICATE
             interchange.duplicate_of = original
-            interchange.errors = [{"position": "", "code": "duplicate", "text": f"the same bytes were received before as interchange {original.id}"}]
+            interchange.errors = [
+                {"position": "", "code": "duplicate", "text": f"the same bytes were received before as interchange {original.id}"}
+            ]
             interchange.processed_at = timezone.now()
             interchange.save()
             return interchange
@@ -98,7 +102,9 @@ def _spool(stream: IO[bytes] | Iterable[bytes]) -> tuple[IO[bytes], int, str]:
     return spool, size, digest.hexdigest()
 
 
-def _stored(spool: IO[bytes], *, size: int, sha: str, channel: str, party: Party, filename: str, content_type: str, test_run: bool) -> Interchange:
+def _stored(
+    spool: IO[bytes], *, size: int, sha: str, channel: str, party: Party, filename: str, content_type: str, test_run: bool
+) -> Interchange:
     """An unsaved Interchange whose raw file is already written to storage (the spool is closed)."""
     interchange = Interchange(
         test_run=test_run,
@@ -138,7 +144,9 @@ def interchange_refuse(
     that came in are on record, as for every other file.
     """
     spool, size, sha = _spool(stream)
-    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=False)
+    interchange = _stored(
+        spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=False
+    )
     interchange.status = Interchange.Status.DUPLICATE if code == "duplicate" else Interchange.Status.FAILED
     interchange.duplicate_of = duplicate_of
     interchange.errors = [{"position": "", "code": code, "text": reason}]
