@@ -8,7 +8,9 @@ attempt each, all delivered but a few of this month's) and a fifth as many inter
 Then, on the partitioned tables (hub 0016) and again after unapplying 0016 (plain tables),
 measures in-process, median of 25, what dispatch does per delivery: the claim
 (``hub.dispatch.services._claim``: a conditional UPDATE and the SELECT with the sequence's
-open predecessor), a lookup by idempotency key, a new delivery (with its key claimed in
+open predecessor; each round also puts the row back to pending first, by the same filter)
+by id alone (an old task message) and by id with ``created_at`` (what the tasks carry now,
+pruned to one month), a delivery by id with and without ``created_at``, a lookup by idempotency key, a new delivery (with its key claimed in
 ``hub_delivery_key`` on the partitioned side), and a page of 50 deliveries with their
 interchanges. It times the migration both ways, then retention: the oldest month dropped
 by partition, and the next month deleted row by row (a short-retention partner). Records
@@ -165,6 +167,7 @@ def measure(label: str) -> list[tuple[str, float]]:
     plant = Plant.objects.get(code="BENCH1")
     ids = list(Delivery.objects.filter(status="delivered").order_by("?").values_list("pk", flat=True)[:ROUNDS])
     keys = list(Delivery.objects.filter(pk__in=ids).values_list("idempotency_key", flat=True))
+    created = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "created_at"))
     picks = iter(ids * 2)
 
     def claim() -> None:
@@ -172,8 +175,18 @@ def measure(label: str) -> list[tuple[str, float]]:
         Delivery.objects.filter(pk=pk).update(status="pending", next_attempt_at=None, claim_token=None)
         assert _claim(pk) is not None
 
+    def claim_pruned() -> None:
+        pk = next(picks)
+        Delivery.objects.by_id(pk, created[pk]).update(status="pending", next_attempt_at=None, claim_token=None)
+        assert _claim(pk, created[pk]) is not None
+
+    def by_id_pruned() -> None:
+        pk = random.choice(ids)
+        Delivery.objects.by_id(pk, created[pk]).get()
+
     found = []
     found.append((f"{label}: claim one delivery (conditional UPDATE + SELECT with predecessor)", median_ms(claim)))
+    found.append((f"{label}: claim one delivery with created_at (the same, pruned to its month)", median_ms(claim_pruned)))
     found.append(
         (f"{label}: find a delivery by idempotency key", median_ms(lambda: Delivery.objects.get(idempotency_key=random.choice(keys))))
     )
@@ -199,6 +212,7 @@ def measure(label: str) -> list[tuple[str, float]]:
             median_ms(lambda: Delivery.objects.get(pk=random.choice(ids))),
         )
     )
+    found.append((f"{label}: delivery by id and created_at", median_ms(by_id_pruned)))
     Delivery.objects.filter(pk__in=ids).update(status="delivered", plant=plant)
     for name, ms in found:
         print(f"{ms:8.2f} ms  {name}", flush=True)

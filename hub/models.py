@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,13 +34,21 @@ class Plant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     endpoint_url = models.URLField(_("dispatch endpoint"), max_length=500, blank=True, validators=[validate_endpoint_url])
-    endpoint_secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header"))
+    endpoint_secret = models.CharField(
+        _("signing secret"), max_length=200, blank=True, help_text=_("HMAC-SHA256 key for the X-Hub-Signature header")
+    )
     paused = models.BooleanField(_("dispatch paused"), default=False)
     connector = models.CharField(_("connector"), max_length=20, choices=[("http", "HTTP"), ("filedrop", _("file drop"))], default="http")
     drop_directory = models.CharField(_("drop directory"), max_length=500, blank=True, help_text=_("for the file-drop connector"))
-    outbound_format = models.CharField(_("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'"))
-    queue = models.CharField(_("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES"))
-    max_in_flight = models.PositiveSmallIntegerField(_("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once"))
+    outbound_format = models.CharField(
+        _("outbound format"), max_length=40, default="json", help_text=_("json (canonical JSON) or a format name from 'manage.py formats'")
+    )
+    queue = models.CharField(
+        _("dispatch queue"), max_length=60, blank=True, help_text=_("empty: the shared 'dispatch' queue; else one of HUB_DISPATCH_QUEUES")
+    )
+    max_in_flight = models.PositiveSmallIntegerField(
+        _("requests in flight"), default=1, help_text=_("how many deliveries may be on their way to this plant at once")
+    )
     batch_size = models.PositiveSmallIntegerField(
         _("batch size"), default=1, help_text=_("more than 1: the plant takes up to this many documents in one POST (canonical JSON only)")
     )
@@ -46,7 +56,10 @@ class Plant(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     circuit_open_until = models.DateTimeField(null=True, blank=True, editable=False)
     alert_emails = models.TextField(
-        _("alert contacts"), blank=True, validators=[validate_email_list], help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers")
+        _("alert contacts"),
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_("e-mail addresses, comma-separated, that get the plant's alerts; empty: its buyers"),
     )
     retention_days = models.PositiveIntegerField(
         _("retention (days)"),
@@ -74,6 +87,20 @@ def raw_upload_path(instance: Interchange, filename: str) -> str:
     """
     sha = instance.sha256
     return f"interchanges/sha256/{sha[:2]}/{sha[2:4]}/{sha}"
+
+
+class InterchangeQuerySet(models.QuerySet):
+    """Interchanges by id, narrowed by their partition key (``received_at``) where the caller knows it.
+
+    As ``DeliveryQuerySet``: ``hub_interchange`` is partitioned by month on ``received_at``,
+    which is set once when the file is stored and never changed, so the id with it finds the
+    same row in one partition instead of planning over every month.
+    """
+
+    def by_id(self, pk: object, received_at: dt.datetime | None = None) -> InterchangeQuerySet:
+        """The interchange ``pk``, within its month's partition when ``received_at`` is given."""
+        rows = self.filter(pk=pk)
+        return rows if received_at is None else rows.filter(received_at=received_at)
 
 
 class Interchange(models.Model):
@@ -121,7 +148,9 @@ class Interchange(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     test_run = models.BooleanField(
-        _("test run"), default=False, help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched")
+        _("test run"),
+        default=False,
+        help_text=_("sent by a supplier in its test phase: parsed and validated, never stored as documents or dispatched"),
     )
     test_report = models.JSONField(_("test report"), default=list, blank=True)
     on_behalf_of = models.JSONField(
@@ -136,7 +165,11 @@ class Interchange(models.Model):
     # Progress: how many messages of the file are persisted (or refused) in committed
     # batches; a worker taking over resumes after them.
     messages_done = models.PositiveIntegerField(default=0, editable=False)
-    envelope = models.JSONField(default=dict, blank=True, editable=False, help_text=_("the first envelope as parsed, for the acknowledgement"))
+    envelope = models.JSONField(
+        default=dict, blank=True, editable=False, help_text=_("the first envelope as parsed, for the acknowledgement")
+    )
+
+    objects = InterchangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]
@@ -177,6 +210,42 @@ class ControlReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} {self.reference}"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    """Deliveries by id, narrowed by their partition key (``created_at``) wherever the caller knows it.
+
+    ``hub_delivery`` is partitioned by month on ``created_at`` (``hub.partitions``). A filter
+    on the id alone is planned over every monthly partition (opening and locking each one
+    and its indexes); with ``created_at`` beside it PostgreSQL prunes to the one month at
+    plan time. The result is the same rows: ids are unique, and a delivery's ``created_at``
+    is set once on insert and never changed (moving a row out of DEFAULT keeps it). Without
+    ``created_at`` (an old task message, a caller that has only ids) the filter is by id
+    alone, exactly as before.
+    """
+
+    def by_id(self, pk: int, created_at: dt.datetime | None = None) -> DeliveryQuerySet:
+        """The delivery ``pk``, within its month's partition when ``created_at`` is given."""
+        rows = self.filter(pk=pk)
+        return rows if created_at is None else rows.filter(created_at=created_at)
+
+    def row(self, delivery: Delivery) -> DeliveryQuerySet:
+        """The row of a delivery already loaded (it carries its own ``created_at``)."""
+        return self.by_id(delivery.pk, delivery.created_at)
+
+    def by_ids(self, ids: Iterable[int], created_at: Iterable[dt.datetime | None] | None = None) -> DeliveryQuerySet:
+        """The deliveries ``ids``; ``created_at``, parallel to ``ids``, narrows them to their months when every one is known."""
+        ids = list(ids)
+        rows = self.filter(pk__in=ids)
+        stamps = None if created_at is None else list(created_at)
+        if not stamps or len(stamps) != len(ids) or any(stamp is None for stamp in stamps):
+            return rows
+        return rows.filter(created_at__in=sorted(set(stamps)))
+
+    def rows(self, deliveries: Iterable[Delivery]) -> DeliveryQuerySet:
+        """The rows of deliveries already loaded, within their months' partitions."""
+        deliveries = list(deliveries)
+        return self.by_ids([d.pk for d in deliveries], [d.created_at for d in deliveries])
 
 
 class Delivery(models.Model):
@@ -233,11 +302,15 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_status = models.CharField(
-        max_length=20, blank=True, help_text=_("what the recipient's acknowledgement (CONTRL, APERAK, 997...) said: accepted, partially_accepted, rejected")
+        max_length=20,
+        blank=True,
+        help_text=_("what the recipient's acknowledgement (CONTRL, APERAK, 997...) said: accepted, partially_accepted, rejected"),
     )
     last_error = models.TextField(blank=True)
     rendered = models.BinaryField(null=True, blank=True, help_text=_("the document as the recipient got it (portal inbox, file drop)"))
     rendered_name = models.CharField(max_length=200, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -246,7 +319,11 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["sequence_key", "id"])]
 
     def __str__(self) -> str:
-        to = self.plant.code if self.recipient == self.Recipient.PLANT and self.plant_id else (self.supplier.number if self.supplier_id else "?")
+        to = (
+            self.plant.code
+            if self.recipient == self.Recipient.PLANT and self.plant_id
+            else (self.supplier.number if self.supplier_id else "?")
+        )
         return f"{self.document_type} {self.document_number} -> {self.recipient} {to} ({self.status})"
 
 

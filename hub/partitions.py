@@ -35,9 +35,12 @@ KEY can only reference a partitioned table through such a constraint. So:
   filled by a row trigger on ``hub_delivery`` in the same statement: an insert with a
   key already used fails with the same IntegrityError as before, in the same
   transaction. Retention deletes the keys of the deliveries it drops.
-- Dispatch is unchanged: claims are conditional UPDATEs and ``SELECT … FOR UPDATE`` by
-  id; both work on a partitioned table (a lookup by id alone probes each month's
-  primary-key index: a few dozen index probes, measured in docs/performance.md).
+- Dispatch claims are conditional UPDATEs and ``SELECT … FOR UPDATE`` by id; both work on
+  a partitioned table, but a lookup by id alone is planned over every month (opening and
+  locking each partition and its indexes: a claim cost 4× the plain table's). So the
+  dispatch tasks carry each delivery's ``created_at`` beside its id and the claim and the
+  writes after it filter by both (``Delivery.objects.by_id``/``row``/``by_ids``), which
+  PostgreSQL prunes to one partition at plan time (docs/performance.md).
 
 SQLite (``make run``) has no partitions: every function here is a no-op there, and
 retention deletes row by row.

@@ -33,11 +33,13 @@ BATCH_NAMESPACE = uuid.UUID("8c1f3a52-5f0e-4bd6-9d5e-3b7a0c61a9e2")
 MAX_ROUNDS = 50  # one task drains at most this many batches, then leaves the rest to the next
 
 
-def batch_plants(delivery_ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
-    """Map those of ``delivery_ids`` that go to batching plants to (plant id, batch size, queue)."""
-    rows = Delivery.objects.filter(
-        pk__in=list(delivery_ids), recipient=Delivery.Recipient.PLANT, plant__batch_size__gt=1, plant__outbound_format="json", plant__connector="http"
-    ).values_list("pk", "plant_id", "plant__batch_size", "plant__queue")
+def batch_plants(delivery_ids: Sequence[int], created_at: Sequence[dt.datetime | None] | None = None) -> dict[int, tuple[int, int, str]]:
+    """Map those of ``delivery_ids`` that go to batching plants to (plant id, batch size, queue); ``created_at`` as ``Delivery.objects.by_ids``."""
+    rows = (
+        Delivery.objects.by_ids(delivery_ids, created_at)
+        .filter(recipient=Delivery.Recipient.PLANT, plant__batch_size__gt=1, plant__outbound_format="json", plant__connector="http")
+        .values_list("pk", "plant_id", "plant__batch_size", "plant__queue")
+    )
     return {pk: (plant_id, size, queue) for pk, plant_id, size, queue in rows}
 
 
@@ -56,7 +58,11 @@ def batch_tasks(members: dict[int, tuple[int, int, str]]) -> list[tuple[int, str
 def _lock(plant_id: int) -> bool:
     now = timezone.now()
     until = now + dt.timedelta(seconds=settings.HUB_DISPATCH_LEASE_SECONDS)
-    return bool(Plant.objects.filter(pk=plant_id).filter(Q(batch_lease_until__isnull=True) | Q(batch_lease_until__lt=now)).update(batch_lease_until=until))
+    return bool(
+        Plant.objects.filter(pk=plant_id)
+        .filter(Q(batch_lease_until__isnull=True) | Q(batch_lease_until__lt=now))
+        .update(batch_lease_until=until)
+    )
 
 
 def _unlock(plant_id: int) -> None:
@@ -79,10 +85,20 @@ def _claim(plant: Plant) -> list[Delivery]:
         )
         if ids:
             transition(
-                DELIVERY, Delivery.objects.filter(pk__in=ids), source=(Delivery.Status.PENDING, Delivery.Status.SENDING), target=Delivery.Status.SENDING,
-                claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
+                DELIVERY,
+                Delivery.objects.filter(pk__in=ids),
+                source=(Delivery.Status.PENDING, Delivery.Status.SENDING),
+                target=Delivery.Status.SENDING,
+                claim_token=token,
+                lease_until=_lease(now),
+                waiting_for=None,
+                claimed_by=incarnation(),
             )
-    return list(Delivery.objects.filter(pk__in=ids, claim_token=token).order_by("id").only("pk", "idempotency_key", "payload", "attempts", "status", "claim_token"))
+    return list(
+        Delivery.objects.filter(pk__in=ids, claim_token=token)
+        .order_by("id")
+        .only("pk", "idempotency_key", "payload", "attempts", "status", "claim_token")
+    )
 
 
 def due_count(plant_id: int) -> int:
@@ -107,8 +123,12 @@ def batch_send(*, plant_id: int) -> int | None:
             # Held for staff, as single deliveries are: resuming or setting the endpoint releases them.
             reason = f"dispatch to plant {plant.code} is paused" if plant.paused else f"plant {plant.code} has no dispatch endpoint"
             transition(
-                DELIVERY, Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT), source=Delivery.Status.PENDING, target=Delivery.Status.HELD,
-                last_error=reason, waiting_for=None,
+                DELIVERY,
+                Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT),
+                source=Delivery.Status.PENDING,
+                target=Delivery.Status.HELD,
+                last_error=reason,
+                waiting_for=None,
             )
             return 0
         if plant.circuit_open_until and plant.circuit_open_until > timezone.now():
@@ -170,8 +190,14 @@ def _record(plant: Plant, batch: list[Delivery], result: Result, started: dt.dat
         groups[outcome].append(d.pk)
         attempts.append(
             DeliveryAttempt(
-                delivery=d, number=number, started_at=started, duration_ms=elapsed_ms, url=result.url[:500],
-                status_code=result.status_code, outcome=outcome, response_excerpt=result.excerpt[:500],
+                delivery=d,
+                number=number,
+                started_at=started,
+                duration_ms=elapsed_ms,
+                url=result.url[:500],
+                status_code=result.status_code,
+                outcome=outcome,
+                response_excerpt=result.excerpt[:500],
             )
         )
     # One UPDATE per outcome, not one per delivery: a batch of 50 costs three statements.
@@ -182,12 +208,26 @@ def _record(plant: Plant, batch: list[Delivery], result: Result, started: dt.dat
 
     def write(ids: list[int], target: str, **fields: object) -> None:
         if ids:
-            transition(DELIVERY, Delivery.objects.filter(pk__in=ids), source=Delivery.Status.SENDING, target=target, token=token, **common, **fields)
+            transition(
+                DELIVERY,
+                Delivery.objects.filter(pk__in=ids),
+                source=Delivery.Status.SENDING,
+                target=target,
+                token=token,
+                **common,
+                **fields,
+            )
 
     write(groups["delivered"], Delivery.Status.DELIVERED, delivered_at=now, last_error="")
     write(groups["dead"], Delivery.Status.DEAD, last_error=f"batch of {len(batch)}: {why}"[:2000])
     delay = max(1.0, policy.backoff_seconds(min(d.attempts for d in batch) + 1, result.retry_after))
-    write(groups["retry"], Delivery.Status.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), enqueued_at=now, last_error=f"batch of {len(batch)}: {why}"[:2000])
+    write(
+        groups["retry"],
+        Delivery.Status.PENDING,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        enqueued_at=now,
+        last_error=f"batch of {len(batch)}: {why}"[:2000],
+    )
     DeliveryAttempt.objects.bulk_create(attempts)
     if not result.permanent:
         _circuit(plant, ok=result.ok)

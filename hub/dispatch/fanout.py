@@ -8,6 +8,11 @@ need, the requests go out concurrently over pooled, pinned connections (each del
 its own request, under its own Idempotency-Key), and the outcomes are written set-wise.
 The rules are those of ``services.delivery_send``: holds, circuit, order per sequence,
 requests in flight per plant; what a rule stops is released or parked as there.
+
+The task carries each delivery's ``created_at`` beside its id, and every statement on the
+chunk's own rows filters by both (``Delivery.objects.by_ids``), so PostgreSQL reads only the
+months they were created in instead of every monthly partition. An old message (ids alone)
+is read by id once; the ``created_at`` that read returns narrows the claim and what follows.
 """
 
 from __future__ import annotations
@@ -48,15 +53,21 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
-def fanout_send(*, delivery_ids: Sequence[int], follow_seconds: float = services.FOLLOW_SECONDS) -> int:
-    """Send the due deliveries among ``delivery_ids``, then those they wake, for up to ``follow_seconds``; returns how many arrived."""
+def fanout_send(
+    *, delivery_ids: Sequence[int], created_at: Sequence[dt.datetime] | None = None, follow_seconds: float = services.FOLLOW_SECONDS
+) -> int:
+    """Send the due deliveries among ``delivery_ids``, then those they wake, for up to ``follow_seconds``; returns how many arrived.
+
+    ``created_at``, parallel to ``delivery_ids`` when given, prunes every read and write to the deliveries' months.
+    """
     until = time.monotonic() + follow_seconds
     ids = list(delivery_ids)
+    stamps: list[dt.datetime | None] | None = list(created_at) if created_at is not None else None
     delivered = 0
     while ids:
         started = time.monotonic()
         plants: dict[int, int] = {}
-        count, woken = _fanout_once(ids, plants)
+        count, woken = _fanout_once(ids, stamps, plants)
         delivered += count
         if not woken:
             break
@@ -65,75 +76,97 @@ def fanout_send(*, delivery_ids: Sequence[int], follow_seconds: float = services
             # Queued per plant: the next of a fast plant no longer waits for a slow one.
             _enqueue_per_plant(woken, plants)
             break
-        ids = [pk for pk, _ in woken]
+        ids, stamps = [item[0] for item in woken], [item[2] for item in woken]
     return delivered
 
 
-def _enqueue_per_plant(work: list[tuple[int, str]], plants: dict[int, int], countdown: float | None = None) -> None:
-    groups: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
-    for pk, queue in work:
-        groups[plants.get(pk)].append((pk, queue))
+def _enqueue_per_plant(work: list[services.Work], plants: dict[int, int], countdown: float | None = None) -> None:
+    groups: dict[int | None, list[services.Work]] = defaultdict(list)
+    for item in work:
+        groups[plants.get(item[0])].append(item)
     for group in groups.values():
         services._enqueue(group, countdown)
 
 
-def _within_limits(ids: list[int], due: Q, now: dt.datetime) -> list[int]:
-    """The due ids a claim may take: per plant no more than its free request slots.
+def _within_limits(ids: list[int], stamps: list[dt.datetime | None] | None, due: Q, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """The due deliveries a claim may take, as (id, created_at): per plant no more than its free request slots.
 
     Claiming more and giving the rest back would count them as in flight for a moment,
     and a concurrent worker would find the plant busy and give its own back too. What is
     left out is queued again (per plant, shortly), as the in-flight limit does for single deliveries.
     """
-    rows = list(Delivery.objects.filter(pk__in=ids).filter(due).order_by("pk").values_list("pk", "recipient", "plant_id", "plant__max_in_flight", "plant__queue"))
-    plant_ids = {plant for _, recipient, plant, _, _ in rows if recipient == Delivery.Recipient.PLANT and plant}
-    flying = dict(
-        Delivery.objects.filter(plant_id__in=plant_ids, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
-        .values("plant_id")
-        .annotate(n=Count("pk"))
-        .values_list("plant_id", "n")
-    ) if plant_ids else {}
-    take: list[int] = []
-    left: list[tuple[int, str]] = []
+    rows = list(
+        Delivery.objects.by_ids(ids, stamps)
+        .filter(due)
+        .order_by("pk")
+        .values_list("pk", "recipient", "plant_id", "plant__max_in_flight", "plant__queue", "created_at")
+    )
+    plant_ids = {plant for _, recipient, plant, _, _, _ in rows if recipient == Delivery.Recipient.PLANT and plant}
+    flying = (
+        dict(
+            Delivery.objects.filter(
+                plant_id__in=plant_ids, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now
+            )
+            .values("plant_id")
+            .annotate(n=Count("pk"))
+            .values_list("plant_id", "n")
+        )
+        if plant_ids
+        else {}
+    )
+    take: list[tuple[int, dt.datetime]] = []
+    left: list[services.Work] = []
     plants: dict[int, int] = {}
-    for pk, recipient, plant, limit, queue in rows:
+    for pk, recipient, plant, limit, queue, at in rows:
         if recipient != Delivery.Recipient.PLANT or not plant:
-            take.append(pk)
+            take.append((pk, at))
         elif flying.get(plant, 0) < max(1, limit or 1):
             flying[plant] = flying.get(plant, 0) + 1
-            take.append(pk)
+            take.append((pk, at))
         else:
-            left.append((pk, queue or services.DEFAULT_QUEUE))
+            left.append((pk, queue or services.DEFAULT_QUEUE, at))
             plants[pk] = plant
     if left:
         _enqueue_per_plant(left, plants, countdown=0.2 + random.uniform(0, 0.6))
     return take
 
 
-def _claim(ids: list[int]) -> list[Delivery]:
+def _claim(ids: list[int], stamps: list[dt.datetime | None] | None) -> list[Delivery]:
     now = timezone.now()
     token = uuid.uuid4()
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-    ids = _within_limits(ids, due, now)
+    take = _within_limits(ids, stamps, due, now)
+    # From here on the created_at the read returned narrows every statement (it never changes).
+    ids, stamps = [pk for pk, _ in take], [at for _, at in take]
     if not ids or not transition(
-        DELIVERY, Delivery.objects.filter(pk__in=ids).filter(due), source=services.OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=services._lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_ids(ids, stamps).filter(due),
+        source=services.OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=services._lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     ):
         return []
     earlier, flying = services.open_predecessor(), services.in_flight_to_plant(now)
     return list(
         Delivery.objects.select_related("plant", "supplier__profile")
         .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))
-        .filter(pk__in=ids, claim_token=token)
+        .by_ids(ids, stamps)
+        .filter(claim_token=token)
         .order_by("pk")
     )
 
 
-def _fanout_once(ids: list[int], plants: dict[int, int]) -> tuple[int, list[tuple[int, str]]]:
+def _fanout_once(
+    ids: list[int], stamps: list[dt.datetime | None] | None, plants: dict[int, int]
+) -> tuple[int, list[tuple[int, str, dt.datetime]]]:
     """One round: claim, check, send concurrently, record; returns (delivered, woken)."""
     from hub.dispatch import batching
 
-    rows = _claim(ids)
+    rows = _claim(ids, stamps)
     if not rows:
         return 0, []
     now = timezone.now()
@@ -156,7 +189,9 @@ def _fanout_once(ids: list[int], plants: dict[int, int]) -> tuple[int, list[tupl
             continue
         if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
             wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
-            services._release(d, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
+            services._release(
+                d, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True
+            )
             continue
         if d.earlier_open:
             services._park(d, d.earlier_open)
@@ -172,11 +207,13 @@ def _fanout_once(ids: list[int], plants: dict[int, int]) -> tuple[int, list[tupl
         ready.append(d)
     if later:
         _give_back(later, delay=0, reason="")
-        services._enqueue([(d.pk, d.plant.queue if d.recipient == Delivery.Recipient.PLANT and d.plant_id else "") for d in later])
+        services._enqueue(
+            [(d.pk, d.plant.queue if d.recipient == Delivery.Recipient.PLANT and d.plant_id else "", d.created_at) for d in later]
+        )
     if busy:
         delay = 0.2 + random.uniform(0, 0.6)
         _give_back(busy, delay=delay, reason="the plant's requests in flight are at their limit")
-        _enqueue_per_plant([(d.pk, d.plant.queue) for d in busy], {d.pk: d.plant_id for d in busy}, countdown=delay)
+        _enqueue_per_plant([(d.pk, d.plant.queue, d.created_at) for d in busy], {d.pk: d.plant_id for d in busy}, countdown=delay)
     if not ready:
         return 0, []
     started = timezone.now()
@@ -194,32 +231,58 @@ def _timed_hand_over(delivery: Delivery) -> tuple[Result, int]:
 def _give_back(rows: list[Delivery], *, delay: float, reason: str) -> None:
     now = timezone.now()
     transition(
-        DELIVERY, Delivery.objects.filter(pk__in=[d.pk for d in rows]), source=Delivery.Status.SENDING, target=Delivery.Status.PENDING,
-        token=rows[0].claim_token, next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now,
+        DELIVERY,
+        Delivery.objects.rows(rows),
+        source=Delivery.Status.SENDING,
+        target=Delivery.Status.PENDING,
+        token=rows[0].claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        lease_until=None,
+        claim_token=None,
+        last_error=reason,
+        enqueued_at=now,
     )
 
 
-def _record(rows: list[Delivery], results: list[tuple[Result, int]], started: dt.datetime, clock: float, plants: dict[int, int]) -> tuple[int, list[tuple[int, str]]]:
+def _record(
+    rows: list[Delivery], results: list[tuple[Result, int]], started: dt.datetime, clock: float, plants: dict[int, int]
+) -> tuple[int, list[tuple[int, str, dt.datetime]]]:
     """Successes set-wise (attempts in one INSERT, outcomes in one guarded UPDATE); anything else as ``services._record`` does."""
     ok = [(d, r, ms) for d, (r, ms) in zip(rows, results, strict=True) if r.ok]
-    woken: list[tuple[int, str]] = []
+    woken: list[tuple[int, str, dt.datetime]] = []
     for d, (r, ms) in zip(rows, results, strict=True):
         if not r.ok:
             services._record(d, r, d.attempts + 1, started, ms)
             woken += getattr(d, "woken", [])
-            plants.update({pk: d.plant_id for pk, _ in getattr(d, "woken", [])})
+            plants.update({item[0]: d.plant_id for item in getattr(d, "woken", [])})
     if not ok:
         return 0, woken
     DeliveryAttempt.objects.bulk_create(
         [
-            DeliveryAttempt(delivery=d, number=d.attempts + 1, started_at=started, duration_ms=ms, url=r.url[:500], status_code=r.status_code,
-                            outcome="delivered", response_excerpt=r.excerpt[:500])
+            DeliveryAttempt(
+                delivery=d,
+                number=d.attempts + 1,
+                started_at=started,
+                duration_ms=ms,
+                url=r.url[:500],
+                status_code=r.status_code,
+                outcome="delivered",
+                response_excerpt=r.excerpt[:500],
+            )
             for d, r, ms in ok
         ]
     )
     moved = transition(
-        DELIVERY, Delivery.objects.filter(pk__in=[d.pk for d, _, _ in ok]), source=Delivery.Status.SENDING, target=Delivery.Status.DELIVERED,
-        token=rows[0].claim_token, attempts=F("attempts") + 1, delivered_at=timezone.now(), last_error="", lease_until=None, claim_token=None,
+        DELIVERY,
+        Delivery.objects.rows([d for d, _, _ in ok]),
+        source=Delivery.Status.SENDING,
+        target=Delivery.Status.DELIVERED,
+        token=rows[0].claim_token,
+        attempts=F("attempts") + 1,
+        delivered_at=timezone.now(),
+        last_error="",
+        lease_until=None,
+        claim_token=None,
     )
     for plant in {d.plant_id: d.plant for d, _, _ in ok if d.recipient == Delivery.Recipient.PLANT and d.plant_id}.values():
         services._circuit(plant, ok=True)

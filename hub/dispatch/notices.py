@@ -43,7 +43,7 @@ def plant_notice_send(*, document: dict[str, Any], about: Any) -> Delivery:
         next_attempt_at=now,
         enqueued_at=now,
     )
-    transaction.on_commit(lambda: services._enqueue([(delivery.pk, plant.queue)]))
+    transaction.on_commit(lambda: services._enqueue([(delivery.pk, plant.queue, delivery.created_at)]))
     return delivery
 
 
@@ -58,5 +58,9 @@ def _as_json_if_unrenderable(payload: str, plant: Any, document: dict[str, Any])
         rendering.render(payload, plant.outbound_format, receiver_id=plant.code, control_ref="0")
     except FormatError:
         content_type, extension = rendering.CONTENT_TYPES["json"]
-        return {"rendered": payload.encode("utf-8"), "content_type": content_type, "rendered_name": f"{document.get('type')}-{document.get('number')}.{extension}"}
+        return {
+            "rendered": payload.encode("utf-8"),
+            "content_type": content_type,
+            "rendered_name": f"{document.get('type')}-{document.get('number')}.{extension}",
+        }
     return {}

@@ -54,10 +54,14 @@ def _supplier_connectors(supplier_ids: set) -> dict:
     from hub.channels.models import ChannelProfile, Outbound
     from suppliers.models import PartnerProfile
 
-    with_endpoint = set(PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True))
+    with_endpoint = set(
+        PartnerProfile.objects.filter(supplier_id__in=supplier_ids).exclude(endpoint_url="").values_list("supplier_id", flat=True)
+    )
     # A partner whose profile names AS2 or SFTP as its outbound channel gets its documents there.
     channel = dict(
-        ChannelProfile.objects.filter(profile__supplier_id__in=supplier_ids, outbound__in=(Outbound.AS2, Outbound.SFTP)).values_list("profile__supplier_id", "outbound")
+        ChannelProfile.objects.filter(profile__supplier_id__in=supplier_ids, outbound__in=(Outbound.AS2, Outbound.SFTP)).values_list(
+            "profile__supplier_id", "outbound"
+        )
     )
     return {sid: channel.get(sid) or ("http" if sid in with_endpoint else "portal") for sid in supplier_ids}
 
@@ -98,7 +102,7 @@ def outbox_add(*, documents: Sequence[Any], recipients: Sequence[str], interchan
     created = Delivery.objects.bulk_create(rows, batch_size=1000)
     if not staged:
         queues = {doc.plant_id: doc.plant.queue for doc in documents}
-        work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "") for d in created]
+        work = [(d.pk, queues.get(d.plant_id) if d.recipient == Delivery.Recipient.PLANT else "", d.created_at) for d in created]
         transaction.on_commit(lambda: _enqueue(work))
     return created
 
@@ -124,10 +128,10 @@ def _enqueue_released(interchange_id: Any, chunk: int) -> None:
     qs = Delivery.objects.filter(interchange_id=interchange_id, status=Delivery.Status.PENDING).order_by("pk")
     last = 0
     while True:
-        rows = list(qs.filter(pk__gt=last).values_list("pk", "recipient", "plant__queue")[:chunk])
+        rows = list(qs.filter(pk__gt=last).values_list("pk", "recipient", "plant__queue", "created_at")[:chunk])
         if not rows:
             return
-        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows)
+        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, at in rows)
         last = rows[-1][0]
 
 
@@ -137,7 +141,12 @@ def interchange_deliveries_drop(*, interchange: Any) -> int:
     return deleted
 
 
-ACK_CONTENT_TYPES = {"edi": "application/edifact", "x12": "application/edi-x12", "xml": "application/xml", "txt": "text/plain; charset=utf-8"}
+ACK_CONTENT_TYPES = {
+    "edi": "application/edifact",
+    "x12": "application/edi-x12",
+    "xml": "application/xml",
+    "txt": "text/plain; charset=utf-8",
+}
 
 
 @transaction.atomic
@@ -166,30 +175,56 @@ def acknowledgement_send(*, acknowledgement: Any, supplier: Any) -> Delivery:
         next_attempt_at=now,
         enqueued_at=now,
     )
-    transaction.on_commit(lambda: _enqueue([(delivery.pk, "")]))
+    transaction.on_commit(lambda: _enqueue([(delivery.pk, "", delivery.created_at)]))
     return delivery
 
 
-def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = None) -> None:
+# What _enqueue takes per delivery: (id, queue) or (id, queue, created_at). With created_at
+# the task carries it, and the worker's claim and writes prune to the delivery's month.
+Work = tuple[int, str | None] | tuple[int, str | None, dt.datetime | None]
+
+
+def _stamp(item: Work) -> dt.datetime | None:
+    return item[2] if len(item) > 2 else None
+
+
+def _task_stamps(stamps: Sequence[dt.datetime | None]) -> tuple[list[str]] | tuple[()]:
+    """The extra task argument for these stamps: their ISO strings when every one is known, else nothing (the old shape)."""
+    return ([stamp.isoformat() for stamp in stamps],) if stamps and all(stamp is not None for stamp in stamps) else ()
+
+
+def _enqueue(work: Iterable[Work], countdown: float | None = None) -> None:
+    """Queue the tasks that send ``work``; the one place that enqueues ``deliver``, ``deliver_fanout`` and ``deliver_many``.
+
+    Each task carries the deliveries' ``created_at`` (ISO strings) beside their ids where
+    the caller knows it, so the worker's claim prunes to one monthly partition; the tasks
+    still take the old shape (ids alone), as messages queued before a deploy carry it.
+    """
     from hub.dispatch import batching
     from hub.dispatch.fanout import CHUNK
     from hub.dispatch.tasks import deliver, deliver_batch, deliver_fanout, deliver_many
 
     work = list(work)
-    ids = [pk for pk, _ in work]
-    members = batching.batch_plants(ids) if work else {}
+    ids = [item[0] for item in work]
+    stamps = {item[0]: _stamp(item) for item in work}
+    members = batching.batch_plants(ids, created_at=[stamps[pk] for pk in ids]) if work else {}
     inbox: set[int] = set()
     parked: set[int] = set()
     if len(work) > 1:
-        rows = list(Delivery.objects.filter(pk__in=ids).values_list("pk", "connector", "sequence_key"))
+        rows = list(Delivery.objects.by_ids(ids, [stamps[pk] for pk in ids]).values_list("pk", "connector", "sequence_key", "created_at"))
         # Portal-inbox copies need no network: a few tasks take them in chunks.
-        inbox = {pk for pk, connector, _ in rows if connector == "portal"}
-        parked = _park_followers([(pk, key) for pk, connector, key in rows if connector != "portal" and pk not in members])
+        stamps.update({pk: at for pk, _, _, at in rows})  # callers that had ids alone (the sweep) get them too
+        inbox = {pk for pk, connector, _, _ in rows if connector == "portal"}
+        parked = _park_followers([(pk, key, at) for pk, connector, key, at in rows if connector != "portal" and pk not in members])
     for plant_id, queue in batching.batch_tasks(members):
         deliver_batch.apply_async((plant_id,), queue=queue or DEFAULT_QUEUE, countdown=countdown or None)
-    single = [(pk, queue or DEFAULT_QUEUE) for pk, queue in work if pk not in members and pk not in inbox and pk not in parked]
+    single = [
+        (item[0], item[1] or DEFAULT_QUEUE) for item in work if item[0] not in members and item[0] not in inbox and item[0] not in parked
+    ]
     if len(single) == 1:
-        deliver.apply_async((single[0][0],), queue=single[0][1], countdown=countdown or None)
+        pk, queue = single[0]
+        stamp = stamps[pk]
+        deliver.apply_async((pk, stamp.isoformat()) if stamp is not None else (pk,), queue=queue, countdown=countdown or None)
     else:
         # Many at once: a task per chunk claims, sends (one request each) and records them set-wise.
         by_queue: dict[str, list[int]] = {}
@@ -197,14 +232,16 @@ def _enqueue(work: Iterable[tuple[int, str | None]], countdown: float | None = N
             by_queue.setdefault(queue, []).append(pk)
         for queue, pks in by_queue.items():
             for start in range(0, len(pks), CHUNK):
-                deliver_fanout.apply_async((pks[start:start + CHUNK],), queue=queue, countdown=countdown or None)
+                part = pks[start : start + CHUNK]
+                deliver_fanout.apply_async((part, *_task_stamps([stamps[pk] for pk in part])), queue=queue, countdown=countdown or None)
     chunk = sorted(inbox)
     for start in range(0, len(chunk), INBOX_CHUNK):
-        deliver_many.apply_async((chunk[start:start + INBOX_CHUNK],), queue=DEFAULT_QUEUE, countdown=countdown or None)
+        part = chunk[start : start + INBOX_CHUNK]
+        deliver_many.apply_async((part, *_task_stamps([stamps[pk] for pk in part])), queue=DEFAULT_QUEUE, countdown=countdown or None)
 
 
-def _park_followers(rows: Sequence[tuple[int, str]]) -> set[int]:
-    """Park each delivery behind the one before it in its sequence among ``rows`` (id, sequence key); returns the parked ids.
+def _park_followers(rows: Sequence[tuple[int, str, dt.datetime]]) -> set[int]:
+    """Park each delivery behind the one before it in its sequence among ``rows`` (id, sequence key, created_at); returns the parked ids.
 
     Deliveries of one supplier and plant go out one after the other anyway; parking the
     followers now, instead of queueing a task for each that would only find its predecessor
@@ -214,16 +251,19 @@ def _park_followers(rows: Sequence[tuple[int, str]]) -> set[int]:
     """
     last: dict[str, int] = {}
     follow: dict[int, int] = {}
-    for pk, key in sorted(rows):
+    created = {pk: at for pk, _, at in rows}
+    for pk, key, _ in sorted(rows):
         if key in last:
             follow[pk] = last[key]
         last[key] = pk
     parked: set[int] = set()
     items = sorted(follow.items())
     for start in range(0, len(items), 500):
-        chunk = items[start:start + 500]
+        chunk = items[start : start + 500]
         whens = [When(pk=pk, then=Value(prev)) for pk, prev in chunk]
-        qs = Delivery.objects.filter(pk__in=[pk for pk, _ in chunk], status=Delivery.Status.PENDING, waiting_for__isnull=True)
+        qs = Delivery.objects.by_ids([pk for pk, _ in chunk], [created[pk] for pk, _ in chunk]).filter(
+            status=Delivery.Status.PENDING, waiting_for__isnull=True
+        )
         candidates = set(qs.values_list("pk", flat=True))
         qs.filter(pk__in=candidates).update(waiting_for_id=Case(*whens, output_field=BigIntegerField()))
         parked |= candidates
@@ -232,7 +272,7 @@ def _park_followers(rows: Sequence[tuple[int, str]]) -> set[int]:
 
 def _enqueue_one(delivery: Delivery, countdown: float | None = None) -> None:
     queue = delivery.plant.queue if delivery.recipient == Delivery.Recipient.PLANT and delivery.plant_id else ""
-    _enqueue([(delivery.pk, queue)], countdown)
+    _enqueue([(delivery.pk, queue, delivery.created_at)], countdown)
 
 
 def deliveries_supersede(*, document_ids: Any) -> int:
@@ -244,8 +284,12 @@ def deliveries_supersede(*, document_ids: Any) -> int:
     rows = Delivery.objects.filter(document_id__in=document_ids)
     waited_on = list(rows.filter(status__in=(Delivery.Status.PENDING, Delivery.Status.HELD)).values_list("pk", flat=True))
     done = transition(
-        DELIVERY, rows, source=(Delivery.Status.STAGED, Delivery.Status.PENDING, Delivery.Status.HELD), target=Delivery.Status.SUPERSEDED,
-        waiting_for=None, last_error="superseded by a newer call-off before it was sent",
+        DELIVERY,
+        rows,
+        source=(Delivery.Status.STAGED, Delivery.Status.PENDING, Delivery.Status.HELD),
+        target=Delivery.Status.SUPERSEDED,
+        waiting_for=None,
+        last_error="superseded by a newer call-off before it was sent",
     )
     if waited_on:
         transaction.on_commit(lambda: _wake_waiters(waited_on))
@@ -260,13 +304,19 @@ def _lease(now: dt.datetime) -> dt.datetime:
 
 def open_predecessor() -> Any:
     """Subquery: the nearest earlier delivery of the same sequence that has not ended (its order comes first)."""
-    return Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN).order_by("-pk").values("pk")[:1]
+    return (
+        Delivery.objects.filter(sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), status__in=OPEN)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
 
 
 def in_flight_to_plant(now: dt.datetime) -> Any:
     """Subquery: how many deliveries are on their way to the row's plant under a live lease (its in-flight limit)."""
     return (
-        Delivery.objects.filter(plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now)
+        Delivery.objects.filter(
+            plant=OuterRef("plant"), recipient=Delivery.Recipient.PLANT, status=Delivery.Status.SENDING, lease_until__gte=now
+        )
         .order_by()
         .values("plant")
         .annotate(n=Count("pk"))
@@ -274,8 +324,11 @@ def in_flight_to_plant(now: dt.datetime) -> Any:
     )
 
 
-def _claim(delivery_id: int) -> Delivery | None:
+def _claim(delivery_id: int, created_at: dt.datetime | None = None) -> Delivery | None:
     """Take one delivery for sending under a new claim token: one conditional UPDATE, then one SELECT.
+
+    With the delivery's ``created_at`` (what its task carries) both statements prune to its
+    month's partition; without it (an old message) they are planned over every month.
 
     Due means ``pending``, not parked behind an earlier delivery and past its next attempt, or
     ``sending`` under a lease that ran out (its worker died). The SELECT also brings what the
@@ -287,8 +340,14 @@ def _claim(delivery_id: int) -> Delivery | None:
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     moved = transition(
-        DELIVERY, Delivery.objects.filter(pk=delivery_id).filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_id(delivery_id, created_at).filter(due),
+        source=OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=_lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     )
     if not moved:
         return None
@@ -296,17 +355,28 @@ def _claim(delivery_id: int) -> Delivery | None:
     return (
         Delivery.objects.select_related("plant", "supplier__profile")
         .annotate(earlier_open=Subquery(earlier), flying=Coalesce(Subquery(flying), 0))
-        .filter(claim_token=token)
-        .get(pk=delivery_id)
+        .by_id(delivery_id, created_at)
+        .get(claim_token=token)
     )
 
 
-def _release(delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any) -> bool:
+def _release(
+    delivery: Delivery, *, delay: float, reason: str, status: str = Delivery.Status.PENDING, requeue: bool = False, **fields: Any
+) -> bool:
     """Give a claimed delivery back (to wait, or held for staff); nothing happens when the claim was lost."""
     now = timezone.now()
     moved = transition(
-        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=status, token=delivery.claim_token,
-        next_attempt_at=now + dt.timedelta(seconds=delay), lease_until=None, claim_token=None, last_error=reason, enqueued_at=now, **fields,
+        DELIVERY,
+        Delivery.objects.row(delivery),
+        source=Delivery.Status.SENDING,
+        target=status,
+        token=delivery.claim_token,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        lease_until=None,
+        claim_token=None,
+        last_error=reason,
+        enqueued_at=now,
+        **fields,
     )
     if moved and requeue:
         _enqueue_one(delivery, countdown=delay)
@@ -347,7 +417,7 @@ FOLLOW_SECONDS = 10.0
 FOLLOW = 200
 
 
-def delivery_send(*, delivery_id: int, follow: int = FOLLOW) -> str:
+def delivery_send(*, delivery_id: int, created_at: dt.datetime | None = None, follow: int = FOLLOW) -> str:
     """Try to hand one delivery to its recipient; returns the resulting status.
 
     Idempotent: a delivery that is done, held, parked, or being sent by another worker is
@@ -359,25 +429,28 @@ def delivery_send(*, delivery_id: int, follow: int = FOLLOW) -> str:
     one too (up to ``follow`` in a row, for at most FOLLOW_SECONDS): the next in line does
     not wait behind the whole queue for its turn, which keeps one supplier/plant's backlog
     moving at the speed of the plant. Whatever is woken and not followed is queued.
+
+    ``created_at`` (the delivery's, from its task) lets the claim and every write after it
+    prune to the delivery's monthly partition; without it they are by id alone.
     """
     until = time.monotonic() + FOLLOW_SECONDS
-    status, woken = _send_one(delivery_id)
+    status, woken = _send_one(delivery_id, created_at)
     while woken and follow > 0 and time.monotonic() < until:
-        (next_id, _), rest = woken[0], woken[1:]
+        (next_id, _, next_at), rest = woken[0], woken[1:]
         if rest:
             _enqueue(rest)
         follow -= 1
-        _, woken = _send_one(next_id)
+        _, woken = _send_one(next_id, next_at)
     if woken:
         _enqueue(woken)
     return status
 
 
-def _send_one(delivery_id: int) -> tuple[str, list[tuple[int, str]]]:
+def _send_one(delivery_id: int, created_at: dt.datetime | None = None) -> tuple[str, list[tuple[int, str, dt.datetime]]]:
     """One claim and attempt; returns the status and the deliveries it woke (not yet queued)."""
     from hub.dispatch import batching
 
-    delivery = _claim(delivery_id)
+    delivery = _claim(delivery_id, created_at)
     if delivery is None:
         return "skipped", []
     if batching.batches_for(delivery):
@@ -385,8 +458,8 @@ def _send_one(delivery_id: int) -> tuple[str, list[tuple[int, str]]]:
         # give the claim back and let the batch sender take this one with the others.
         _release(delivery, delay=0, reason="")
         if batching.batch_send(plant_id=delivery.plant_id) is None:
-            _enqueue([(delivery.pk, delivery.plant.queue)], countdown=1)
-        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "skipped", []
+            _enqueue([(delivery.pk, delivery.plant.queue, delivery.created_at)], countdown=1)
+        return Delivery.objects.row(delivery).values_list("status", flat=True).first() or "skipped", []
     reason = _hold_reason(delivery)
     if reason:
         _release(delivery, delay=0, reason=reason, status=Delivery.Status.HELD)
@@ -395,7 +468,9 @@ def _send_one(delivery_id: int) -> tuple[str, list[tuple[int, str]]]:
     plant = delivery.plant if delivery.recipient == Delivery.Recipient.PLANT else None
     if plant is not None and plant.circuit_open_until and plant.circuit_open_until > now:
         wait = (plant.circuit_open_until - now).total_seconds() + random.uniform(0, 1)
-        _release(delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True)
+        _release(
+            delivery, delay=wait, reason=f"plant {plant.code} failed {plant.consecutive_failures} times in a row; waiting", requeue=True
+        )
         return Delivery.Status.PENDING, []
     if delivery.connector != "portal":  # an inbox has no order to keep and no capacity to protect
         if delivery.earlier_open:
@@ -414,24 +489,34 @@ def _send_one(delivery_id: int) -> tuple[str, list[tuple[int, str]]]:
     return outcome, getattr(delivery, "woken", [])
 
 
-def inbox_send(*, delivery_ids: Sequence[int]) -> int:
+def inbox_send(*, delivery_ids: Sequence[int], created_at: Sequence[dt.datetime] | None = None) -> int:
     """Place many portal-inbox copies at once; returns how many were delivered.
 
     An inbox keeps no order and has no capacity to protect, so a chunk is claimed in one
     UPDATE (one token), rendered, and recorded in two statements (the attempts, and one
     guarded UPDATE that writes every rendered document), instead of five per copy. Ids
-    that are not portal copies go through ``delivery_send`` one by one.
+    that are not portal copies go through ``delivery_send`` one by one. ``created_at``,
+    parallel to ``delivery_ids``, lets every statement prune to the deliveries' months.
     """
     ids = list(delivery_ids)
+    stamps = dict(zip(ids, created_at, strict=True)) if created_at is not None and len(created_at) == len(ids) else {}
     now = timezone.now()
     token = uuid.uuid4()
     due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
     due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
     transition(
-        DELIVERY, Delivery.objects.filter(pk__in=ids, connector="portal").filter(due), source=OPEN, target=Delivery.Status.SENDING,
-        claim_token=token, lease_until=_lease(now), waiting_for=None, claimed_by=incarnation(),
+        DELIVERY,
+        Delivery.objects.by_ids(ids, created_at).filter(connector="portal").filter(due),
+        source=OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=_lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
     )
-    claimed = list(Delivery.objects.filter(pk__in=ids, claim_token=token).select_related("plant", "supplier__profile").order_by("pk"))
+    claimed = list(
+        Delivery.objects.by_ids(ids, created_at).filter(claim_token=token).select_related("plant", "supplier__profile").order_by("pk")
+    )
     done: list[Delivery] = []
     attempts = []
     for delivery in claimed:
@@ -442,20 +527,37 @@ def inbox_send(*, delivery_ids: Sequence[int]) -> int:
             continue
         done.append(delivery)
         attempts.append(
-            DeliveryAttempt(delivery=delivery, number=delivery.attempts + 1, started_at=started, duration_ms=0, url="portal",
-                            status_code=200, outcome="delivered", response_excerpt=result.excerpt)
+            DeliveryAttempt(
+                delivery=delivery,
+                number=delivery.attempts + 1,
+                started_at=started,
+                duration_ms=0,
+                url="portal",
+                status_code=200,
+                outcome="delivered",
+                response_excerpt=result.excerpt,
+            )
         )
     if done:
         DeliveryAttempt.objects.bulk_create(attempts)
         transition(
-            DELIVERY, Delivery.objects.filter(pk__in=[d.pk for d in done]), source=Delivery.Status.SENDING, target=Delivery.Status.DELIVERED, token=token,
+            DELIVERY,
+            Delivery.objects.rows(done),
+            source=Delivery.Status.SENDING,
+            target=Delivery.Status.DELIVERED,
+            token=token,
             rendered=Case(*[When(pk=d.pk, then=Value(d.rendered, output_field=BinaryField())) for d in done], output_field=BinaryField()),
             rendered_name=Case(*[When(pk=d.pk, then=Value(d.rendered_name)) for d in done], output_field=CharField()),
-            attempts=F("attempts") + 1, delivered_at=timezone.now(), last_error="", lease_until=None, claim_token=None,
+            attempts=F("attempts") + 1,
+            delivered_at=timezone.now(),
+            last_error="",
+            lease_until=None,
+            claim_token=None,
         )
-    others = set(ids) - {d.pk for d in claimed}
-    others -= set(Delivery.objects.filter(pk__in=others, connector="portal").values_list("pk", flat=True))
-    return len(done) + sum(delivery_send(delivery_id=pk) == Delivery.Status.DELIVERED for pk in sorted(others))
+    others = sorted(set(ids) - {d.pk for d in claimed})
+    portal = set(Delivery.objects.by_ids(others, [stamps.get(pk) for pk in others]).filter(connector="portal").values_list("pk", flat=True))
+    others = [pk for pk in others if pk not in portal]
+    return len(done) + sum(delivery_send(delivery_id=pk, created_at=stamps.get(pk)) == Delivery.Status.DELIVERED for pk in others)
 
 
 def _hand_over(delivery: Delivery) -> Result:
@@ -468,7 +570,11 @@ def _hand_over(delivery: Delivery) -> Result:
         profile = getattr(delivery.supplier, "profile", None)
         fmt = (profile.outbound_format if profile else "") or "json"
         receiver, connector = delivery.supplier.number, delivery.connector
-        url, secret, directory = delivery.target or (profile.endpoint_url if profile else ""), (profile.endpoint_secret if profile else ""), ""
+        url, secret, directory = (
+            delivery.target or (profile.endpoint_url if profile else ""),
+            (profile.endpoint_secret if profile else ""),
+            "",
+        )
     if delivery.document_type == "acknowledgement" and delivery.rendered is not None:
         # Built by the ingest flow in the partner's own syntax: sent as it is.
         body, content_type, name = bytes(delivery.rendered), delivery.content_type, delivery.rendered_name
@@ -539,7 +645,9 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
         outcome="delivered" if outcome == Delivery.Status.DELIVERED else ("dead" if outcome == Delivery.Status.DEAD else "retry"),
         response_excerpt=result.excerpt[:500],
     )
-    moved = transition(DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields)
+    moved = transition(
+        DELIVERY, Delivery.objects.row(delivery), source=Delivery.Status.SENDING, target=outcome, token=delivery.claim_token, **fields
+    )
     if not moved:
         # Our lease ran out and another worker took the row: its attempt decides.
         log.info("delivery %s: claim lost before recording %s; left to the newer claim", delivery.pk, outcome)
@@ -553,20 +661,24 @@ def _record(delivery: Delivery, result: Result, attempt_no: int, started: dt.dat
     return outcome
 
 
-def _wake_waiters(ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None) -> list[tuple[int, str]]:
-    """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue).
+def _wake_waiters(
+    ended: Sequence[int], *, enqueue: bool = True, plants: dict[int, int] | None = None
+) -> list[tuple[int, str, dt.datetime]]:
+    """Make the deliveries parked behind the ``ended`` ones due now (and queue them); returns them as (id, queue, created_at).
 
     ``plants``, when given, is filled with each woken delivery's plant id.
     """
     waiting = Delivery.objects.filter(waiting_for__in=list(ended), status=Delivery.Status.PENDING)
-    rows = list(waiting.values_list("pk", "recipient", "plant__queue", "plant_id"))
+    rows = list(waiting.values_list("pk", "recipient", "plant__queue", "plant_id", "created_at"))
     if not rows:
         return []
     now = timezone.now()
-    Delivery.objects.filter(pk__in=[pk for pk, _, _, _ in rows], status=Delivery.Status.PENDING).update(waiting_for=None, next_attempt_at=now, enqueued_at=now)
-    work = [(pk, (queue or "") if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue, _ in rows]
+    Delivery.objects.by_ids([row[0] for row in rows], [row[4] for row in rows]).filter(status=Delivery.Status.PENDING).update(
+        waiting_for=None, next_attempt_at=now, enqueued_at=now
+    )
+    work = [(pk, (queue or "") if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, _, at in rows]
     if plants is not None:
-        plants.update({pk: plant_id for pk, _, _, plant_id in rows})
+        plants.update({pk: plant_id for pk, _, _, plant_id, _ in rows})
     if enqueue:
         _enqueue(work)
     return work
@@ -591,8 +703,15 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
         raise ValueError(f"a {delivery.status} delivery cannot be retried; only dead-lettered or held ones")
     now = timezone.now()
     moved = transition(
-        DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=(Delivery.Status.DEAD, Delivery.Status.HELD), target=Delivery.Status.PENDING,
-        next_attempt_at=now, enqueued_at=now, lease_until=None, claim_token=None, waiting_for=None,
+        DELIVERY,
+        Delivery.objects.filter(pk=delivery.pk),
+        source=(Delivery.Status.DEAD, Delivery.Status.HELD),
+        target=Delivery.Status.PENDING,
+        next_attempt_at=now,
+        enqueued_at=now,
+        lease_until=None,
+        claim_token=None,
+        waiting_for=None,
     )
     delivery.refresh_from_db()
     if not moved:
@@ -616,7 +735,9 @@ def delivery_replay(*, delivery: Delivery, url: str = "", plant: Plant | None = 
     now = timezone.now()
     target_plant = plant or delivery.plant
     recipient = Delivery.Recipient.PLANT if (plant is not None or url) else delivery.recipient
-    connector = "http" if url else (target_plant.connector if recipient == Delivery.Recipient.PLANT and target_plant else delivery.connector)
+    connector = (
+        "http" if url else (target_plant.connector if recipient == Delivery.Recipient.PLANT and target_plant else delivery.connector)
+    )
     replay = Delivery.objects.create(
         document_type=delivery.document_type,
         document_id=delivery.document_id,
@@ -656,13 +777,23 @@ def plant_resume(*, plant: Plant) -> int:
 def deliveries_release(*, plant: Plant) -> int:
     """Queue a plant's held deliveries again (after a resume or once its endpoint is set)."""
     now = timezone.now()
-    ids = list(Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD).order_by("id").values_list("pk", flat=True))
-    transition(
-        DELIVERY, Delivery.objects.filter(pk__in=ids), source=Delivery.Status.HELD, target=Delivery.Status.PENDING,
-        next_attempt_at=now, enqueued_at=now, last_error="", waiting_for=None,
+    rows = list(
+        Delivery.objects.filter(plant=plant, recipient=Delivery.Recipient.PLANT, status=Delivery.Status.HELD)
+        .order_by("id")
+        .values_list("pk", "created_at")
     )
-    transaction.on_commit(lambda: _enqueue([(pk, plant.queue) for pk in ids]))
-    return len(ids)
+    transition(
+        DELIVERY,
+        Delivery.objects.by_ids([pk for pk, _ in rows], [at for _, at in rows]),
+        source=Delivery.Status.HELD,
+        target=Delivery.Status.PENDING,
+        next_attempt_at=now,
+        enqueued_at=now,
+        last_error="",
+        waiting_for=None,
+    )
+    transaction.on_commit(lambda: _enqueue([(pk, plant.queue, at) for pk, at in rows]))
+    return len(rows)
 
 
 @transaction.atomic
@@ -672,13 +803,19 @@ def delivery_acknowledge(*, delivery: Delivery) -> Delivery:
         raise ValueError(f"a {delivery.status} delivery cannot be acknowledged")
     now = timezone.now()
     if delivery.acknowledged_at is None:
-        Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
+        Delivery.objects.row(delivery).filter(acknowledged_at__isnull=True).update(acknowledged_at=now)
     if delivery.status != Delivery.Status.DELIVERED:
         # A receipt proves arrival even if our own record of the answer was lost; a worker
         # still sending it loses its claim (its token no longer matches) and writes nothing.
         done = transition(
-            DELIVERY, Delivery.objects.filter(pk=delivery.pk), source=OPEN, target=Delivery.Status.DELIVERED,
-            delivered_at=delivery.delivered_at or now, lease_until=None, claim_token=None, waiting_for=None,
+            DELIVERY,
+            Delivery.objects.row(delivery),
+            source=OPEN,
+            target=Delivery.Status.DELIVERED,
+            delivered_at=delivery.delivered_at or now,
+            lease_until=None,
+            claim_token=None,
+            waiting_for=None,
         )
         if done:
             transaction.on_commit(lambda: _wake_waiters([delivery.pk]))
@@ -697,7 +834,11 @@ def deliveries_for_acknowledgement(*, references: Sequence[str], supplier_id: in
     if not ids:
         return []
     qs = Delivery.objects.filter(pk__in=ids)
-    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    qs = (
+        qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id)
+        if supplier_id
+        else qs.filter(recipient=Delivery.Recipient.PLANT)
+    )
     return list(qs.order_by("pk"))
 
 
@@ -710,7 +851,11 @@ def deliveries_for_document_number(*, number: str, supplier_id: int | None) -> l
     if not number.strip():
         return []
     qs = Delivery.objects.filter(document_number=number).exclude(document_type="acknowledgement")
-    qs = qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id) if supplier_id else qs.filter(recipient=Delivery.Recipient.PLANT)
+    qs = (
+        qs.filter(recipient=Delivery.Recipient.SUPPLIER, supplier_id=supplier_id)
+        if supplier_id
+        else qs.filter(recipient=Delivery.Recipient.PLANT)
+    )
     return list(qs.order_by("pk"))
 
 
@@ -770,12 +915,14 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     expired = list(
         Delivery.objects.filter(status=Delivery.Status.SENDING, lease_until__lt=now, enqueued_at__lt=stale)
         .order_by("id")
-        .values_list("pk", "recipient", "plant__queue")[:limit]
+        .values_list("pk", "recipient", "plant__queue", "created_at")[:limit]
     )
     # A due row not queued lately may still wait in a long queue: queueing it again would
     # only lengthen the queue it waits in (a backlog that grows with every sweep). Only as
     # many as the dispatch queues cannot hold are missing: the ones queued longest ago.
-    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale)
+    waiting = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, waiting_for__isnull=True, next_attempt_at__lte=now, enqueued_at__lt=stale
+    )
     queued = _queued_dispatch_messages()
     due = list(expired)
     # A message carries up to INBOX_CHUNK portal copies, or up to a fan-out chunk of others:
@@ -785,10 +932,12 @@ def deliveries_sweep(*, limit: int = 1000) -> dict[str, int]:
     for rows, per_message in ((waiting.exclude(connector="portal"), CHUNK), (waiting.filter(connector="portal"), INBOX_CHUNK)):
         missing = limit if queued is None else max(0, rows.count() - queued * per_message)
         if missing:
-            due += list(rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue")[: min(missing, limit)])
+            due += list(
+                rows.order_by("enqueued_at", "id").values_list("pk", "recipient", "plant__queue", "created_at")[: min(missing, limit)]
+            )
     if due:
-        Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(enqueued_at=now)
-        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in due)
+        Delivery.objects.by_ids([row[0] for row in due], [row[3] for row in due]).update(enqueued_at=now)
+        _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, at in due)
     ended = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, waiting_for__isnull=False)
         .exclude(waiting_for__status__in=OPEN)
@@ -817,13 +966,17 @@ def dead_claims_release() -> int:
     if not dead:
         return 0
     now = timezone.now()
-    rows = list(Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__in=dead).values_list("pk", "recipient", "plant__queue"))
+    rows = list(
+        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_by__in=dead).values_list(
+            "pk", "recipient", "plant__queue", "created_at"
+        )
+    )
     # The lease ends now and the row counts as never queued: the claim below (or the next
     # sweep, should this message be lost) takes it as a dead worker's claim.
-    Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows], status=Delivery.Status.SENDING, claimed_by__in=dead).update(
-        lease_until=now - dt.timedelta(seconds=1), enqueued_at=now
-    )
-    _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "") for pk, recipient, queue in rows)
+    Delivery.objects.by_ids([row[0] for row in rows], [row[3] for row in rows]).filter(
+        status=Delivery.Status.SENDING, claimed_by__in=dead
+    ).update(lease_until=now - dt.timedelta(seconds=1), enqueued_at=now)
+    _enqueue((pk, queue if recipient == Delivery.Recipient.PLANT else "", at) for pk, recipient, queue, at in rows)
     log.info("handed back %d deliveries claimed by dead processes %s", len(rows), ", ".join(sorted(dead)))
     return len(rows)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import threading
 import time
@@ -55,16 +56,17 @@ log = logging.getLogger(__name__)
 Status = Interchange.Status
 
 
-def interchange_claim(*, interchange_id: Any) -> tuple[Interchange, uuid.UUID] | None:
+def interchange_claim(*, interchange_id: Any, received_at: dt.datetime | None = None) -> tuple[Interchange, uuid.UUID] | None:
     """Claim a stored interchange for this worker: ``(interchange, token)``, or None when it is not ours to take.
 
     A received file is free; a file in processing only when its heartbeat stopped for the
-    lease (its worker died). Each claim counts an attempt on the row.
+    lease (its worker died). Each claim counts an attempt on the row. With ``received_at``
+    (what the task carries) the claim's UPDATE and SELECT read its month's partition only.
     """
     now = timezone.now()
     stale = now - timezone.timedelta(seconds=settings.HUB_INGEST_LEASE_SECONDS)
     token = uuid.uuid4()
-    rows = Interchange.objects.filter(pk=interchange_id).filter(
+    rows = Interchange.objects.by_id(interchange_id, received_at).filter(
         Q(status=Status.RECEIVED)
         | Q(status=Status.PROCESSING, heartbeat_at__lt=stale)
         | Q(status=Status.PROCESSING, heartbeat_at__isnull=True, processing_started_at__lt=stale)
@@ -75,23 +77,27 @@ def interchange_claim(*, interchange_id: Any) -> tuple[Interchange, uuid.UUID] |
     )  # fmt: skip
     if not moved:
         return None
-    return Interchange.objects.select_related("uploaded_by__supplier", "sender_supplier").get(pk=interchange_id), token
+    return Interchange.objects.select_related("uploaded_by__supplier", "sender_supplier").by_id(interchange_id, received_at).get(), token
 
 
-def interchange_process(*, interchange_id: Any) -> Interchange | None:
+def interchange_process(*, interchange_id: Any, received_at: dt.datetime | None = None) -> Interchange | None:
     """Claim, parse, route, persist and acknowledge one stored interchange (idempotent).
 
     Returns the interchange as it ended, or None when another worker has it, it is
     already done, or this worker lost its claim on the way.
     """
-    claimed = interchange_claim(interchange_id=interchange_id)
+    claimed = interchange_claim(interchange_id=interchange_id, received_at=received_at)
     if claimed is None:
         return None
     interchange, token = claimed
     try:
         limit = settings.HUB_INGEST_MAX_ATTEMPTS
         if interchange.attempts > limit:
-            _give_up(interchange, token, f"processing was started {limit} times without finishing (the worker stopped each time); the file is not tried again")
+            _give_up(
+                interchange,
+                token,
+                f"processing was started {limit} times without finishing (the worker stopped each time); the file is not tried again",
+            )
         else:
             _run(interchange, token)
     except LostClaim:
@@ -241,7 +247,9 @@ def _run(interchange: Interchange, token: Any) -> None:
             _set_aside(tally, batch, first, interchange.test_run)
         elif batch:
             _flush(interchange, token, router, tally, batch, first, resume_after)
-    _conclude(interchange, token, stream.format, stream.envelopes, stream.errors, stream.warnings, tally, profile, refusal, stream.tolerated)
+    _conclude(
+        interchange, token, stream.format, stream.envelopes, stream.errors, stream.warnings, tally, profile, refusal, stream.tolerated
+    )
 
 
 def _set_aside(tally: Tally, batch: list[MessageResult], first: int, test_run: bool) -> int:
@@ -280,11 +288,16 @@ def _sender_profile(interchange: Interchange) -> PartnerProfile | None:
     return PartnerProfile.objects.filter(supplier_id=interchange.sender_supplier_id).select_related("supplier").first()
 
 
-def _flush(interchange: Interchange, token: Any, router: Router, tally: Tally, batch: list[MessageResult], first: int, resume_after: int) -> None:
+def _flush(
+    interchange: Interchange, token: Any, router: Router, tally: Tally, batch: list[MessageResult], first: int, resume_after: int
+) -> None:
     """Route one batch, keep its summaries, and persist what an earlier attempt has not persisted yet."""
     verdicts = router.route(batch)
     tally.on_behalf_of |= {
-        r.supplier.number for v in verdicts for r in v.routed if r.supplier is not None and authority.sent_on_behalf(router.party, r.document.type)
+        r.supplier.number
+        for v in verdicts
+        for r in v.routed
+        if r.supplier is not None and authority.sent_on_behalf(router.party, r.document.type)
     }
     fresh: list[Routed] = []
     for offset, (message, verdict) in enumerate(zip(batch, verdicts, strict=True)):
@@ -331,11 +344,15 @@ def _conclude(
     else:
         status = Status.PROCESSED if tally.documents else Status.FAILED
     accepted = status == Status.PROCESSED
-    result = ParseResult(format=fmt, envelopes=envelopes, messages=tally.summaries, errors=envelope_errors, warnings=warnings, tolerated=tolerated or [])
+    result = ParseResult(
+        format=fmt, envelopes=envelopes, messages=tally.summaries, errors=envelope_errors, warnings=warnings, tolerated=tolerated or []
+    )
 
     def after(ended: Interchange) -> None:
         named_plants_record(interchange=ended, codes=tally.plant_codes)
-        if acknowledge.wanted(fmt=fmt, envelopes=envelopes, profile=profile, only_acknowledgements=bool(tally.summaries) and tally.only_acknowledgements):
+        if acknowledge.wanted(
+            fmt=fmt, envelopes=envelopes, profile=profile, only_acknowledgements=bool(tally.summaries) and tally.only_acknowledgements
+        ):
             acknowledge.acknowledge(interchange=ended, result=result, rejected=rejected, profile=profile)
         if ended.test_run and ended.sender_supplier_id:
             from suppliers.onboarding import test_run_recorded
@@ -363,8 +380,14 @@ def _conclude(
 
 
 def _duplicate(interchange: Interchange, token: Any, original_id: Any) -> None:
-    error = {"position": "UNB/ISA", "code": "duplicate", "text": f"control reference {interchange.control_ref} from {interchange.sender_id} was received before"}
-    interchange_finish(interchange=interchange, token=token, status=Status.DUPLICATE, errors=[error], fields={"duplicate_of_id": original_id})
+    error = {
+        "position": "UNB/ISA",
+        "code": "duplicate",
+        "text": f"control reference {interchange.control_ref} from {interchange.sender_id} was received before",
+    }
+    interchange_finish(
+        interchange=interchange, token=token, status=Status.DUPLICATE, errors=[error], fields={"duplicate_of_id": original_id}
+    )
 
 
 # -- failures ------------------------------------------------------------------------------
@@ -374,14 +397,20 @@ def _attempt_failed(interchange: Interchange, token: Any, exc: Exception) -> Non
     """Try again later, or, after the last attempt, end the file failed with a negative acknowledgement."""
     text = f"processing failed: {type(exc).__name__}: {str(exc)[:300]}"
     if interchange.attempts >= settings.HUB_INGEST_MAX_ATTEMPTS:
-        _give_up(interchange, token, f"{text} (attempt {interchange.attempts} of {settings.HUB_INGEST_MAX_ATTEMPTS}); the file is not tried again")
+        _give_up(
+            interchange,
+            token,
+            f"{text} (attempt {interchange.attempts} of {settings.HUB_INGEST_MAX_ATTEMPTS}); the file is not tried again",
+        )
         return
     moved = transition(
         INTERCHANGE, Interchange.objects.filter(pk=interchange.pk), source=Status.PROCESSING, target=Status.RECEIVED, token=token,
         errors=[{"position": "", "code": "retry", "text": f"{text}; it will be tried again"}], enqueued_at=timezone.now(), heartbeat_at=None,
     )  # fmt: skip
     if moved:
-        interchange_enqueue(interchange_id=interchange.pk, countdown=min(60.0, 2.0**interchange.attempts))
+        interchange_enqueue(
+            interchange_id=interchange.pk, received_at=interchange.received_at, countdown=min(60.0, 2.0**interchange.attempts)
+        )
 
 
 def _give_up(interchange: Interchange, token: Any, text: str) -> None:
@@ -397,7 +426,9 @@ def _give_up(interchange: Interchange, token: Any, text: str) -> None:
         if acknowledge.wanted(fmt=interchange.format, envelopes=envelopes, profile=profile, only_acknowledgements=False):
             acknowledge.acknowledge(interchange=ended, result=result, rejected={}, profile=profile)
 
-    interchange_finish(interchange=interchange, token=token, status=Status.FAILED, errors=[error.as_dict()], fields={"document_count": 0}, after=after)
+    interchange_finish(
+        interchange=interchange, token=token, status=Status.FAILED, errors=[error.as_dict()], fields={"document_count": 0}, after=after
+    )
 
 
 def _test_report_entry(routed: Routed) -> dict[str, Any]:

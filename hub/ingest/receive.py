@@ -8,6 +8,7 @@ when that transaction commits.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from collections.abc import Iterable
@@ -54,7 +55,9 @@ def interchange_receive(
     # Onboarding test phase: what a supplier in ``testing`` sends is checked and reported,
     # never stored as documents or dispatched.
     test_run = supplier is not None and supplier.status == Supplier.Status.TESTING
-    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=test_run)
+    interchange = _stored(
+        spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=test_run
+    )
     with transaction.atomic():
         original = (
             # Same bytes from the same party only: another party's copy must not swallow this one.
@@ -66,13 +69,15 @@ def interchange_receive(
         if original is not None:
             interchange.status = Interchange.Status.DUPLICATE
             interchange.duplicate_of = original
-            interchange.errors = [{"position": "", "code": "duplicate", "text": f"the same bytes were received before as interchange {original.id}"}]
+            interchange.errors = [
+                {"position": "", "code": "duplicate", "text": f"the same bytes were received before as interchange {original.id}"}
+            ]
             interchange.processed_at = timezone.now()
             interchange.save()
             return interchange
         interchange.enqueued_at = timezone.now()
         interchange.save()
-        interchange_enqueue(interchange_id=interchange.pk)
+        interchange_enqueue(interchange_id=interchange.pk, received_at=interchange.received_at)
     return interchange
 
 
@@ -97,7 +102,9 @@ def _spool(stream: IO[bytes] | Iterable[bytes]) -> tuple[IO[bytes], int, str]:
     return spool, size, digest.hexdigest()
 
 
-def _stored(spool: IO[bytes], *, size: int, sha: str, channel: str, party: Party, filename: str, content_type: str, test_run: bool) -> Interchange:
+def _stored(
+    spool: IO[bytes], *, size: int, sha: str, channel: str, party: Party, filename: str, content_type: str, test_run: bool
+) -> Interchange:
     """An unsaved Interchange whose raw file is already written to storage (the spool is closed)."""
     interchange = Interchange(
         test_run=test_run,
@@ -137,7 +144,9 @@ def interchange_refuse(
     that came in are on record, as for every other file.
     """
     spool, size, sha = _spool(stream)
-    interchange = _stored(spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=False)
+    interchange = _stored(
+        spool, size=size, sha=sha, channel=channel, party=party, filename=filename, content_type=content_type, test_run=False
+    )
     interchange.status = Interchange.Status.DUPLICATE if code == "duplicate" else Interchange.Status.FAILED
     interchange.duplicate_of = duplicate_of
     interchange.errors = [{"position": "", "code": code, "text": reason}]
@@ -146,11 +155,16 @@ def interchange_refuse(
     return interchange
 
 
-def interchange_enqueue(*, interchange_id: Any, countdown: float | None = None) -> None:
-    """Queue processing of a stored interchange once the current transaction commits."""
+def interchange_enqueue(*, interchange_id: Any, received_at: dt.datetime | None = None, countdown: float | None = None) -> None:
+    """Queue processing of a stored interchange once the current transaction commits.
+
+    The task carries ``received_at`` (ISO string) beside the id where the caller knows it:
+    the partition key of ``hub_interchange``, so the worker's claim reads one month.
+    """
     from hub.ingest.tasks import process_interchange
 
-    transaction.on_commit(lambda: process_interchange.apply_async((str(interchange_id),), countdown=countdown or None))
+    args = (str(interchange_id), received_at.isoformat()) if received_at is not None else (str(interchange_id),)
+    transaction.on_commit(lambda: process_interchange.apply_async(args, countdown=countdown or None))
 
 
 @transaction.atomic
@@ -162,6 +176,6 @@ def interchange_reprocess(*, interchange: Interchange) -> Interchange:
     )  # fmt: skip
     if not moved:
         raise ValueError("only failed interchanges can be processed again")
-    interchange_enqueue(interchange_id=interchange.pk)
+    interchange_enqueue(interchange_id=interchange.pk, received_at=interchange.received_at)
     interchange.refresh_from_db()
     return interchange

@@ -25,10 +25,10 @@ def interchanges_sweep(*, limit: int = 1000) -> dict[str, int]:
             | Q(status=Interchange.Status.RECEIVED, enqueued_at__isnull=True)
             | Q(status=Interchange.Status.PROCESSING, heartbeat_at__lt=dead, enqueued_at__lt=stale)
             | Q(status=Interchange.Status.PROCESSING, heartbeat_at__isnull=True, processing_started_at__lt=dead, enqueued_at__lt=stale)
-        ).values_list("pk", flat=True)[:limit]
+        ).values_list("pk", "received_at")[:limit]
     )
     if waiting:
-        Interchange.objects.filter(pk__in=waiting).update(enqueued_at=now)
-        for pk in waiting:
-            interchange_enqueue(interchange_id=pk)
+        Interchange.objects.filter(pk__in=[pk for pk, _ in waiting]).update(enqueued_at=now)
+        for pk, received_at in waiting:
+            interchange_enqueue(interchange_id=pk, received_at=received_at)
     return {"interchanges": len(waiting)}

@@ -1,6 +1,13 @@
-"""Ingest tasks: thin and idempotent, an id in and the pipeline out."""
+"""Ingest tasks: thin and idempotent, an id in and the pipeline out.
+
+The id comes with the interchange's ``received_at`` (ISO string), the partition key of
+``hub_interchange``, so the claim reads one month; a message with the id alone (queued
+before that) is still taken, by id.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from celery import shared_task
 
@@ -9,9 +16,9 @@ from hub.ingest.pipeline import interchange_process
 
 
 @shared_task(name="hub.ingest.tasks.process_interchange")
-def process_interchange(interchange_id: str) -> None:
+def process_interchange(interchange_id: str, received_at: str | None = None) -> None:
     """Process one stored interchange; a run for an interchange another worker holds does nothing."""
-    interchange_process(interchange_id=interchange_id)
+    interchange_process(interchange_id=interchange_id, received_at=dt.datetime.fromisoformat(received_at) if received_at else None)
 
 
 @shared_task(name="hub.ingest.tasks.sweep", expires=60)
