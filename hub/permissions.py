@@ -15,6 +15,7 @@ Two answers, kept apart on purpose (``docs/security.md``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,27 +244,59 @@ def _sole(user: Any, obj: Any) -> bool:
 
 
 def _whole_file(user: Any, interchange: Any) -> bool:
+    return interchange.pk in _whole_files(user, [interchange])
+
+
+def files_allowed(user: Any, interchanges: Iterable[Any]) -> set[Any]:
+    """The ids of ``interchanges`` whose raw bytes ``user`` may fetch: ``may(user, "interchange.file", i)`` for each, set-wise.
+
+    A search or list showing dozens of files asks once, in a fixed number of queries,
+    instead of a handful of queries per file.
+    """
+    interchanges = [i for i in interchanges if i is not None]
+    if not interchanges or not may(user, "interchange.file"):
+        return set()
+    from hub.models import Interchange
+
+    visible = set(scoped(Interchange.objects.filter(pk__in={i.pk for i in interchanges}), user).values_list("pk", flat=True))
+    if role_of(user) != "buyer":
+        return visible
+    return _whole_files(user, [i for i in interchanges if i.pk in visible])
+
+
+def _whole_files(user: Any, interchanges: list[Any]) -> set[Any]:
     # The raw bytes hold every document of the file: a buyer gets them only when all of them
     # are for its plants (or it uploaded the file). A file without stored documents (failed,
     # refused, test run) may still name other plants: only when its sending supplier serves
     # none but the buyer's plants.
+    from hub.models import Interchange, InterchangePlant
     from hub.scope import PLANT_DOCUMENTS
+    from suppliers.models import Supplier
 
-    if interchange.uploaded_by_id is not None and interchange.uploaded_by_id == user.pk:
-        return True
-    mine = plant_ids(user)
-    any_document = False
+    allowed = {i.pk for i in interchanges if i.uploaded_by_id is not None and i.uploaded_by_id == user.pk}
+    undecided = [i for i in interchanges if i.pk not in allowed]
+    if not undecided:
+        return allowed
+    mine = set(plant_ids(user))
+    ids = {i.pk for i in undecided}
+
+    def plants_per_file(rows: Iterable[tuple[Any, Any]]) -> dict[Any, set[Any]]:
+        found: dict[Any, set[Any]] = {}
+        for pk, plant in rows:
+            found.setdefault(pk, set()).add(plant)
+        return found
+
+    documented: dict[Any, set[Any]] = {}
     for relation in PLANT_DOCUMENTS:
-        documents = getattr(interchange, relation).all()
-        if documents.exclude(plant__in=mine).exists():
-            return False
-        any_document = any_document or documents.exists()
-    if any_document:
-        return True
-    named = interchange.named_plants.all()  # the plants a failed file names, recorded while it was read
-    if named.exists():
-        return not named.exclude(plant__in=mine).exists()
-    supplier = interchange.sender_supplier
-    if supplier is None:
-        return False
-    return supplier.plants.exists() and not supplier.plants.exclude(pk__in=mine).exists()
+        model = Interchange._meta.get_field(relation).related_model
+        for pk, plants in plants_per_file(model.objects.filter(interchange__in=ids).values_list("interchange_id", "plant_id").distinct()).items():
+            documented.setdefault(pk, set()).update(plants)
+    # The plants a failed file names, recorded while it was read.
+    named = plants_per_file(InterchangePlant.objects.filter(interchange__in=ids - set(documented)).values_list("interchange_id", "plant_id"))
+    senders = {i.sender_supplier_id for i in undecided if i.pk not in documented and i.pk not in named and i.sender_supplier_id}
+    served = plants_per_file(Supplier.plants.through.objects.filter(supplier_id__in=senders).values_list("supplier_id", "plant_id"))
+    for i in undecided:
+        plants = documented.get(i.pk) or named.get(i.pk) or served.get(i.sender_supplier_id) or {None}
+        if plants <= mine:  # a document without a plant ({None}) is never the buyer's alone
+            allowed.add(i.pk)
+    return allowed

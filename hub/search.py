@@ -10,7 +10,7 @@ of ``hub.trigram`` serve these ``icontains`` lookups.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Interchange
-from hub.permissions import may
+from hub.permissions import files_allowed
 from hub.scope import scoped
 from orders.models import DeliverySchedule, DespatchAdvice, DespatchLine, OrderLine, OrderResponse, PurchaseOrder, ScheduleLine
 
@@ -103,20 +103,16 @@ def normalised(q: str) -> str:
 
 
 class RawLinks:
-    """Raw-file links per interchange, decided once per search (many documents share one file)."""
+    """Raw-file links per interchange, decided for all of a search's files at once (``permissions.files_allowed``)."""
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
-        self.known: dict[Any, str] = {}
+    def __init__(self, user: Any, interchanges: Iterable[Interchange | None]) -> None:
+        self.allowed = files_allowed(user, {i.pk: i for i in interchanges if i is not None}.values())
 
     def __call__(self, interchange: Interchange | None) -> str:
-        if interchange is None:
+        # A buyer gets a multi-plant file's bytes only when the whole file concerns its plants.
+        if interchange is None or interchange.pk not in self.allowed:
             return ""
-        if interchange.pk not in self.known:
-            # A buyer gets a multi-plant file's bytes only when the whole file concerns its plants.
-            allowed = may(self.user, "interchange.file", interchange)
-            self.known[interchange.pk] = reverse("portal:interchange-raw", args=[interchange.pk]) if allowed else ""
-        return self.known[interchange.pk]
+        return reverse("portal:interchange-raw", args=[interchange.pk])
 
 
 def _deliveries_url(**lookup: Any) -> str:
@@ -130,9 +126,17 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
     if not term:
         return []
     hits: list[Hit] = []
-    raw_url = RawLinks(user)
-    for searched in DOCUMENTS:
-        found = scoped(searched.find(term), user).select_related("plant", "supplier", "interchange").order_by("-created_at")[:limit]
+    documents = [
+        (searched, list(scoped(searched.find(term), user).select_related("plant", "supplier", "interchange").order_by("-created_at")[:limit]))
+        for searched in DOCUMENTS
+    ]
+    files = list(
+        scoped(Interchange.objects.filter(Q(control_ref__icontains=term) | Q(filename__icontains=term)), user)
+        .select_related("sender_supplier")
+        .order_by("-received_at")[:limit]
+    )
+    raw_url = RawLinks(user, [doc.interchange for _searched, found in documents for doc in found] + files)
+    for searched, found in documents:
         hits += [
             Hit(
                 kind=searched.kind, pk=doc.pk, kind_label=str(searched.label), number=doc.number, plant=doc.plant.code,
@@ -142,8 +146,7 @@ def search(*, user: Any, q: str, limit: int = LIMIT) -> list[Hit]:
             )
             for doc in found
         ]  # fmt: skip
-    files = Interchange.objects.filter(Q(control_ref__icontains=term) | Q(filename__icontains=term))
-    for interchange in scoped(files, user).select_related("sender_supplier").order_by("-received_at")[:limit]:
+    for interchange in files:
         sender = interchange.sender_supplier
         hits.append(
             Hit(

@@ -259,6 +259,26 @@ def test_buyer_cannot_download_a_shared_suppliers_failed_file(shared, receive_an
     assert api(supplier_user).get(f"/api/v1/interchanges/{failed.pk}/raw").status_code == 200  # its own bytes
 
 
+def test_deciding_many_files_at_once_answers_as_each_file_alone(shared, plant_file, receive_and_process):
+    from hub.permissions import files_allowed, may
+
+    single = receive_and_process(delfor([message("1", "ONLYPLANT01b")], ref="SINGLE2"), shared["users"]["admin"])
+    failed = receive_and_process(b"UNB+UNOC:3+SUP00001:ZZ+SUPPLIERHUB:ZZ+261124:0930+X3'NAD+ST+PLANT02::92'", shared["users"]["supplier"])
+    own_user = UserFactory(username="sup4b", role="supplier", supplier=shared["own"])
+    own_failed = receive_and_process(b"UNB+UNOC:3+SUP00004:ZZ+SUPPLIERHUB:ZZ+261124:0930+X4'garbage", own_user)
+    uploaded = receive_and_process(
+        delfor([message("1", "BUYERS1"), message("2", "BUYERS2", plant="PLANT02")], ref="BYBUYER"), shared["users"]["buyer"]
+    )
+    files = list(Interchange.objects.all())
+    assert {plant_file.pk, single.pk, failed.pk, own_failed.pk, uploaded.pk} <= {i.pk for i in files}
+    for role in ("buyer", "supplier", "hq", "admin"):
+        user = shared["users"][role]
+        one_by_one = {i.pk for i in files if may(user, "interchange.file", i)}
+        assert files_allowed(user, files) == one_by_one, role
+    buyer = files_allowed(shared["users"]["buyer"], files)
+    assert single.pk in buyer and own_failed.pk in buyer and plant_file.pk not in buyer and failed.pk not in buyer
+
+
 # 13 (part). Secrets are write-only once saved ------------------------------------------
 
 
