@@ -24,6 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+# PostgreSQL and Redis as in production (``make bench`` sets neither; make run's SQLite would
+# measure another engine): a database of the benchmarks' own, created when missing.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hubbench")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
 
 COLUMNS = ["supplier_number", "name", "duns", "vat_id", "country", "street", "city", "postcode", "email", "plants", "edi_format", "edi_id", "edi_qualifier"]
 
@@ -49,6 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        from bench.overview import ensure_database
+
+        ensure_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()

@@ -27,6 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+# PostgreSQL and Redis as in production (``make bench`` sets neither; make run's SQLite would
+# measure another engine): a database of the benchmarks' own, created when missing.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hubbench")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
 
 
 def delfor(path: Path, n: int, seed: int = 7) -> None:
@@ -52,6 +56,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     args = parser.parse_args()
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        from bench.overview import ensure_database
+
+        ensure_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -65,6 +73,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    if os.environ["CELERY_BROKER_URL"].startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()  # the last run's unsent delivery tasks
     tmp = ROOT / "bench" / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / f"delfor-{args.messages}.edi"
