@@ -42,3 +42,14 @@ def test_systemd_and_supervisord_restart_workers_and_give_them_a_warm_shutdown()
     programs = re.findall(r"\[program:(worker-[\w-]+)\]", conf)
     assert programs and conf.count("autorestart=true") >= len(programs) + 1
     assert _hub_queues("") <= {q for m in re.findall(r"-Q (\S+)", conf) for q in m.split(",")}
+
+
+def test_the_web_processes_share_one_cache_service_of_the_topology():
+    # Rate-limit counts and the overview's cached figures must be one per hub, not one per gunicorn process.
+    services = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())["services"]
+    webs = [svc for svc in services.values() if "gunicorn" in str(svc.get("command", ""))]
+    assert len(webs) >= 2
+    urls = {svc["environment"]["CACHE_URL"] for svc in webs}
+    assert len(urls) == 1
+    (url,) = urls
+    assert url.startswith("redis://") and url.split("//")[1].split(":")[0] in services
