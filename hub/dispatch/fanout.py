@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from hub.dispatch import services
 from hub.dispatch.connectors import Result
-from hub.dispatch.incarnation import incarnation
 from hub.lifecycle import DELIVERY, transition
 from hub.models import Delivery, DeliveryAttempt
 
@@ -134,21 +133,11 @@ def _within_limits(ids: list[int], stamps: list[dt.datetime | None] | None, due:
 def _claim(ids: list[int], stamps: list[dt.datetime | None] | None) -> list[Delivery]:
     now = timezone.now()
     token = uuid.uuid4()
-    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
-    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    due = services.due_now(now)
     take = _within_limits(ids, stamps, due, now)
     # From here on the created_at the read returned narrows every statement (it never changes).
     ids, stamps = [pk for pk, _ in take], [at for _, at in take]
-    if not ids or not transition(
-        DELIVERY,
-        Delivery.objects.by_ids(ids, stamps).filter(due),
-        source=services.OPEN,
-        target=Delivery.Status.SENDING,
-        claim_token=token,
-        lease_until=services._lease(now),
-        waiting_for=None,
-        claimed_by=incarnation(),
-    ):
+    if not ids or not services.claim_due(Delivery.objects.by_ids(ids, stamps), now=now, token=token):
         return []
     earlier, flying = services.open_predecessor(), services.in_flight_to_plant(now)
     return list(

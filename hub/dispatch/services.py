@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BigIntegerField, BinaryField, Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BigIntegerField, BinaryField, Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import ChannelError
@@ -324,6 +324,27 @@ def in_flight_to_plant(now: dt.datetime) -> Any:
     )
 
 
+def due_now(now: dt.datetime) -> Q:
+    """Deliveries that may be claimed at ``now``: ``pending``, not parked and past their next attempt,
+    or ``sending`` under a lease that ran out (their worker died)."""
+    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    return due | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+
+
+def claim_due(qs: QuerySet, *, now: dt.datetime, token: uuid.UUID) -> int:
+    """Claim the rows of ``qs`` that are due (``due_now``) under ``token``: ``sending``, leased; how many moved."""
+    return transition(
+        DELIVERY,
+        qs.filter(due_now(now)),
+        source=OPEN,
+        target=Delivery.Status.SENDING,
+        claim_token=token,
+        lease_until=_lease(now),
+        waiting_for=None,
+        claimed_by=incarnation(),
+    )
+
+
 def _claim(delivery_id: int, created_at: dt.datetime | None = None) -> Delivery | None:
     """Take one delivery for sending under a new claim token: one conditional UPDATE, then one SELECT.
 
@@ -337,18 +358,7 @@ def _claim(delivery_id: int, created_at: dt.datetime | None = None) -> Delivery 
     """
     now = timezone.now()
     token = uuid.uuid4()
-    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
-    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-    moved = transition(
-        DELIVERY,
-        Delivery.objects.by_id(delivery_id, created_at).filter(due),
-        source=OPEN,
-        target=Delivery.Status.SENDING,
-        claim_token=token,
-        lease_until=_lease(now),
-        waiting_for=None,
-        claimed_by=incarnation(),
-    )
+    moved = claim_due(Delivery.objects.by_id(delivery_id, created_at), now=now, token=token)
     if not moved:
         return None
     earlier, flying = open_predecessor(), in_flight_to_plant(now)
@@ -502,18 +512,7 @@ def inbox_send(*, delivery_ids: Sequence[int], created_at: Sequence[dt.datetime]
     stamps = dict(zip(ids, created_at, strict=True)) if created_at is not None and len(created_at) == len(ids) else {}
     now = timezone.now()
     token = uuid.uuid4()
-    due = Q(status=Delivery.Status.PENDING, waiting_for__isnull=True) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
-    due |= Q(status=Delivery.Status.SENDING, lease_until__lt=now)
-    transition(
-        DELIVERY,
-        Delivery.objects.by_ids(ids, created_at).filter(connector="portal").filter(due),
-        source=OPEN,
-        target=Delivery.Status.SENDING,
-        claim_token=token,
-        lease_until=_lease(now),
-        waiting_for=None,
-        claimed_by=incarnation(),
-    )
+    claim_due(Delivery.objects.by_ids(ids, created_at).filter(connector="portal"), now=now, token=token)
     claimed = list(
         Delivery.objects.by_ids(ids, created_at).filter(claim_token=token).select_related("plant", "supplier__profile").order_by("pk")
     )

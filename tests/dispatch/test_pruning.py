@@ -24,6 +24,7 @@ from hub.dispatch import services, tasks
 from hub.dispatch.fanout import fanout_send
 from hub.models import Delivery, Plant
 from tests.delfor_builder import delfor, message
+from tests.plans import partitions_in_plan
 
 pytestmark = [
     pytest.mark.django_db,
@@ -61,20 +62,7 @@ def pending(world, receive_and_process, plant_server, settings, months):
 
 def delivery_partitions(sql: str) -> set[str]:
     """The partitions of hub_delivery the plan of ``sql`` reads or writes, leaving out its subqueries (other deliveries)."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        (plan,) = cursor.fetchone()[0]
-    found: set[str] = set()
-
-    def walk(node: dict) -> None:
-        if PARTITION.match(node.get("Relation Name", "")):
-            found.add(node["Relation Name"])
-        for child in node.get("Plans", []):
-            if child.get("Parent Relationship") not in ("SubPlan", "InitPlan"):
-                walk(child)
-
-    walk(plan["Plan"])
-    return found
+    return partitions_in_plan(sql, PARTITION, subqueries=False)
 
 
 def by_id_statements(queries: CaptureQueriesContext) -> list[str]:

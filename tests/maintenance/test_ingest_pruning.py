@@ -23,6 +23,7 @@ from hub.ingest.receive import interchange_receive
 from hub.models import Interchange
 from hub.parties import party_of_user
 from tests.delfor_builder import delfor, message
+from tests.plans import partitions_in_plan
 
 pytestmark = [
     pytest.mark.django_db,
@@ -34,19 +35,7 @@ BY_ID = re.compile(r'"hub_interchange"\."id" =')
 
 def interchange_partitions(sql: str) -> set[str]:
     """The partitions of hub_interchange the plan of ``sql`` reads or writes."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        (plan,) = cursor.fetchone()[0]
-    found: set[str] = set()
-
-    def walk(node: dict) -> None:
-        if PARTITION.match(node.get("Relation Name", "")):
-            found.add(node["Relation Name"])
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(plan["Plan"])
-    return found
+    return partitions_in_plan(sql, PARTITION)
 
 
 @pytest.fixture
