@@ -55,7 +55,9 @@ from hub.models import Acknowledgement, Delivery, DeliveryAttempt, Interchange, 
 
 log = logging.getLogger(__name__)
 BATCH = 500
-OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+# Deliveries that have not ended are never removed, however old: waiting to be sent or being
+# sent, held for staff (plant paused, no endpoint) or staged until their file is accepted.
+UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.HELD, Delivery.Status.STAGED)
 Progress = Callable[[str], None]
 
 
@@ -136,7 +138,7 @@ def expired_deliveries(*, days: int, now: dt.datetime) -> models.QuerySet[Delive
     """Ended deliveries whose recipient keeps them ``days`` and that are older than that."""
     return (
         Delivery._base_manager.filter(created_at__lt=now - dt.timedelta(days=days))
-        .exclude(status__in=OPEN)
+        .exclude(status__in=UNFINISHED)
         .annotate(kept_days=_delivery_days())
         .filter(kept_days=days)
     )
@@ -184,11 +186,11 @@ def _months_drop(*, cutoff: dt.datetime, report: RetentionReport, say: Progress)
         delivery_part = parts.get("hub_delivery")
         if (
             delivery_part
-            and Delivery._base_manager.filter(created_at__gte=start, created_at__lt=delivery_part.end, status__in=OPEN).exists()
+            and Delivery._base_manager.filter(created_at__gte=start, created_at__lt=delivery_part.end, status__in=UNFINISHED).exists()
         ):
             # and so are the months after it: a later month dropped first could leave this
             # month's rows pointing at interchanges that are gone
-            say(f"{label}: past every retention, kept with the months after it: it holds deliveries still pending or sending")
+            say(f"{label}: past every retention, kept with the months after it: it holds deliveries not yet ended (pending, sending, held or staged)")
             report.months_kept.append(label)
             return dropped_until
         rows = {table: partitions.partition_rows(part) for table, part in parts.items()}

@@ -85,7 +85,9 @@ def test_the_claim_with_created_at_reads_and_writes_only_the_deliverys_month(pen
     # The old shape, the id alone: the same statements are planned over every month.
     with CaptureQueriesContext(connection) as queries:
         assert services._claim(second.pk) is not None
-    assert all(len(delivery_partitions(sql)) == months for sql in by_id_statements(queries))
+    statements = by_id_statements(queries)
+    assert [s.split()[0] for s in statements] == ["UPDATE", "SELECT"]
+    assert all(len(delivery_partitions(sql)) == months for sql in statements)
 
 
 def test_every_statement_by_id_on_the_send_path_is_pruned(pending, plant_server):

@@ -118,6 +118,7 @@ def test_rows_of_a_partner_with_a_shorter_retention_go_row_by_row_and_the_others
     to_sup1 = sent(created_at=when, supplier=sup1)
     to_plant1 = sent(created_at=when, plant=plant1)
     open_to_sup1 = sent(created_at=when, supplier=sup1, status=Delivery.Status.PENDING)
+    held_for_sup1 = sent(created_at=when, supplier=sup1, status=Delivery.Status.HELD)  # its plant paused longer than the retention
 
     report = retention_apply()
 
@@ -126,7 +127,7 @@ def test_rows_of_a_partner_with_a_shorter_retention_go_row_by_row_and_the_others
     assert short.pk not in left and plant_only.pk not in left
     assert {other.pk, shared.pk, recent.pk} <= left
     assert not short.raw.storage.exists(short.raw.name)
-    assert set(Delivery.objects.values_list("pk", flat=True)) == {to_plant1.pk, open_to_sup1.pk}
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {to_plant1.pk, open_to_sup1.pk, held_for_sup1.pk}
     assert not DeliveryAttempt.objects.filter(delivery_id=to_sup1.pk).exists()
     assert (report.interchanges, report.deliveries, report.attempts) == (2, 1, 1)
     if connection.vendor == "postgresql":
@@ -134,10 +135,11 @@ def test_rows_of_a_partner_with_a_shorter_retention_go_row_by_row_and_the_others
 
 
 @postgres_only
-def test_a_month_holding_a_pending_delivery_is_not_dropped(world):
+@pytest.mark.parametrize("status", [Delivery.Status.PENDING, Delivery.Status.HELD, Delivery.Status.STAGED])
+def test_a_month_holding_a_delivery_not_yet_ended_is_not_dropped(world, status):
     old = timezone.now() - dt.timedelta(days=800)
     stored(received_at=old, supplier=world["suppliers"][0])
-    waiting = sent(created_at=old, plant=world["plants"][0], status=Delivery.Status.PENDING)
+    waiting = sent(created_at=old, plant=world["plants"][0], status=status)
     partitions.partitions_ensure(months_ahead=3)
 
     report = retention_apply()
