@@ -193,3 +193,14 @@ def test_a_positioned_error_reads_in_german():
     with translation.override("de"):
         shown = positioned_error(error)
     assert shown == {"position": "Segment 14 (QTY), Element 1, Komponente 2", "text": "'12,5x' ist keine Zahl", "message_ref": "1"}
+
+
+def test_a_text_longer_than_the_limit_stays_as_written_so_a_partners_value_cannot_stall_the_page():
+    from suppliers.error_text import MAX_TRANSLATED
+
+    short = "'a b: c' is not a number"
+    hostile = "'" + "a b: " * 400 + "' is not a number"  # the value is the partner's; its separators make the matching backtrack
+    assert len(short) <= MAX_TRANSLATED < len(hostile)
+    with translation.override("de"):
+        assert error_text(short) == "'a b: c' ist keine Zahl"
+        assert error_text(hostile) == hostile
