@@ -50,7 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Delivery, Interchange, Plant
-from hub.scope import role_of, scoped
+from hub.scope import plant_ids, role_of, scoped
 from orders.models import DeliverySchedule, DespatchLine, ScheduleQuantity
 from suppliers.models import Supplier
 
@@ -230,7 +230,7 @@ def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> di
     """``compute()``, or its answer for the same scope, refreshed in the background once older than the interval.
 
     Headquarters and admins share one entry (they see every plant); each buyer has its own
-    (its plants, and the files it uploaded itself in the charts). 0 seconds: no cache.
+    for its current plants (and the files it uploaded itself in the charts). 0 seconds: no cache.
     An entry older than ``HUB_OVERVIEW_CACHE_SECONDS`` is still answered, and one request
     per scope starts its recomputation in a thread (module docstring); an entry older
     than ``STALE_INTERVALS`` intervals is gone, and the request computes.
@@ -238,7 +238,12 @@ def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> di
     seconds = settings.HUB_OVERVIEW_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    scope = "all" if role_of(user) in ("hq", "admin") else f"user-{user.pk}"
+    if role_of(user) in ("hq", "admin"):
+        scope = "all"
+    else:
+        # The buyer's plants are part of the key: a plant taken from a buyer is gone from its
+        # next page, not one interval (or six) later.
+        scope = f"user-{user.pk}-" + hashlib.sha256(",".join(map(str, sorted(plant_ids(user)))).encode()).hexdigest()[:16]
     key = f"hub-overview:{what}:{scope}"
     found = cache.get(key)
     if found is None:

@@ -131,6 +131,15 @@ def test_an_entry_past_its_interval_is_answered_at_once_and_recomputed_in_the_ba
     assert overview(user=hq)["plants"][0]["call_offs_unacknowledged"] == 1
 
 
+def test_a_plant_taken_from_a_buyer_is_gone_from_its_next_overview_however_long_the_cache(world, settings):
+    seed(world)
+    settings.HUB_OVERVIEW_CACHE_SECONDS = 3600
+    buyer = world["users"]["buyer"]
+    assert [p["code"] for p in overview(user=buyer)["plants"]] == ["PLANT01"]
+    buyer.plants.set([world["plants"][1]])  # an administrator moves the buyer to PLANT02
+    assert [p["code"] for p in overview(user=buyer)["plants"]] == ["PLANT02"]
+
+
 def test_api_gives_the_contract_per_plant_and_hq_sees_every_plant(world, client):
     seed(world)
     client.force_login(world["users"]["hq"])
