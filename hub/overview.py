@@ -12,7 +12,7 @@ partial index.
 The figures and charts of a page are cached per scope (all plants for headquarters and
 admins, one entry per buyer) for ``HUB_OVERVIEW_CACHE_SECONDS``. Every refresh of every
 open overview (each polls every ``HUB_OVERVIEW_REFRESH_SECONDS``) and every home page
-otherwise runs all the grouped queries again, about half a second of database time
+otherwise runs all the grouped queries again, about 0.3 s of database time
 for headquarters at group size, and headquarters' users all ask the same thing. A
 cache rather than a snapshot written on the workers' timer: nothing is computed while
 nobody looks, and no periodic task or table is added; the drill-down lists are never
@@ -21,7 +21,7 @@ cached, so a number clicked shows its rows as they are now. Calls that pass thei
 
 Stale while revalidating: once an entry is older than the interval, the next request
 still gets it at once, and that request (one per scope, by a lock in the cache) starts
-the new computation in a thread of its web process. So no poll waits the half second
+the new computation in a thread of its web process. So no poll waits the 0.3 s
 (with users polling, that wait was the slowest page of the group-size benchmark), and the
 figures are at most one interval plus one computation old while somebody looks. An entry
 nobody asked for during ``STALE_INTERVALS`` intervals is gone, and the next request
@@ -226,6 +226,16 @@ def figure_counts(figure: Figure, *, plants: list[Plant], moment: Moment, all_pl
 STALE_INTERVALS = 6
 
 
+def cache_key(what: str, user: Any) -> str:
+    """The cache entry of ``what`` ("figures:all", "charts", ...) for ``user``'s scope."""
+    if role_of(user) in ("hq", "admin"):
+        return f"hub-overview:{what}:all"
+    # The buyer's plants are part of the key: a plant taken from a buyer is gone from its
+    # next page, not one interval (or six) later.
+    plants = hashlib.sha256(",".join(map(str, sorted(plant_ids(user)))).encode()).hexdigest()[:16]
+    return f"hub-overview:{what}:user-{user.pk}-{plants}"
+
+
 def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """``compute()``, or its answer for the same scope, refreshed in the background once older than the interval.
 
@@ -238,13 +248,7 @@ def cached(what: str, *, user: Any, compute: Callable[[], dict[str, Any]]) -> di
     seconds = settings.HUB_OVERVIEW_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    if role_of(user) in ("hq", "admin"):
-        scope = "all"
-    else:
-        # The buyer's plants are part of the key: a plant taken from a buyer is gone from its
-        # next page, not one interval (or six) later.
-        scope = f"user-{user.pk}-" + hashlib.sha256(",".join(map(str, sorted(plant_ids(user)))).encode()).hexdigest()[:16]
-    key = f"hub-overview:{what}:{scope}"
+    key = cache_key(what, user)
     found = cache.get(key)
     if found is None:
         return _store(key, compute, seconds)

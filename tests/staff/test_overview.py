@@ -105,6 +105,7 @@ def test_an_entry_past_its_interval_is_answered_at_once_and_recomputed_in_the_ba
 
     from django.core.cache import cache
 
+    from hub import overview as figures
     from orders.models import DeliverySchedule
 
     seed(world)
@@ -113,7 +114,7 @@ def test_an_entry_past_its_interval_is_answered_at_once_and_recomputed_in_the_ba
     first = overview(user=hq)
     assert first["plants"][0]["call_offs_unacknowledged"] == 1
     DeliverySchedule.objects.filter(number="CO-P1").update(acknowledged_at=timezone.now())
-    key = "hub-overview:figures:all:all"
+    key = figures.cache_key("figures:all", hq)
     entry = cache.get(key)
     entry["at"] -= 3600  # as if taken an interval ago
     cache.set(key, entry, 3600)
