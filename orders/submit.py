@@ -35,8 +35,8 @@ from hub.models import Interchange, Plant
 from hub.parties import party_of_user
 from hub.permissions import check
 from hub.scope import role_of, scoped
-from orders.models import DeliverySchedule, OrderLine, PurchaseOrder, ScheduleLine, ScheduleQuantity
 from orders.models import DespatchAdvice as StoredDespatch
+from orders.models import OrderLine, PurchaseOrder, ScheduleLine, ScheduleQuantity
 from orders.models import OrderResponse as StoredResponse
 from suppliers.models import Supplier
 
@@ -179,16 +179,15 @@ def _check_packages(document: DespatchAdvice, errors: _Errors) -> None:
 
 def open_call_off_quantities(*, supplier: Supplier, plant: Plant, parts: set[str]) -> dict[str, Decimal]:
     """What the current call-offs of ``supplier`` for ``plant`` ask for per part, from today on."""
+    # In force is what the live overview counts too: ``open``, kept with the quantity's
+    # supplier, plant and part where call-offs are stored and superseded (orders.services).
     rows = (
-        ScheduleQuantity.objects.filter(
-            line__schedule__supplier=supplier, line__schedule__plant=plant, line__schedule__status=DeliverySchedule.Status.CURRENT,
-            line__superseded_by=None, line__buyer_part__in=parts,
-        )
-        .exclude(date__lt=timezone.localdate())
-        .values("line__buyer_part")
+        ScheduleQuantity.objects.filter(supplier=supplier, plant=plant, open=True, buyer_part__in=parts, date__gte=timezone.localdate())
+        .order_by()
+        .values("buyer_part")
         .annotate(total=Sum("quantity"))
-    )  # fmt: skip
-    return {row["line__buyer_part"]: row["total"] for row in rows}
+    )
+    return {row["buyer_part"]: row["total"] for row in rows}
 
 
 def _known_parts(supplier: Supplier, plant: Plant, parts: set[str]) -> set[str]:
