@@ -58,6 +58,23 @@ def test_an_acknowledged_call_off_is_no_longer_overdue(world):
     assert data["PLANT01"]["call_offs_unacknowledged"] == 0
 
 
+@pytest.mark.parametrize(("days_early", "covered"), [(0, True), (3, True), (4, False)])
+def test_an_asn_covers_a_firm_date_when_it_arrives_on_it_or_up_to_the_match_days_before(world, settings, days_early, covered):
+    import datetime as dt
+
+    from tests.documents import asn, edifact
+    from tests.staff.scenario import send
+
+    settings.HUB_ASN_MATCH_DAYS = 3
+    seed(world)  # P2 at PLANT01 is due today with no ASN; P1's ASN arrives today
+    early = (timezone.localdate() - dt.timedelta(days=days_early)).isoformat()
+    shipment = asn("ASN-P2", plant="PLANT01", part="P2", quantity="10")
+    shipment.arrival_date = shipment.ship_date = early
+    assert send(edifact([shipment], sender="SUP00001", ref="SREF9"), world["users"]["supplier"]).status == "processed"
+    plant01 = {p["code"]: p for p in overview(user=world["users"]["hq"])["plants"]}["PLANT01"]
+    assert (plant01["asn_for_today"], plant01["asn_missing"]) == ((2, 0) if covered else (1, 1))
+
+
 def test_a_new_version_of_a_call_off_replaces_its_figures_and_drill_down(world, client):
     from orders.models import DeliverySchedule
     from tests.staff.scenario import call_off, plant_file, send
