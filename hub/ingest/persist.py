@@ -40,14 +40,15 @@ class LostClaim(Exception):
     """Another worker took the interchange over (our lease ran out): stop, write nothing more."""
 
 
-def _mine(interchange_id: Any, token: Any) -> Any:
-    return Interchange.objects.filter(pk=interchange_id, status=PROCESSING, claim_token=token)
+def claimed(interchange: Interchange, token: Any) -> Any:
+    """The interchange while ``token`` still holds its claim, in its month's partition (by ``received_at``)."""
+    return Interchange.objects.by_id(interchange.pk, interchange.received_at).filter(status=PROCESSING, claim_token=token)
 
 
-def progress(*, interchange_id: Any, token: Any, **fields: Any) -> None:
+def progress(*, interchange: Interchange, token: Any, **fields: Any) -> None:
     """Refresh the heartbeat (and record ``fields``) under the claim; ``LostClaim`` when it is not ours any more."""
-    if not _mine(interchange_id, token).update(heartbeat_at=timezone.now(), **fields):
-        raise LostClaim(f"interchange {interchange_id} was taken over by another worker")
+    if not claimed(interchange, token).update(heartbeat_at=timezone.now(), **fields):
+        raise LostClaim(f"interchange {interchange.pk} was taken over by another worker")
 
 
 def control_reference_claim(*, interchange: Interchange, token: Any, namespace: str) -> int | None:
@@ -64,7 +65,7 @@ def control_reference_claim(*, interchange: Interchange, token: Any, namespace: 
     sender = namespace
     try:
         with transaction.atomic():
-            progress(interchange_id=interchange.pk, token=token)
+            progress(interchange=interchange, token=token)
             held = ControlReference.objects.filter(sender=sender, reference=interchange.control_ref).first()
             if held is None:
                 ControlReference.objects.create(sender=sender, reference=interchange.control_ref, interchange=interchange)
@@ -79,7 +80,7 @@ def control_reference_claim(*, interchange: Interchange, token: Any, namespace: 
 def batch_persist(*, interchange: Interchange, token: Any, routed: Sequence[Routed], messages_done: int, document_count: int) -> None:
     """Store one batch of routed documents with their staged deliveries, and the progress, in one transaction."""
     with transaction.atomic():
-        progress(interchange_id=interchange.pk, token=token, messages_done=messages_done, document_count=document_count, attempts=1)
+        progress(interchange=interchange, token=token, messages_done=messages_done, document_count=document_count, attempts=1)
         if interchange.test_run:
             return  # a test file is checked and reported, never stored
         for kind in stored_kinds():
@@ -109,7 +110,7 @@ def interchange_finish(
     now = timezone.now()
     with transaction.atomic():
         moved = transition(
-            INTERCHANGE, Interchange.objects.filter(pk=interchange.pk), source=PROCESSING, target=status, token=token,
+            INTERCHANGE, Interchange.objects.by_id(interchange.pk, interchange.received_at), source=PROCESSING, target=status, token=token,
             errors=errors, processed_at=now, heartbeat_at=None, **(fields or {}),
         )  # fmt: skip
         if not moved:

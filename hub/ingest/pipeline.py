@@ -39,6 +39,7 @@ from hub.ingest.parse import open_stream
 from hub.ingest.persist import (
     LostClaim,
     batch_persist,
+    claimed,
     control_reference_claim,
     interchange_finish,
     named_plants_collect,
@@ -86,10 +87,10 @@ def interchange_process(*, interchange_id: Any, received_at: dt.datetime | None 
     Returns the interchange as it ended, or None when another worker has it, it is
     already done, or this worker lost its claim on the way.
     """
-    claimed = interchange_claim(interchange_id=interchange_id, received_at=received_at)
-    if claimed is None:
+    claim = interchange_claim(interchange_id=interchange_id, received_at=received_at)
+    if claim is None:
         return None
-    interchange, token = claimed
+    interchange, token = claim
     try:
         limit = settings.HUB_INGEST_MAX_ATTEMPTS
         if interchange.attempts > limit:
@@ -109,8 +110,7 @@ def interchange_process(*, interchange_id: Any, received_at: dt.datetime | None 
             _attempt_failed(interchange, token, exc)
         except LostClaim:
             return None
-    interchange.refresh_from_db()
-    return interchange
+    return Interchange.objects.by_id(interchange.pk, interchange.received_at).get()
 
 
 # -- one run -------------------------------------------------------------------------------
@@ -145,22 +145,18 @@ class Tally:
         self.only_acknowledgements = self.only_acknowledgements and message.type in acknowledge.ACK_MESSAGE_TYPES
 
 
-def _beat(interchange_id: Any, token: Any) -> int:
-    return Interchange.objects.filter(pk=interchange_id, status=Status.PROCESSING, claim_token=token).update(heartbeat_at=timezone.now())
-
-
 class Heartbeat:
     """Refresh the claim's heartbeat every quarter lease while the worker reads and stores."""
 
-    def __init__(self, interchange_id: Any, token: Any) -> None:
-        self.interchange_id, self.token = interchange_id, token
+    def __init__(self, interchange: Interchange, token: Any) -> None:
+        self.interchange, self.token = interchange, token
         self.every = max(0.5, settings.HUB_INGEST_LEASE_SECONDS / 4)
         self.last = time.monotonic()
 
     def beat(self, force: bool = False) -> None:
         """Write a heartbeat when due (``LostClaim`` when the claim is gone)."""
         if force or time.monotonic() - self.last >= self.every:
-            progress(interchange_id=self.interchange_id, token=self.token)
+            progress(interchange=self.interchange, token=self.token)
             self.last = time.monotonic()
 
     @contextlib.contextmanager
@@ -172,13 +168,13 @@ class Heartbeat:
             try:
                 while not stop.wait(self.every):
                     try:
-                        _beat(self.interchange_id, self.token)
+                        claimed(self.interchange, self.token).update(heartbeat_at=timezone.now())
                     except Exception:  # a missed beat is not fatal; the main thread's writes check the claim
-                        log.warning("interchange %s: heartbeat failed", self.interchange_id, exc_info=True)
+                        log.warning("interchange %s: heartbeat failed", self.interchange.pk, exc_info=True)
             finally:
                 connections.close_all()  # this thread's own connections
 
-        thread = threading.Thread(target=run, name=f"heartbeat-{self.interchange_id}", daemon=True)
+        thread = threading.Thread(target=run, name=f"heartbeat-{self.interchange.pk}", daemon=True)
         thread.start()
         try:
             yield
@@ -197,7 +193,7 @@ class Heartbeat:
 def _run(interchange: Interchange, token: Any) -> None:
     batch_size = max(1, settings.HUB_INGEST_BATCH_MESSAGES)
     resume_after = interchange.messages_done
-    heartbeat = Heartbeat(interchange.pk, token)
+    heartbeat = Heartbeat(interchange, token)
     tally = Tally()
     with interchange.raw.open("rb") as fh:
         with heartbeat.meanwhile():  # a codec without stream() parses the whole file here
@@ -269,7 +265,7 @@ def _envelope_read(interchange: Interchange, token: Any, envelopes: list[Envelop
         interchange.control_ref = env.control_ref[:40]
         interchange.envelope = dataclasses.asdict(env)
     progress(
-        interchange_id=interchange.pk, token=token, format=interchange.format, version=interchange.version,
+        interchange=interchange, token=token, format=interchange.format, version=interchange.version,
         message_types=interchange.message_types, sender_id=interchange.sender_id, receiver_id=interchange.receiver_id,
         control_ref=interchange.control_ref, envelope=interchange.envelope,
     )  # fmt: skip
@@ -404,7 +400,7 @@ def _attempt_failed(interchange: Interchange, token: Any, exc: Exception) -> Non
         )
         return
     moved = transition(
-        INTERCHANGE, Interchange.objects.filter(pk=interchange.pk), source=Status.PROCESSING, target=Status.RECEIVED, token=token,
+        INTERCHANGE, Interchange.objects.by_id(interchange.pk, interchange.received_at), source=Status.PROCESSING, target=Status.RECEIVED, token=token,
         errors=[{"position": "", "code": "retry", "text": f"{text}; it will be tried again"}], enqueued_at=timezone.now(), heartbeat_at=None,
     )  # fmt: skip
     if moved:

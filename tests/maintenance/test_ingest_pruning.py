@@ -69,10 +69,17 @@ def test_the_ingest_task_carries_received_at_and_its_claim_reads_one_month(store
     assert len(interchange_partitions(update)) == len(partitions.partitions("hub_interchange")) + 1 > 5
 
 
-def test_the_ingest_task_with_received_at_processes_the_file(stored):
+def test_the_ingest_task_with_received_at_processes_the_file_and_every_write_by_id_reads_one_month(stored):
     interchange, args = stored
-    tasks.process_interchange.apply(args=args).get()
+    month = partitions.partition_name("hub_interchange", partitions.month_start(interchange.received_at))
+    with CaptureQueriesContext(connection) as queries:
+        tasks.process_interchange.apply(args=args).get()
     assert Interchange.objects.get(pk=interchange.pk).status == Interchange.Status.PROCESSED
+    # The claim, the envelope and batch progress, the end: each by id, each in the file's month.
+    statements = [q["sql"] for q in queries.captured_queries if BY_ID.search(q["sql"]) and q["sql"].startswith(("UPDATE", "SELECT"))]
+    assert len([s for s in statements if s.startswith("UPDATE")]) >= 3
+    wide = [sql for sql in statements if interchange_partitions(sql) != {month}]
+    assert not wide, wide
 
 
 def test_an_old_ingest_message_with_the_id_alone_still_processes_the_file(stored):
