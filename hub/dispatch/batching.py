@@ -76,17 +76,21 @@ def _claim(plant: Plant) -> list[Delivery]:
     now = timezone.now()
     token = uuid.uuid4()
     with transaction.atomic():
-        ids = list(
+        # Not services.due_now: a batching plant's deliveries are never parked behind one another
+        # (one batch in flight per plant, oldest first, keeps their order), so a delivery parked
+        # before its plant took batches is taken here too, and set free (waiting_for=None).
+        rows = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(plant=plant, recipient=Delivery.Recipient.PLANT)
             .filter(Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(status=Delivery.Status.SENDING, lease_until__lt=now))
             .order_by("id")
-            .values_list("pk", flat=True)[: plant.batch_size]
+            .values_list("pk", "created_at")[: plant.batch_size]
         )
+        ids, stamps = [pk for pk, _ in rows], [at for _, at in rows]
         if ids:
             transition(
                 DELIVERY,
-                Delivery.objects.filter(pk__in=ids),
+                Delivery.objects.by_ids(ids, stamps),
                 source=(Delivery.Status.PENDING, Delivery.Status.SENDING),
                 target=Delivery.Status.SENDING,
                 claim_token=token,
@@ -95,9 +99,10 @@ def _claim(plant: Plant) -> list[Delivery]:
                 claimed_by=incarnation(),
             )
     return list(
-        Delivery.objects.filter(pk__in=ids, claim_token=token)
+        Delivery.objects.by_ids(ids, stamps)
+        .filter(claim_token=token)
         .order_by("id")
-        .only("pk", "idempotency_key", "payload", "attempts", "status", "claim_token")
+        .only("pk", "created_at", "idempotency_key", "payload", "attempts", "status", "claim_token")
     )
 
 
@@ -206,11 +211,13 @@ def _record(plant: Plant, batch: list[Delivery], result: Result, started: dt.dat
     token = batch[0].claim_token
     common = {"attempts": F("attempts") + 1, "lease_until": None, "claim_token": None}
 
+    created = {d.pk: d.created_at for d in batch}
+
     def write(ids: list[int], target: str, **fields: object) -> None:
         if ids:
             transition(
                 DELIVERY,
-                Delivery.objects.filter(pk__in=ids),
+                Delivery.objects.by_ids(ids, [created[pk] for pk in ids]),
                 source=Delivery.Status.SENDING,
                 target=target,
                 token=token,

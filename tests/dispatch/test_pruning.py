@@ -110,6 +110,20 @@ def test_fanout_with_created_at_claims_and_records_within_the_months(pending, pl
     assert all(delivery_partitions(sql) == {month_of(pending[0])} for sql in statements), statements
 
 
+def test_a_batching_plant_claims_and_records_its_batch_within_the_months(pending, plant_server):
+    from hub.dispatch.batching import batch_send
+
+    plant = pending[0].plant
+    Plant.objects.filter(pk=plant.pk).update(batch_size=50)
+    mine = [d for d in pending if d.plant_id == plant.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert batch_send(plant_id=plant.pk) == len(mine)
+    statements = by_id_statements(queries)
+    assert [s.split()[0] for s in statements].count("UPDATE") >= 2  # the claim and the outcome
+    assert all(delivery_partitions(sql) == {month_of(mine[0])} for sql in statements), statements
+    assert set(Delivery.objects.filter(pk__in=[d.pk for d in mine]).values_list("status", flat=True)) == {Delivery.Status.DELIVERED}
+
+
 def test_enqueue_puts_created_at_in_the_task_and_the_worker_delivers_it(pending, plant_server):
     first = pending[0]
     with mock.patch.object(tasks.deliver, "apply_async") as sent:
