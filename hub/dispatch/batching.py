@@ -240,4 +240,4 @@ def _record(plant: Plant, batch: list[Delivery], result: Result, started: dt.dat
         _circuit(plant, ok=result.ok)
     if groups["retry"]:
         first = groups["retry"][0]
-        transaction.on_commit(lambda: _enqueue([(first, plant.queue)], countdown=delay))
+        transaction.on_commit(lambda: _enqueue([(first, plant.queue, created[first])], countdown=delay))

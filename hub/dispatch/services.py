@@ -213,7 +213,7 @@ def _enqueue(work: Iterable[Work], countdown: float | None = None) -> None:
     if len(work) > 1:
         rows = list(Delivery.objects.by_ids(ids, [stamps[pk] for pk in ids]).values_list("pk", "connector", "sequence_key", "created_at"))
         # Portal-inbox copies need no network: a few tasks take them in chunks.
-        stamps.update({pk: at for pk, _, _, at in rows})  # callers that had ids alone (the sweep) get them too
+        stamps.update({pk: at for pk, _, _, at in rows})  # work given with ids alone gets them too
         inbox = {pk for pk, connector, _, _ in rows if connector == "portal"}
         parked = _park_followers([(pk, key, at) for pk, connector, key, at in rows if connector != "portal" and pk not in members])
     for plant_id, queue in batching.batch_tasks(members):
