@@ -136,14 +136,15 @@ def test_a_partner_silent_longer_than_its_rhythm_is_reported_once_a_day(contacts
     world = contacts
     supplier = world["suppliers"][0]
     now = timezone.now()
+    _start, end = window_of(now, 86400)  # the daily sweep judges silence at the end of the day that ended, not now
     Interchange.objects.bulk_create(
-        [Interchange(received_at=now - dt.timedelta(hours=30 - n), channel="api", sender_supplier=supplier, raw="x", size=1, sha256=f"{n:064d}",
+        [Interchange(received_at=end - dt.timedelta(hours=30 - n), channel="api", sender_supplier=supplier, raw="x", size=1, sha256=f"{n:064d}",
                      status=Interchange.Status.PROCESSED) for n in range(10)]
-    )  # hourly files, the last one 21 h ago  # fmt: skip
+    )  # hourly files, the last one 21 h before the day's end  # fmt: skip
     alerts_sweep(now=now)
     silent = _mails_to(mailoutbox, "plant01-logistics@oem.example", "silent")
     assert len(silent) == 1 and "SUP00001" in silent[0].body
-    alerts_sweep(now=now + dt.timedelta(hours=1))
+    alerts_sweep(now=end + dt.timedelta(hours=1))  # the same day again (every worker sweeps)
     assert len(_mails_to(mailoutbox, "plant01-logistics@oem.example", "silent")) == 1
 
 
